@@ -1,0 +1,157 @@
+# Makefile - build, test and install vsrsim (GNU make 4.3 or later).
+#
+#   make            bin/vsrsim and data/costs.db
+#   make run        the main job: figure 2 of the paper into results/
+#   make test       unit tests, then tests/run-claims.sh if present
+#   make bench      wall time and events/s on fixed scenarios
+#   make asan|ubsan unit tests built with sanitizers, in build-asan|build-ubsan
+#   make deps       install missing Debian 12 packages (tools/deps.sh)
+#   make format | clean | install
+#
+# Knobs (set on the command line or in the environment): CC, CFLAGS, LDFLAGS,
+# PREFIX, DESTDIR, JOBS, BUILD. -Werror is added when CI is set.
+# External libraries come only through pkg-config.
+
+# CC has a built-in default (cc), which ?= would keep; replace only that.
+ifeq ($(origin CC),default)
+CC = gcc
+endif
+CC      ?= gcc
+CFLAGS  ?= -O2 -g
+LDFLAGS ?=
+PREFIX  ?= /usr/local
+JOBS    ?= 2
+BUILD   ?= build
+
+WARN = -std=c11 -Wall -Wextra -Wshadow -Wundef -Wwrite-strings \
+       -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition \
+       -Wformat=2
+ifdef CI
+WARN += -Werror
+endif
+CPPFLAGS += -D_GNU_SOURCE -Isim
+DEPFLAGS  = -MMD -MP
+
+# The default build puts the program in bin/; others (asan, ubsan, or any
+# BUILD=dir) keep everything, the program included, under their own dir.
+ifeq ($(BUILD),build)
+BINDIR := bin
+else
+BINDIR := $(BUILD)/bin
+endif
+
+# pkg-config is asked at most once, and only when a recipe first needs the
+# flags: after `deps` has run, so a fresh machine can install them first.
+PKGS      = gsl libconfig sqlite3
+TEST_PKGS = $(PKGS) cmocka
+PKG_CFLAGS      = $(eval PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
+PKG_LIBS        = $(eval PKG_LIBS := $(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
+TEST_PKG_CFLAGS = $(eval TEST_PKG_CFLAGS := $(shell pkg-config --cflags $(TEST_PKGS)))$(TEST_PKG_CFLAGS)
+TEST_PKG_LIBS   = $(eval TEST_PKG_LIBS := $(shell pkg-config --libs $(TEST_PKGS)))$(TEST_PKG_LIBS)
+
+SIM_SRCS  := $(sort $(wildcard sim/*.c))
+SIM_OBJS  := $(SIM_SRCS:%.c=$(BUILD)/%.o)
+LIB_OBJS  := $(filter-out $(BUILD)/sim/main.o,$(SIM_OBJS))
+TEST_SRCS := $(sort $(wildcard tests/test_*.c))
+TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
+TEST_BINS := $(TEST_SRCS:%.c=$(BUILD)/%)
+CLAIMS    := $(wildcard tests/run-claims.sh)
+
+# data/costs.db: the schema first, then every other data/*.sql in name order.
+DATA_SQL := $(sort $(filter-out data/schema.sql,$(wildcard data/*.sql)))
+
+.DELETE_ON_ERROR:
+.PHONY: all run test test-unit bench asan ubsan deps format clean install
+
+all: $(BINDIR)/vsrsim data/costs.db
+
+# `run` and `test` install missing packages before building anything. Make
+# 4.3 has no .WAIT, so the order is kept by making every build step wait
+# for `deps` (order-only) whenever one of them is a goal.
+ifneq ($(filter run test,$(MAKECMDGOALS)),)
+$(SIM_OBJS) $(TEST_OBJS) data/costs.db: | deps
+endif
+
+deps:
+	@sh tools/deps.sh
+
+# ---- program and unit tests
+
+$(BINDIR)/vsrsim: $(SIM_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+
+$(BUILD)/sim/%.o: sim/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(PKG_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(TEST_PKG_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+# Each tests/test_X.c links with every sim object except main.o. A static
+# pattern rule, so that make keeps the test objects (no intermediates).
+$(TEST_BINS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB_OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_PKG_LIBS) $(LDLIBS)
+
+-include $(SIM_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
+
+# ---- cost-model database
+
+# Built into a temporary file and renamed, so a failed build leaves no
+# costs.db behind; sqlite3 -bail stops at the first bad statement.
+data/costs.db: data/schema.sql $(DATA_SQL)
+	@rm -f $@
+	set -e; tmp=$@.tmp-$$$$; \
+	trap 'rm -f "$$tmp"' EXIT; trap 'exit 1' HUP INT TERM; \
+	cat $^ | sqlite3 -bail "$$tmp"; \
+	mv -f "$$tmp" $@
+
+# ---- jobs
+
+run: deps all
+	@mkdir -p results
+	$(BINDIR)/vsrsim run models/paper/fig02.cfg --jobs $(JOBS) \
+	    --csv results/fig02.csv --plot results/fig02.png \
+	    --db results/results.db
+
+# tests/run-unit.sh runs each program in turn, stops at the first failure
+# and ends with "N passed, M failed". The claims script, when present, is
+# run last and counts as one program.
+test: deps all $(TEST_BINS)
+	VSRSIM_SRCDIR=$(CURDIR) VSRSIM_BIN=$(CURDIR)/$(BINDIR)/vsrsim \
+	    sh tests/run-unit.sh $(TEST_BINS) $(CLAIMS)
+
+test-unit: $(TEST_BINS)
+	VSRSIM_SRCDIR=$(CURDIR) sh tests/run-unit.sh $(TEST_BINS)
+
+bench: all
+	sh bench/run.sh
+
+# Sanitizer builds: the unit tests are run, then the program is built.
+# -fno-sanitize-recover makes any report fail the test that triggered it.
+asan: deps
+	$(MAKE) BUILD=build-asan \
+	    CFLAGS='-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer' \
+	    LDFLAGS='-fsanitize=address,undefined' \
+	    test-unit build-asan/bin/vsrsim
+
+ubsan: deps
+	$(MAKE) BUILD=build-ubsan \
+	    CFLAGS='-O1 -g -fsanitize=undefined -fno-sanitize-recover=all -fno-omit-frame-pointer' \
+	    LDFLAGS='-fsanitize=undefined' \
+	    test-unit build-ubsan/bin/vsrsim
+
+# ---- housekeeping
+
+format:
+	clang-format -i $(wildcard sim/*.[ch] tests/*.c)
+
+clean:
+	rm -rf build build-* bin data/costs.db data/costs.db.tmp-*
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/vsrsim/plots
+	install -m 755 $(BINDIR)/vsrsim $(DESTDIR)$(PREFIX)/bin/vsrsim
+	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/vsrsim/plots/
+	install -m 644 data/costs.db $(DESTDIR)$(PREFIX)/share/vsrsim/costs.db

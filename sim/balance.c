@@ -1,0 +1,155 @@
+/*
+ * balance.c - wake-up placement, newidle pulls and periodic balancing.
+ *
+ * A simplification of Linux's CFS balancer that keeps the three behaviours
+ * the paper's curves depend on:
+ *   - wake-affine placement: a thread woken by work on another core is put
+ *     on that core if it runs no thread. The NIC softirq wakes vhost-net,
+ *     so with no binding vhost-net lands on the interrupt core.
+ *   - newidle and periodic pulls of a waiting thread by a core that has no
+ *     thread, from the core with the most threads.
+ *   - active balancing: a core that has no thread and keeps failing to pull
+ *     (the busiest core has a single, always-running thread) eventually
+ *     migrates that running thread to itself. In overload this makes loosely
+ *     bound threads bounce between their allowed cores.
+ * Loads never include interrupt time. Every migration costs the thread a
+ * cold cache (the `migration` cost).
+ */
+#include <assert.h>
+
+#include "balance.h"
+#include "core.h"
+
+static int allowed_on(const struct thread *t, const struct core *c)
+{
+    return c->online && (t->allowed & (1ULL << c->id));
+}
+
+struct core *balance_select_core(struct thread *t, struct core *waker)
+{
+    struct machine *m = t->m;
+    struct core *prev = t->core;
+    if (__builtin_popcountll(t->allowed) == 1 && allowed_on(t, prev))
+        return prev;
+    if (waker && allowed_on(t, waker) && core_is_thread_idle(waker))
+        return waker;
+    if (allowed_on(t, prev) && core_is_thread_idle(prev))
+        return prev;
+    int start = waker ? waker->id : prev->id;
+    for (int k = 1; k <= m->ncores; k++) {
+        struct core *c = &m->core[(start + k) % m->ncores];
+        if (allowed_on(t, c) && core_is_thread_idle(c))
+            return c;
+    }
+    if (allowed_on(t, prev))
+        return prev;
+    for (int i = 0; i < m->ncores; i++)
+        if (allowed_on(t, &m->core[i]))
+            return &m->core[i];
+    assert(0 && "thread allowed on no online core");
+    return prev;
+}
+
+void balance_migrate(struct thread *t, struct core *dst)
+{
+    core_dequeue(t->core, t);
+    t->migrations++;
+    thread_add_overhead(t, thread_cost(t, COST_MIGRATION, 1));
+    core_enqueue(dst, t, 0);
+}
+
+/* A queued (waiting) thread on `src` that may run on `dst`, or NULL. */
+static struct thread *waiting_thread(struct core *src, struct core *dst)
+{
+    for (int r = SCHED_DEADLINE; r < SCHED_NCLASS; r++)
+        for (struct thread *t = src->rq[r].head; t; t = t->next)
+            if (allowed_on(t, dst))
+                return t;
+    return NULL;
+}
+
+/* The core other than c with the most threads, ties to the lower id. */
+static struct core *busiest(struct core *c)
+{
+    struct machine *m = c->m;
+    struct core *b = NULL;
+    for (int i = 0; i < m->ncores; i++) {
+        struct core *o = &m->core[i];
+        if (o == c || !o->online)
+            continue;
+        if (!b || o->nr_threads > b->nr_threads)
+            b = o;
+    }
+    return b;
+}
+
+void balance_newidle(struct core *c)
+{
+    struct core *b = busiest(c);
+    if (!b || b->nr_threads < 2)
+        return;
+    struct thread *t = waiting_thread(b, c);
+    if (t)
+        balance_migrate(t, c);
+}
+
+/* Periodic balancing of an idle core c. */
+static void balance_core(struct core *c)
+{
+    struct machine *m = c->m;
+    int64_t now = des_now(m->des);
+    struct core *b = busiest(c);
+    if (!b || b->nr_threads == 0) {
+        c->balance_failed = 0;
+        return;
+    }
+    if (b->nr_threads >= 2) {
+        struct thread *t = waiting_thread(b, c);
+        if (t) {
+            balance_migrate(t, c);
+            c->balance_failed = 0;
+            return;
+        }
+    }
+    /* b holds one thread: running, or preempted by interrupt work. */
+    struct thread *r = b->curr;
+    if (!r || r->cls->rank == SCHED_IRQ)
+        r = waiting_thread(b, b);
+    if (!r || !allowed_on(r, c) ||
+        thread_load(r, now) < m->hp.active_balance_load) {
+        c->balance_failed = 0;
+        return;
+    }
+    if (++c->balance_failed <= m->hp.active_balance_tries)
+        return;
+    /* Active balance: stop r on b and bring it here. */
+    c->balance_failed = 0;
+    if (r->state == THREAD_RUNNING) {
+        b->evict = r;
+        core_preempt(b);
+        assert(r->state == THREAD_RUNNABLE && r->core == b);
+        r->migrations++;
+        thread_add_overhead(r, thread_cost(r, COST_MIGRATION, 1));
+        core_enqueue(c, r, 0);
+    } else {
+        balance_migrate(r, c);
+    }
+}
+
+static void balance_on_timer(void *arg)
+{
+    struct machine *m = arg;
+    for (int i = 0; i < m->ncores; i++) {
+        struct core *c = &m->core[i];
+        if (c->online && core_is_thread_idle(c))
+            balance_core(c);
+    }
+    m->balance_timer =
+        des_after(m->des, m->hp.balance_interval_ns, balance_on_timer, m);
+}
+
+void balance_start(struct machine *m)
+{
+    m->balance_timer =
+        des_after(m->des, m->hp.balance_interval_ns, balance_on_timer, m);
+}

@@ -1,0 +1,54 @@
+/*
+ * costmodel.h - the per-activity CPU costs a simulation charges.
+ *
+ * A cost model is plain data: for every activity the mean cost in
+ * nanoseconds and its coefficient of variation. Costs are drawn from a Gamma
+ * distribution with that mean and CV (see rng.h). The values come from the
+ * SQLite cost-model schema (data/schema.sql) through store.c; nothing in the
+ * simulator hard-codes a cost.
+ */
+#ifndef VSRSIM_COSTMODEL_H
+#define VSRSIM_COSTMODEL_H
+
+/* Every activity the model charges. The string names (costmodel_name) are the
+ * keys of the `cost.activity` column in the cost-model database. */
+enum cost_id {
+    COST_NIC_IRQ,          /* hard IRQ entry/exit, per interrupt          */
+    COST_NAPI_POLL,        /* softirq net_rx_action + poll, per poll      */
+    COST_NIC_RX_PKT,       /* driver rx + macvtap enqueue, per packet     */
+    COST_NIC_TX_CLEAN_PKT, /* tx completion cleaning, per packet          */
+    COST_BRIDGE_PKT,       /* extra host hop (bridge, OVS), per packet    */
+    COST_WAKEUP,           /* try_to_wake_up, charged to the waker        */
+    COST_CTX_SWITCH,       /* context switch, charged to the core         */
+    COST_MIGRATION,        /* cold-cache penalty after a migration        */
+    COST_VHOST_RUN,        /* one handle_rx/handle_tx invocation          */
+    COST_VHOST_RX_PKT,     /* macvtap -> virtio rx ring, per packet       */
+    COST_VHOST_TX_PKT,     /* virtio tx ring -> qdisc -> NIC, per packet  */
+    COST_VHOST_SIGNAL,     /* irqfd signal to the guest, per signal       */
+    COST_GUEST_IRQ,        /* virtio interrupt taken by the vCPU          */
+    COST_GUEST_POLL,       /* one guest NAPI poll                         */
+    COST_GUEST_FWD_PKT,    /* guest rx + IP forwarding + xmit, per packet */
+    COST_GUEST_KICK,       /* guest notify (VM exit), per kick            */
+    COST_GUEST_HALT,       /* HLT exit and later re-entry, per halt       */
+    COST_GUEST_SMP_PKT,    /* extra per packet when the guest has >1 vCPU */
+    COST_N
+};
+
+struct cost {
+    double mean_ns; /* mean cost, >= 0                       */
+    double cv;      /* coefficient of variation, >= 0        */
+    int present;    /* set when the database supplied it     */
+};
+
+struct costmodel {
+    char id[64];
+    struct cost c[COST_N];
+};
+
+/* Name of an activity as stored in the database ("nic_rx_pkt", ...). */
+const char *costmodel_name(enum cost_id id);
+
+/* Activity id for a database name, or -1 when the name is unknown. */
+int costmodel_lookup(const char *name);
+
+#endif

@@ -1,0 +1,335 @@
+/*
+ * main.c - the vsrsim command line; it only wires modules together.
+ *
+ *   vsrsim run SCENARIO.cfg [options]
+ *
+ * Exit status: 0 success, 1 a run or output failed, 2 bad input (scenario,
+ * option, cost model), with one line on stderr naming what was wrong.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "plot.h"
+#include "report.h"
+#include "scenario.h"
+#include "store.h"
+#include "sweep.h"
+
+#ifndef VSRSIM_VERSION
+#define VSRSIM_VERSION "0.1.0"
+#endif
+#ifndef VSRSIM_SHAREDIR
+#define VSRSIM_SHAREDIR "/usr/local/share/vsrsim"
+#endif
+
+#define MAX_SET 64
+
+static void usage(FILE *f)
+{
+    fputs("usage: vsrsim run SCENARIO.cfg [options]\n"
+          "  --csv FILE|-     write the CSV of the curves (- for stdout)\n"
+          "  --db FILE        results database (default results.db)\n"
+          "  --no-db          do not write a results database\n"
+          "  --plot FILE      draw the curves (.png or .svg) with gnuplot\n"
+          "  --reps N         replications per point\n"
+          "  --seed N         base seed\n"
+          "  --jobs N         worker processes (default 1)\n"
+          "  --set KEY=VALUE  override a scenario setting (repeatable)\n"
+          "  --version, --help\n",
+          f);
+}
+
+static int bad_option(const char *opt, const char *what)
+{
+    fprintf(stderr, "vsrsim: %s: %s\n", opt, what);
+    return 2;
+}
+
+/* Parse a whole non-negative integer. */
+static int parse_count(const char *s, long long lo, long long hi,
+                       long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (*s == '\0' || *end || errno || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* plots/ next to the binary's folder (a build tree), else installed. */
+static void plots_dir(char *out, size_t len)
+{
+    const char *env = getenv("VSRSIM_PLOTS");
+    if (env) {
+        snprintf(out, len, "%s", env);
+        return;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        snprintf(out, len, "%s/../plots", dirname(exe));
+        char probe[PATH_MAX + 16];
+        snprintf(probe, sizeof probe, "%s/curves.gp", out);
+        if (access(probe, R_OK) == 0)
+            return;
+    }
+    snprintf(out, len, "%s/plots", VSRSIM_SHAREDIR);
+}
+
+static int write_db(const char *path, const struct scenario *s,
+                    const struct run_result *runs)
+{
+    char err[512];
+    struct store *st;
+    if (store_open(&st, path, err, sizeof err)) {
+        fprintf(stderr, "vsrsim: %s\n", err);
+        return 1;
+    }
+    char hash[17];
+    snprintf(hash, sizeof hash, "%016llx", (unsigned long long)s->hash);
+    for (int c = 0; c < s->ncurves; c++) {
+        struct stats_layout lay;
+        vsr_layout(&s->curve[c].cfg, &lay);
+        for (int r = 0; r < s->nrates; r++)
+            for (int k = 0; k < s->reps; k++) {
+                int run = (c * s->nrates + r) * s->reps + k;
+                char name[160], rate[32], reps[16], seed[32];
+                snprintf(name, sizeof name, "%s-%d-%d-%d", s->name, c, r, k);
+                snprintf(rate, sizeof rate, "%g", s->rates_kpps[r]);
+                snprintf(reps, sizeof reps, "%d", s->reps);
+                snprintf(seed, sizeof seed, "%llu",
+                         (unsigned long long)s->seed);
+                const char *keys[] = {"curve", "offered_kpps", "reps",
+                                      "seed"};
+                const char *vals[] = {s->curve[c].name, rate, reps, seed};
+                struct run_meta m = {
+                    .run_name = name,
+                    .scenario_path = s->path,
+                    .scenario_hash = hash,
+                    .scenario_text = s->text,
+                    .curve = s->curve[c].name,
+                    .costmodel_id = s->costmodel_id,
+                    .version = VSRSIM_VERSION,
+                    .seed = sweep_run_seed(s, c, r, k),
+                    .base_seed = s->seed,
+                    .curve_index = c,
+                    .rate_index = r,
+                    .rep = k,
+                    .offered_kpps = s->rates_kpps[r],
+                    .warmup_ns = s->warmup_ns,
+                    .measured_ns = s->duration_ns,
+                    .nparams = 4,
+                    .param_key = keys,
+                    .param_value = vals,
+                };
+                if (store_add_run(st, &m, &lay, &runs[run], err,
+                                  sizeof err)) {
+                    store_abort(st);
+                    fprintf(stderr, "vsrsim: %s\n", err);
+                    return 1;
+                }
+            }
+    }
+    if (store_commit(st, err, sizeof err)) {
+        fprintf(stderr, "vsrsim: %s\n", err);
+        return 1;
+    }
+    return 0;
+}
+
+static double wall_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"csv", required_argument, 0, 'c'},
+        {"db", required_argument, 0, 'd'},
+        {"no-db", no_argument, 0, 'n'},
+        {"plot", required_argument, 0, 'p'},
+        {"reps", required_argument, 0, 'r'},
+        {"seed", required_argument, 0, 's'},
+        {"jobs", required_argument, 0, 'j'},
+        {"set", required_argument, 0, 'S'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    const char *csv = NULL, *db = "results.db", *plot = NULL;
+    const char *set[MAX_SET + 2];
+    char reps_set[48], seed_set[48];
+    int nset = 0, jobs = 1, opt;
+    long long v;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'c': csv = optarg; break;
+        case 'd': db = optarg; break;
+        case 'n': db = NULL; break;
+        case 'p': plot = optarg; break;
+        case 'r':
+            if (parse_count(optarg, 1, 100000, &v))
+                return bad_option("--reps", "expected an integer from 1 "
+                                            "to 100000");
+            snprintf(reps_set, sizeof reps_set, "sim.reps=%lld", v);
+            set[nset++] = reps_set;
+            break;
+        case 's':
+            if (parse_count(optarg, 0, LLONG_MAX, &v))
+                return bad_option("--seed", "expected a non-negative "
+                                            "integer");
+            snprintf(seed_set, sizeof seed_set, "sim.seed=%lld", v);
+            set[nset++] = seed_set;
+            break;
+        case 'j':
+            if (parse_count(optarg, 1, 1024, &v))
+                return bad_option("--jobs", "expected an integer from 1 "
+                                            "to 1024");
+            jobs = (int)v;
+            break;
+        case 'S':
+            if (nset >= MAX_SET)
+                return bad_option("--set", "too many overrides");
+            set[nset++] = optarg;
+            break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "vsrsim: run: expected one scenario file\n");
+        usage(stderr);
+        return 2;
+    }
+    if (plot) {
+        size_t n = strlen(plot);
+        if (n < 5 || (strcmp(plot + n - 4, ".png") != 0 &&
+                      strcmp(plot + n - 4, ".svg") != 0))
+            return bad_option("--plot", "the file must end in .png or .svg");
+    }
+    const char *path = argv[optind];
+    char err[1024];
+    struct scenario *s = xmalloc(sizeof *s);
+    /* --reps/--seed must exist in the file to be overridden: add them to
+     * the set list only after checking that sim.* exists is overkill;
+     * scenario_load refuses unknown keys with a clear message. */
+    if (scenario_load(s, path, set, nset, err, sizeof err)) {
+        fprintf(stderr, "vsrsim: %s\n", err);
+        free(s);
+        return 2;
+    }
+    struct costmodel cm;
+    int rc = store_load_costmodel(s->costmodel_db, s->costmodel_id, &cm, err,
+                                  sizeof err);
+    if (rc) {
+        fprintf(stderr, "vsrsim: %s (set by costmodel in %s)\n", err, path);
+        scenario_clear(s);
+        free(s);
+        return 2;
+    }
+
+    size_t total = (size_t)s->ncurves * s->nrates * s->reps;
+    struct run_result *runs = xcalloc(total, sizeof *runs);
+    double t0 = wall_s();
+    if (sweep_run(s, &cm, jobs, isatty(2), runs)) {
+        fprintf(stderr, "vsrsim: a worker process failed\n");
+        return 1;
+    }
+    double wall = wall_s() - t0;
+    if (getenv("VSRSIM_STATS")) {
+        uint64_t ev = 0;
+        for (size_t i = 0; i < total; i++)
+            ev += runs[i].events;
+        double sim = (double)(s->warmup_ns + s->duration_ns) * 1e-9 * total;
+        fprintf(stderr, "vsrsim: %llu events in %.3f s wall, %.0f events/s, "
+                "simulated/wall %.2f\n", (unsigned long long)ev, wall,
+                (double)ev / wall, sim / wall);
+    }
+
+    rc = 0;
+    char tmp_csv[] = "/tmp/vsrsim-XXXXXX";
+    const char *csv_for_plot = NULL;
+    if (csv && strcmp(csv, "-") == 0) {
+        report_csv(stdout, s, runs);
+        fflush(stdout);
+    } else if (csv) {
+        char part[PATH_MAX];
+        snprintf(part, sizeof part, "%s.tmp-%d", csv, (int)getpid());
+        FILE *f = fopen(part, "w");
+        if (!f) {
+            fprintf(stderr, "vsrsim: %s: cannot write CSV: %s\n", csv,
+                    strerror(errno));
+            rc = 1;
+        } else {
+            report_csv(f, s, runs);
+            if (fclose(f) != 0 || rename(part, csv) != 0) {
+                fprintf(stderr, "vsrsim: %s: cannot write CSV: %s\n", csv,
+                        strerror(errno));
+                unlink(part);
+                rc = 1;
+            }
+            csv_for_plot = csv;
+        }
+    }
+    if (!rc && db)
+        rc = write_db(db, s, runs);
+    if (!rc && plot) {
+        if (!csv_for_plot) {
+            int fd = mkstemp(tmp_csv);
+            FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+            if (f) {
+                report_csv(f, s, runs);
+                fclose(f);
+                csv_for_plot = tmp_csv;
+            }
+        }
+        char dir[PATH_MAX];
+        plots_dir(dir, sizeof dir);
+        if (!csv_for_plot ||
+            plot_curves(dir, csv_for_plot, plot, s->name, err, sizeof err)) {
+            fprintf(stderr, "vsrsim: %s\n", csv_for_plot ? err :
+                    "cannot write a temporary CSV for the plot");
+            rc = 1;
+        }
+        if (csv_for_plot == tmp_csv)
+            unlink(tmp_csv);
+    }
+    free(runs);
+    scenario_clear(s);
+    free(s);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("vsrsim %s\n", VSRSIM_VERSION);
+        return 0;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "run") == 0)
+        return cmd_run(argc - 1, argv + 1);
+    fprintf(stderr, "vsrsim: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,124 @@
+/*
+ * report.c - summarise replications per point and write the CSV.
+ *
+ * Curves may differ in their threads (one vhost-net worker or two); the
+ * thread columns are the union of all curves' names in order of first
+ * appearance, empty where a curve lacks the thread.
+ */
+#include <string.h>
+
+#include "report.h"
+#include "vsr.h"
+
+struct names {
+    int n;
+    char name[STATS_MAX_THREADS * 2][STATS_NAME_LEN];
+};
+
+static int name_index(const struct names *u, const char *name)
+{
+    for (int i = 0; i < u->n; i++)
+        if (strcmp(u->name[i], name) == 0)
+            return i;
+    return -1;
+}
+
+static void add_name(struct names *u, const char *name)
+{
+    if (name_index(u, name) < 0 && u->n < STATS_MAX_THREADS * 2)
+        snprintf(u->name[u->n++], STATS_NAME_LEN, "%s", name);
+}
+
+/* A field that may hold commas or quotes, quoted as RFC 4180 says. */
+static void put_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+void report_csv(FILE *f, const struct scenario *s,
+                const struct run_result *runs)
+{
+    struct names threads = {0}, queues = {0};
+    int ncores = 0;
+    struct stats_layout lay[SCENARIO_MAX_CURVES];
+    for (int c = 0; c < s->ncurves; c++) {
+        vsr_layout(&s->curve[c].cfg, &lay[c]);
+        if (lay[c].ncores > ncores)
+            ncores = lay[c].ncores;
+        for (int t = 0; t < lay[c].nthreads; t++)
+            add_name(&threads, lay[c].thread_name[t]);
+        for (int q = 0; q < lay[c].nqueues; q++)
+            add_name(&queues, lay[c].queue_name[q]);
+    }
+    fputs("curve,offered_kpps,forwarded_kpps,ci99_kpps", f);
+    for (int n = 0; n < ncores; n++)
+        fprintf(f, ",core%d_busy,core%d_irq,core%d_sys,core%d_guest", n, n,
+                n, n);
+    for (int t = 0; t < threads.n; t++)
+        fprintf(f, ",busy:%s", threads.name[t]);
+    fputs(",stddev_kpps,reps,loss,lat_p50_us,lat_p99_us,lat_mean_us", f);
+    for (int q = 0; q < queues.n; q++)
+        fprintf(f, ",drops_kpps:%s", queues.name[q]);
+    for (int t = 0; t < threads.n; t++)
+        fprintf(f, ",migrations:%s", threads.name[t]);
+    fputc('\n', f);
+
+    for (int c = 0; c < s->ncurves; c++) {
+        const struct stats_layout *L = &lay[c];
+        for (int r = 0; r < s->nrates; r++) {
+            const struct run_result *rr =
+                &runs[(c * s->nrates + r) * s->reps];
+            struct point_summary p;
+            stats_summarise(L, rr, s->reps, s->rates_kpps[r], &p);
+            put_field(f, s->curve[c].name);
+            fprintf(f, ",%.3f,%.3f,%.3f", p.offered_kpps, p.forwarded_kpps,
+                    p.ci99_kpps);
+            for (int n = 0; n < ncores; n++) {
+                const double *k = p.core_frac[n];
+                fprintf(f, ",%.4f,%.4f,%.4f,%.4f",
+                        k[CPU_IRQ] + k[CPU_SYS] + k[CPU_GUEST], k[CPU_IRQ],
+                        k[CPU_SYS], k[CPU_GUEST]);
+            }
+            double mig[STATS_MAX_THREADS * 2] = {0};
+            for (int t = 0; t < threads.n; t++) {
+                int i = -1;
+                for (int j = 0; j < L->nthreads; j++)
+                    if (strcmp(L->thread_name[j], threads.name[t]) == 0)
+                        i = j;
+                if (i < 0) {
+                    fputc(',', f);
+                    continue;
+                }
+                fprintf(f, ",%.4f", p.thread_frac[i]);
+                for (int k = 0; k < s->reps; k++)
+                    mig[t] += (double)rr[k].thread_migrations[i] /
+                              ((double)rr[k].measured_ns * 1e-9) / s->reps;
+            }
+            fprintf(f, ",%.3f,%d,%.6f,%.2f,%.2f,%.2f", p.stddev_kpps, p.reps,
+                    p.loss_frac, p.lat_p50_us, p.lat_p99_us, p.lat_mean_us);
+            for (int q = 0; q < queues.n; q++) {
+                int i = -1;
+                for (int j = 0; j < L->nqueues; j++)
+                    if (strcmp(L->queue_name[j], queues.name[q]) == 0)
+                        i = j;
+                if (i < 0)
+                    fputc(',', f);
+                else
+                    fprintf(f, ",%.3f", p.drops_kpps[i]);
+            }
+            for (int t = 0; t < threads.n; t++)
+                fprintf(f, ",%.2f", mig[t]);
+            fputc('\n', f);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+/*
+ * rng.c - seeds, streams and Gamma-distributed costs.
+ *
+ * Gamma because CPU costs are positive and right-skewed, and because a sum of
+ * k i.i.d. Gamma(a, theta) is Gamma(k a, theta): one draw prices a batch of
+ * packets exactly, which keeps the per-packet work of the simulator O(1) per
+ * batch instead of O(k).
+ */
+#include <math.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "rng.h"
+
+static uint64_t mix(uint64_t z)
+{
+    z += 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+uint64_t rng_derive(uint64_t base, uint64_t a, uint64_t b, uint64_t c)
+{
+    return mix(mix(mix(mix(base) ^ a) ^ b) ^ c);
+}
+
+gsl_rng *rng_alloc(uint64_t seed)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    /* MT19937 takes an unsigned long seed; 0 selects GSL's default. */
+    gsl_rng_set(r, (unsigned long)(seed ? seed : 1));
+    return r;
+}
+
+int64_t rng_cost(gsl_rng *r, const struct cost *c, int64_t k)
+{
+    if (k <= 0 || c->mean_ns <= 0)
+        return 0;
+    double mean = c->mean_ns * (double)k;
+    if (c->cv <= 0)
+        return (int64_t)llround(mean);
+    /* One occurrence: shape a = 1/cv^2, scale theta = mean_ns * cv^2. */
+    double a = 1.0 / (c->cv * c->cv);
+    double theta = c->mean_ns * c->cv * c->cv;
+    return (int64_t)llround(gsl_ran_gamma(r, a * (double)k, theta));
+}

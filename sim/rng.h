@@ -1,0 +1,30 @@
+/*
+ * rng.h - random streams and cost draws, on GSL.
+ *
+ * Every entity owns one stream, seeded from the run seed and the entity's
+ * index, so adding an entity or running runs in another order never shifts
+ * another entity's draws. Costs are Gamma distributed with a given mean and
+ * coefficient of variation; the sum of k independent draws of one cost is
+ * drawn at once as Gamma(k a, theta).
+ */
+#ifndef VSRSIM_RNG_H
+#define VSRSIM_RNG_H
+
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "costmodel.h"
+
+/* A well-mixed 64-bit seed from a base seed and up to three indices
+ * (splitmix64 finalizer), for runs and entities. */
+uint64_t rng_derive(uint64_t base, uint64_t a, uint64_t b, uint64_t c);
+
+/* A new stream (MT19937) seeded with `seed`; free with gsl_rng_free(). */
+gsl_rng *rng_alloc(uint64_t seed);
+
+/* Total cost in ns of `k` occurrences of activity `c` (0 when k == 0 or the
+ * mean is 0). Deterministic when cv == 0. */
+int64_t rng_cost(gsl_rng *r, const struct cost *c, int64_t k);
+
+#endif

@@ -1,0 +1,738 @@
+/*
+ * scenario.c - libconfig scenarios: parse, override, check, extract.
+ *
+ * The only file that calls libconfig. Loading goes in four passes so that
+ * every error is caught before anything runs:
+ *   1. parse the file (libconfig resolves @include against the scenario's
+ *      folder and keeps file:line for every setting);
+ *   2. apply --set overrides to settings that exist, keeping their type;
+ *   3. walk the whole tree against the table of known keys below (unknown
+ *      key, wrong type);
+ *   4. read every curve, looking each setting up in the curve first and in
+ *      the shared part second, and check ranges and bindings.
+ * Kernel defaults (CFS granularities, RT throttling, PELT) apply when a host
+ * file leaves them out; costs never have defaults.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libconfig.h>
+
+#include "err.h"
+#include "scenario.h"
+
+enum kind { K_GROUP, K_LIST, K_INT, K_NUM, K_STR, K_INTS, K_NUMS };
+
+struct key {
+    const char *path; /* '*' matches one thread name */
+    enum kind kind;
+};
+
+/* Every setting a scenario may hold. Curves may hold name, host.*, vm.*
+ * and threads.*. */
+static const struct key keys[] = {
+    {"name", K_STR},
+    {"costmodel", K_GROUP},
+    {"costmodel.db", K_STR},
+    {"costmodel.id", K_STR},
+    {"sim", K_GROUP},
+    {"sim.seed", K_INT},
+    {"sim.reps", K_INT},
+    {"sim.warmup_ms", K_NUM},
+    {"sim.duration_ms", K_NUM},
+    {"traffic", K_GROUP},
+    {"traffic.frame_bytes", K_INT},
+    {"traffic.rates_kpps", K_NUMS},
+    {"host", K_GROUP},
+    {"host.cores", K_INT},
+    {"host.online", K_INTS},
+    {"host.rt_runtime_us", K_INT},
+    {"host.rt_period_us", K_INT},
+    {"host.cfs_latency_us", K_INT},
+    {"host.cfs_min_granularity_us", K_INT},
+    {"host.cfs_wakeup_granularity_us", K_INT},
+    {"host.balance_interval_us", K_INT},
+    {"host.load_halflife_us", K_INT},
+    {"host.active_balance_load", K_NUM},
+    {"host.active_balance_tries", K_INT},
+    {"host.nic", K_GROUP},
+    {"host.nic.irq_core", K_INT},
+    {"host.nic.link_gbps", K_NUM},
+    {"host.nic.irq_coalesce_us", K_NUM},
+    {"host.nic.napi_budget", K_INT},
+    {"host.nic.rx_ring", K_INT},
+    {"host.nic.tx_ring", K_INT},
+    {"host.nic.qdisc_len", K_INT},
+    {"host.vhost", K_GROUP},
+    {"host.vhost.weight", K_INT},
+    {"host.vhost.batch", K_INT},
+    {"vm", K_GROUP},
+    {"vm.guest_budget", K_INT},
+    {"vm.queues", K_GROUP},
+    {"vm.queues.macvtap", K_INT},
+    {"vm.queues.virtio_rx", K_INT},
+    {"vm.queues.virtio_tx", K_INT},
+    {"vm.queues.guest_qdisc", K_INT},
+    {"threads", K_GROUP},
+    {"threads.*", K_GROUP},
+    {"threads.*.kind", K_STR},
+    {"threads.*.cpus", K_INTS},
+    {"threads.*.policy", K_STR},
+    {"threads.*.nice", K_INT},
+    {"threads.*.priority", K_INT},
+    {"threads.*.runtime_ms", K_NUM},
+    {"threads.*.period_ms", K_NUM},
+    {"curves", K_LIST},
+};
+
+static const char *const kind_text[] = {
+    [K_GROUP] = "a group { ... }",
+    [K_LIST] = "a list ( ... )",
+    [K_INT] = "an integer",
+    [K_NUM] = "a number",
+    [K_STR] = "a string",
+    [K_INTS] = "an array of integers [ ... ]",
+    [K_NUMS] = "an array of numbers [ ... ]",
+};
+
+/* CFS weights of nice -20..19 (kernel/sched/core.c sched_prio_to_weight). */
+static const int nice_weight[40] = {
+    88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
+    9548,  7620,  6100,  4904,  3906,  3121,  2501,  1991,  1586,  1277,
+    1024,  820,   655,   526,   423,   335,   272,   215,   172,   137,
+    110,   87,    70,    56,    45,    36,    29,    23,    18,    15,
+};
+
+struct ctx {
+    config_t cfg;
+    const char *path;
+    config_setting_t *curve; /* current curve group, or NULL */
+    char *err;
+    size_t errlen;
+};
+
+static int fail(struct ctx *x, const config_setting_t *s, const char *fmt,
+                ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    const char *file = s ? config_setting_source_file(s) : NULL;
+    int line = s ? (int)config_setting_source_line(s) : 0;
+    if (line > 0)
+        snprintf(x->err, x->errlen, "%s:%d: %s", file ? file : x->path, line,
+                 msg);
+    else
+        snprintf(x->err, x->errlen, "%s: %s", x->path, msg);
+    return SIM_EINPUT;
+}
+
+/* ---- Pass 2: overrides --------------------------------------------- */
+
+static int set_one(struct ctx *x, const char *arg)
+{
+    char key[256];
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof key) {
+        snprintf(x->err, x->errlen,
+                 "--set %s: expected KEY=VALUE, e.g. sim.reps=3", arg);
+        return SIM_EINPUT;
+    }
+    memcpy(key, arg, (size_t)(eq - arg));
+    key[eq - arg] = '\0';
+    const char *val = eq + 1;
+    config_setting_t *s = config_lookup(&x->cfg, key);
+    if (!s) {
+        snprintf(x->err, x->errlen, "--set %s: no such setting in %s", key,
+                 x->path);
+        return SIM_EINPUT;
+    }
+    char *end;
+    errno = 0;
+    switch (config_setting_type(s)) {
+    case CONFIG_TYPE_INT:
+    case CONFIG_TYPE_INT64: {
+        long long v = strtoll(val, &end, 10);
+        if (*val == '\0' || *end || errno)
+            goto bad;
+        config_setting_set_int64(s, v);
+        return 0;
+    }
+    case CONFIG_TYPE_FLOAT: {
+        double v = strtod(val, &end);
+        if (*val == '\0' || *end || errno)
+            goto bad;
+        config_setting_set_float(s, v);
+        return 0;
+    }
+    case CONFIG_TYPE_STRING:
+        config_setting_set_string(s, val);
+        return 0;
+    case CONFIG_TYPE_ARRAY: {
+        /* [a, b, c] of the array's element type */
+        if (*val != '[' || val[strlen(val) - 1] != ']')
+            goto bad;
+        int is_float = config_setting_length(s) > 0 &&
+                       config_setting_type(config_setting_get_elem(s, 0)) ==
+                           CONFIG_TYPE_FLOAT;
+        while (config_setting_length(s) > 0)
+            config_setting_remove_elem(s, 0);
+        const char *p = val + 1;
+        while (*p && *p != ']') {
+            double v = strtod(p, &end);
+            if (end == p)
+                goto bad;
+            if (is_float)
+                config_setting_set_float_elem(s, -1, v);
+            else
+                config_setting_set_int_elem(s, -1, (int)v);
+            p = end;
+            while (*p == ' ' || *p == ',')
+                p++;
+        }
+        return 0;
+    }
+    default:
+        snprintf(x->err, x->errlen, "--set %s: only numbers, strings and "
+                 "arrays can be set", key);
+        return SIM_EINPUT;
+    }
+bad:
+    snprintf(x->err, x->errlen, "--set %s: '%s' is not a valid value for "
+             "this setting", key, val);
+    return SIM_EINPUT;
+}
+
+/* ---- Pass 3: known keys and types ---------------------------------- */
+
+static int path_matches(const char *pattern, const char *path)
+{
+    while (*pattern && *path) {
+        if (*pattern == '*') {
+            while (*path && *path != '.')
+                path++;
+            pattern++;
+            continue;
+        }
+        if (*pattern++ != *path++)
+            return 0;
+    }
+    return *pattern == '\0' && *path == '\0';
+}
+
+static const struct key *find_key(const char *path)
+{
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (path_matches(keys[i].path, path))
+            return &keys[i];
+    return NULL;
+}
+
+static int has_kind(const config_setting_t *s, enum kind k)
+{
+    int t = config_setting_type(s);
+    switch (k) {
+    case K_GROUP: return t == CONFIG_TYPE_GROUP;
+    case K_LIST: return t == CONFIG_TYPE_LIST;
+    case K_INT: return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
+    case K_NUM:
+        return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 ||
+               t == CONFIG_TYPE_FLOAT;
+    case K_STR: return t == CONFIG_TYPE_STRING;
+    case K_INTS:
+    case K_NUMS: {
+        if (t != CONFIG_TYPE_ARRAY)
+            return 0;
+        if (config_setting_length(s) == 0)
+            return 1;
+        int et = config_setting_type(config_setting_get_elem(s, 0));
+        if (k == K_INTS)
+            return et == CONFIG_TYPE_INT || et == CONFIG_TYPE_INT64;
+        return 1;
+    }
+    }
+    return 0;
+}
+
+static int check_tree(struct ctx *x, config_setting_t *g, const char *prefix,
+                      int in_curve)
+{
+    for (int i = 0; i < config_setting_length(g); i++) {
+        config_setting_t *s = config_setting_get_elem(g, i);
+        const char *name = config_setting_name(s);
+        char path[256];
+        snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "",
+                 name);
+        const struct key *k = find_key(path);
+        if (in_curve && strcmp(path, "name") != 0 &&
+            strncmp(path, "host", 4) != 0 && strncmp(path, "vm", 2) != 0 &&
+            strncmp(path, "threads", 7) != 0)
+            k = NULL;
+        if (!k)
+            return fail(x, s, "unknown setting '%s'%s", path,
+                        in_curve ? " in a curve (a curve may set name, "
+                                   "host, vm and threads)"
+                                 : "");
+        if (!has_kind(s, k->kind))
+            return fail(x, s, "'%s' must be %s", path, kind_text[k->kind]);
+        if (k->kind == K_GROUP) {
+            int rc = check_tree(x, s, path, in_curve);
+            if (rc)
+                return rc;
+        } else if (k->kind == K_LIST) { /* curves */
+            for (int j = 0; j < config_setting_length(s); j++) {
+                config_setting_t *c = config_setting_get_elem(s, j);
+                if (config_setting_type(c) != CONFIG_TYPE_GROUP)
+                    return fail(x, c, "each curve must be a group { ... }");
+                int rc = check_tree(x, c, "", 1);
+                if (rc)
+                    return rc;
+            }
+        }
+    }
+    return 0;
+}
+
+/* ---- Pass 4: values ------------------------------------------------ */
+
+/* A setting from the current curve, else from the shared part. */
+static config_setting_t *get(struct ctx *x, const char *path)
+{
+    config_setting_t *s = NULL;
+    if (x->curve)
+        s = config_setting_lookup(x->curve, path);
+    return s ? s : config_lookup(&x->cfg, path);
+}
+
+static double num_of(const config_setting_t *s)
+{
+    return config_setting_type(s) == CONFIG_TYPE_FLOAT
+               ? config_setting_get_float(s)
+               : (double)config_setting_get_int64(s);
+}
+
+/* Read a number in [lo, hi] (or the default when absent and dflt_ok). */
+static int get_num(struct ctx *x, const char *path, double lo, double hi,
+                   int required, double dflt, double *out)
+{
+    config_setting_t *s = get(x, path);
+    if (!s) {
+        if (required)
+            return fail(x, x->curve, "missing setting '%s'", path);
+        *out = dflt;
+        return 0;
+    }
+    double v = num_of(s);
+    if (v < lo || v > hi) {
+        if (hi >= 1e15)
+            return fail(x, s, "'%s' must be at least %g (got %g)", path, lo,
+                        v);
+        return fail(x, s, "'%s' must be between %g and %g (got %g)", path,
+                    lo, hi, v);
+    }
+    *out = v;
+    return 0;
+}
+
+#define BIG 1e18
+
+static int get_i64(struct ctx *x, const char *path, double lo, double hi,
+                   int required, double dflt, int64_t *out)
+{
+    double v;
+    int rc = get_num(x, path, lo, hi, required, dflt, &v);
+    if (!rc)
+        *out = (int64_t)v;
+    return rc;
+}
+
+static int get_int(struct ctx *x, const char *path, double lo, double hi,
+                   int required, double dflt, int *out)
+{
+    double v;
+    int rc = get_num(x, path, lo, hi, required, dflt, &v);
+    if (!rc)
+        *out = (int)v;
+    return rc;
+}
+
+/* A set of cores from an int array, each in [0, ncores). */
+static int get_cores(struct ctx *x, const char *path, int ncores,
+                     uint64_t *out)
+{
+    config_setting_t *s = get(x, path);
+    if (!s)
+        return fail(x, x->curve, "missing setting '%s'", path);
+    uint64_t m = 0;
+    for (int i = 0; i < config_setting_length(s); i++) {
+        int c = config_setting_get_int_elem(s, i);
+        if (c < 0 || c >= ncores)
+            return fail(x, s, "'%s' names core %d but the host has %d cores "
+                        "(0-%d)", path, c, ncores, ncores - 1);
+        m |= 1ULL << c;
+    }
+    if (!m)
+        return fail(x, s, "'%s' must name at least one core", path);
+    *out = m;
+    return 0;
+}
+
+static int read_host(struct ctx *x, struct vsr_config *c)
+{
+    int rc;
+    int64_t us;
+    if ((rc = get_int(x, "host.cores", 1, STATS_MAX_CORES, 1, 0,
+                      &c->ncores)))
+        return rc;
+    c->online = (c->ncores >= 64 ? ~0ULL : (1ULL << c->ncores) - 1);
+    if (get(x, "host.online") &&
+        (rc = get_cores(x, "host.online", c->ncores, &c->online)))
+        return rc;
+    struct host_params *h = &c->hp;
+    if ((rc = get_i64(x, "host.rt_period_us", 1, BIG, 0, 1000000, &us)))
+        return rc;
+    h->rt_period_ns = us * 1000;
+    if ((rc = get_i64(x, "host.rt_runtime_us", -1, BIG, 0, 950000, &us)))
+        return rc;
+    h->rt_runtime_ns = us < 0 ? -1 : us * 1000;
+    if (h->rt_runtime_ns > h->rt_period_ns)
+        return fail(x, get(x, "host.rt_runtime_us"),
+                    "'host.rt_runtime_us' must not exceed rt_period_us");
+    if ((rc = get_i64(x, "host.cfs_latency_us", 1, BIG, 0, 6000, &us)))
+        return rc;
+    h->cfs_latency_ns = us * 1000;
+    if ((rc = get_i64(x, "host.cfs_min_granularity_us", 1, BIG, 0, 750,
+                      &us)))
+        return rc;
+    h->cfs_min_gran_ns = us * 1000;
+    if ((rc = get_i64(x, "host.cfs_wakeup_granularity_us", 0, BIG, 0, 1000,
+                      &us)))
+        return rc;
+    h->cfs_wakeup_gran_ns = us * 1000;
+    if ((rc = get_i64(x, "host.balance_interval_us", 1, BIG, 0, 4000, &us)))
+        return rc;
+    h->balance_interval_ns = us * 1000;
+    if ((rc = get_i64(x, "host.load_halflife_us", 1, BIG, 0, 32000, &us)))
+        return rc;
+    h->load_halflife_ns = us * 1000;
+    if ((rc = get_num(x, "host.active_balance_load", 0, 1, 0, 0.9,
+                      &h->active_balance_load)))
+        return rc;
+    if ((rc = get_int(x, "host.active_balance_tries", 0, 1000, 0, 3,
+                      &h->active_balance_tries)))
+        return rc;
+
+    if ((rc = get_int(x, "host.nic.irq_core", 0, c->ncores - 1, 1, 0,
+                      &c->irq_core)))
+        return rc;
+    if (!(c->online >> c->irq_core & 1))
+        return fail(x, get(x, "host.nic.irq_core"),
+                    "'host.nic.irq_core' must be an online core");
+    if ((rc = get_num(x, "host.nic.link_gbps", 1e-3, 1e4, 0, 1.0,
+                      &c->link_gbps)))
+        return rc;
+    double co;
+    if ((rc = get_num(x, "host.nic.irq_coalesce_us", 0, 1e6, 0, 50, &co)))
+        return rc;
+    c->irq_coalesce_ns = (int64_t)(co * 1000);
+    int q;
+    if ((rc = get_int(x, "host.nic.napi_budget", 1, 1 << 20, 0, 64,
+                      &c->napi_budget)))
+        return rc;
+    if ((rc = get_int(x, "host.nic.rx_ring", 1, 1 << 20, 0, 256, &q)))
+        return rc;
+    c->q.nic_rx = (uint32_t)q;
+    int tx_ring, qdisc;
+    if ((rc = get_int(x, "host.nic.tx_ring", 1, 1 << 20, 0, 256, &tx_ring)))
+        return rc;
+    if ((rc = get_int(x, "host.nic.qdisc_len", 0, 1 << 20, 0, 1000, &qdisc)))
+        return rc;
+    c->q.nic_tx = (uint32_t)(tx_ring + qdisc);
+    if ((rc = get_int(x, "host.vhost.weight", 1, 1 << 24, 0, 256,
+                      &c->vhost_weight)))
+        return rc;
+    return get_int(x, "host.vhost.batch", 1, 1 << 16, 0, 64, &c->vhost_batch);
+}
+
+static int read_vm(struct ctx *x, struct vsr_config *c)
+{
+    int rc, q;
+    if ((rc = get_int(x, "vm.guest_budget", 1, 1 << 20, 0, 64,
+                      &c->guest_budget)))
+        return rc;
+    static const char *const names[] = {"vm.queues.macvtap",
+                                        "vm.queues.virtio_rx",
+                                        "vm.queues.virtio_tx",
+                                        "vm.queues.guest_qdisc"};
+    static const double dflt[] = {500, 256, 256, 1000};
+    uint32_t *dst[] = {&c->q.macvtap, &c->q.virtio_rx, &c->q.virtio_tx,
+                       &c->q.guest_qdisc};
+    for (int i = 0; i < 4; i++) {
+        if ((rc = get_int(x, names[i], 1, 1 << 24, 0, dflt[i], &q)))
+            return rc;
+        *dst[i] = (uint32_t)q;
+    }
+    return 0;
+}
+
+static int read_thread(struct ctx *x, struct vsr_config *c, const char *name,
+                       struct vsr_thread_cfg *t)
+{
+    char path[160];
+    int rc;
+    snprintf(t->name, sizeof t->name, "%s", name);
+    snprintf(path, sizeof path, "threads.%s.kind", name);
+    config_setting_t *s = get(x, path);
+    if (!s)
+        return fail(x, get(x, "threads"), "missing setting '%s' (vcpu, "
+                    "vhost, vhost-rx or vhost-tx)", path);
+    const char *kind = config_setting_get_string(s);
+    if (strcmp(kind, "vcpu") == 0)
+        t->kind = VSR_VCPU;
+    else if (strcmp(kind, "vhost") == 0)
+        t->kind = VSR_VHOST;
+    else if (strcmp(kind, "vhost-rx") == 0)
+        t->kind = VSR_VHOST_RX;
+    else if (strcmp(kind, "vhost-tx") == 0)
+        t->kind = VSR_VHOST_TX;
+    else
+        return fail(x, s, "'%s' must be vcpu, vhost, vhost-rx or vhost-tx "
+                    "(got '%s')", path, kind);
+
+    snprintf(path, sizeof path, "threads.%s.cpus", name);
+    if ((rc = get_cores(x, path, c->ncores, &t->cpus)))
+        return rc;
+    if (!(t->cpus & c->online))
+        return fail(x, get(x, path), "'%s' binds thread '%s' only to "
+                    "offline cores", path, name);
+
+    snprintf(path, sizeof path, "threads.%s.policy", name);
+    s = get(x, path);
+    const char *pol = s ? config_setting_get_string(s) : "cfs";
+    t->cls = sched_find(pol);
+    if (!t->cls || t->cls->rank == SCHED_IRQ)
+        return fail(x, s, "'%s' must be cfs, fifo or deadline (got '%s')",
+                    path, pol);
+    t->weight = 1024;
+    if (t->cls->rank == SCHED_CFS) {
+        int nice;
+        snprintf(path, sizeof path, "threads.%s.nice", name);
+        if ((rc = get_int(x, path, -20, 19, 0, 0, &nice)))
+            return rc;
+        t->weight = nice_weight[nice + 20];
+    } else if (t->cls->rank == SCHED_FIFO) {
+        snprintf(path, sizeof path, "threads.%s.priority", name);
+        if ((rc = get_int(x, path, 1, 99, 1, 0, &t->prio)))
+            return rc;
+    } else {
+        double q, p;
+        snprintf(path, sizeof path, "threads.%s.runtime_ms", name);
+        if ((rc = get_num(x, path, 1e-3, 1e6, 1, 0, &q)))
+            return rc;
+        config_setting_t *qs = get(x, path);
+        snprintf(path, sizeof path, "threads.%s.period_ms", name);
+        if ((rc = get_num(x, path, 1e-3, 1e6, 1, 0, &p)))
+            return rc;
+        if (q > p)
+            return fail(x, qs, "'threads.%s.runtime_ms' (%g) must not "
+                        "exceed period_ms (%g)", name, q, p);
+        t->dl_runtime_ns = (int64_t)(q * 1e6);
+        t->dl_period_ns = (int64_t)(p * 1e6);
+    }
+    return 0;
+}
+
+static int read_threads(struct ctx *x, struct vsr_config *c)
+{
+    config_setting_t *g = x->curve ? config_setting_lookup(x->curve,
+                                                           "threads")
+                                   : NULL;
+    config_setting_t *base = config_lookup(&x->cfg, "threads");
+    if (!base && !g)
+        return fail(x, x->curve, "missing setting 'threads'");
+    config_setting_t *names = base ? base : g;
+    c->nthreads = 0;
+    int nvcpu = 0, nvh = 0, nrx = 0, ntx = 0;
+    for (int i = 0; i < config_setting_length(names); i++) {
+        if (c->nthreads == VSR_MAX_THREADS)
+            return fail(x, names, "at most %d threads", VSR_MAX_THREADS);
+        struct vsr_thread_cfg *t = &c->thread[c->nthreads++];
+        const char *name = config_setting_name(
+            config_setting_get_elem(names, i));
+        int rc = read_thread(x, c, name, t);
+        if (rc)
+            return rc;
+        nvcpu += t->kind == VSR_VCPU;
+        nvh += t->kind == VSR_VHOST;
+        nrx += t->kind == VSR_VHOST_RX;
+        ntx += t->kind == VSR_VHOST_TX;
+    }
+    if (g) /* a curve may not invent threads */
+        for (int i = 0; i < config_setting_length(g); i++) {
+            config_setting_t *s = config_setting_get_elem(g, i);
+            if (base && !config_setting_lookup(base, config_setting_name(s)))
+                return fail(x, s, "curve sets thread '%s' that the "
+                            "scenario's threads do not define",
+                            config_setting_name(s));
+        }
+    if (nvcpu < 1 || nvcpu > 2)
+        return fail(x, names, "the VM must have 1 or 2 vcpu threads (has "
+                    "%d)", nvcpu);
+    if (!((nvh == 1 && nrx + ntx == 0) || (nvh == 0 && nrx == 1 && ntx == 1)))
+        return fail(x, names, "the VM needs one vhost thread, or one "
+                    "vhost-rx and one vhost-tx thread");
+    return 0;
+}
+
+static int read_curve(struct ctx *x, struct scenario_curve *sc, int idx)
+{
+    int rc;
+    config_setting_t *s = x->curve ? config_setting_lookup(x->curve, "name")
+                                   : NULL;
+    if (x->curve && !s)
+        return fail(x, x->curve, "curve %d has no name", idx + 1);
+    snprintf(sc->name, sizeof sc->name, "%s",
+             s ? config_setting_get_string(s) : "default");
+    if ((rc = read_host(x, &sc->cfg)) || (rc = read_vm(x, &sc->cfg)) ||
+        (rc = read_threads(x, &sc->cfg)))
+        return rc;
+    return 0;
+}
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+    return h;
+}
+
+static int read_all(struct ctx *x, struct scenario *s)
+{
+    int rc;
+    const char *str;
+    snprintf(s->name, sizeof s->name, "%s", "scenario");
+    if (config_lookup_string(&x->cfg, "name", &str))
+        snprintf(s->name, sizeof s->name, "%s", str);
+    if (!config_lookup_string(&x->cfg, "costmodel.db", &str))
+        return fail(x, NULL, "missing setting 'costmodel.db'");
+    if (str[0] == '/') {
+        snprintf(s->costmodel_db, sizeof s->costmodel_db, "%s", str);
+    } else {
+        char tmp[512];
+        snprintf(tmp, sizeof tmp, "%s", x->path);
+        snprintf(s->costmodel_db, sizeof s->costmodel_db, "%s/%s",
+                 dirname(tmp), str);
+    }
+    if (!config_lookup_string(&x->cfg, "costmodel.id", &str))
+        return fail(x, NULL, "missing setting 'costmodel.id'");
+    snprintf(s->costmodel_id, sizeof s->costmodel_id, "%s", str);
+
+    double v;
+    if ((rc = get_num(x, "sim.seed", 0, 1e18, 0, 1, &v)))
+        return rc;
+    s->seed = (uint64_t)v;
+    if ((rc = get_int(x, "sim.reps", 1, 100000, 0, 10, &s->reps)))
+        return rc;
+    if ((rc = get_num(x, "sim.warmup_ms", 0, 1e7, 0, 100, &v)))
+        return rc;
+    s->warmup_ns = (int64_t)(v * 1e6);
+    if ((rc = get_num(x, "sim.duration_ms", 1e-3, 1e7, 0, 1000, &v)))
+        return rc;
+    s->duration_ns = (int64_t)(v * 1e6);
+
+    int frame;
+    if ((rc = get_int(x, "traffic.frame_bytes", 60, 65536, 0, 64, &frame)))
+        return rc;
+    config_setting_t *r = config_lookup(&x->cfg, "traffic.rates_kpps");
+    if (!r)
+        return fail(x, NULL, "missing setting 'traffic.rates_kpps'");
+    s->nrates = config_setting_length(r);
+    if (s->nrates < 1 || s->nrates > SCENARIO_MAX_RATES)
+        return fail(x, r, "'traffic.rates_kpps' must hold 1 to %d rates",
+                    SCENARIO_MAX_RATES);
+    for (int i = 0; i < s->nrates; i++) {
+        s->rates_kpps[i] = num_of(config_setting_get_elem(r, i));
+        if (!(s->rates_kpps[i] > 0))
+            return fail(x, r, "'traffic.rates_kpps' must hold positive "
+                        "rates (got %g)", s->rates_kpps[i]);
+    }
+
+    config_setting_t *curves = config_lookup(&x->cfg, "curves");
+    s->ncurves = curves ? config_setting_length(curves) : 1;
+    if (s->ncurves < 1 || s->ncurves > SCENARIO_MAX_CURVES)
+        return fail(x, curves, "a scenario needs 1 to %d curves",
+                    SCENARIO_MAX_CURVES);
+    for (int i = 0; i < s->ncurves; i++) {
+        x->curve = curves ? config_setting_get_elem(curves, i) : NULL;
+        struct scenario_curve *sc = &s->curve[i];
+        if ((rc = read_curve(x, sc, i)))
+            return rc;
+        sc->cfg.frame_bytes = frame;
+        for (int j = 0; j < i; j++)
+            if (strcmp(s->curve[j].name, sc->name) == 0)
+                return fail(x, x->curve, "two curves are named '%s'",
+                            sc->name);
+    }
+    x->curve = NULL;
+    return 0;
+}
+
+int scenario_load(struct scenario *s, const char *path,
+                  const char *const *set, int nset, char *err,
+                  size_t errlen)
+{
+    struct ctx x = {.path = path, .err = err, .errlen = errlen};
+    int rc = SIM_EINPUT;
+    memset(s, 0, sizeof *s);
+    snprintf(s->path, sizeof s->path, "%s", path);
+    config_init(&x.cfg);
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s", path);
+    config_set_include_dir(&x.cfg, dirname(dir));
+    if (!config_read_file(&x.cfg, path)) {
+        if (config_error_type(&x.cfg) == CONFIG_ERR_FILE_IO)
+            snprintf(err, errlen, "%s: cannot read scenario: %s", path,
+                     strerror(errno ? errno : ENOENT));
+        else
+            snprintf(err, errlen, "%s:%d: %s",
+                     config_error_file(&x.cfg) ? config_error_file(&x.cfg)
+                                               : path,
+                     config_error_line(&x.cfg), config_error_text(&x.cfg));
+        goto out;
+    }
+    for (int i = 0; i < nset; i++)
+        if ((rc = set_one(&x, set[i])))
+            goto out;
+    if ((rc = check_tree(&x, config_root_setting(&x.cfg), "", 0)) ||
+        (rc = read_all(&x, s)))
+        goto out;
+
+    /* The scenario as run: includes expanded, overrides applied. */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        abort();
+    config_write(&x.cfg, f);
+    fclose(f);
+    s->text = buf;
+    s->hash = fnv1a(buf);
+    rc = 0;
+out:
+    config_destroy(&x.cfg);
+    return rc;
+}
+
+void scenario_clear(struct scenario *s)
+{
+    free(s->text);
+    s->text = NULL;
+}

@@ -1,0 +1,52 @@
+/*
+ * scenario.h - a libconfig scenario turned into validated run settings.
+ *
+ * A scenario names a host (usually through @include), a cost model, the
+ * simulation settings, a traffic sweep, the VM and its threads, and a list
+ * of curves. A curve may override any part of host, vm and threads; every
+ * other setting is shared. Every setting is checked: unknown keys, wrong
+ * types, out-of-range values and impossible bindings are refused with one
+ * line naming file:line (or the --set option) and what was expected.
+ */
+#ifndef VSRSIM_SCENARIO_H
+#define VSRSIM_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vsr.h"
+
+#define SCENARIO_MAX_CURVES 32
+#define SCENARIO_MAX_RATES 64
+
+struct scenario_curve {
+    char name[64];
+    struct vsr_config cfg;
+};
+
+struct scenario {
+    char path[512];
+    char name[64];
+    char costmodel_db[512];  /* resolved against the scenario's folder */
+    char costmodel_id[64];
+    uint64_t seed;
+    int reps;
+    int64_t warmup_ns;
+    int64_t duration_ns;
+    int nrates;
+    double rates_kpps[SCENARIO_MAX_RATES];
+    int ncurves;
+    struct scenario_curve curve[SCENARIO_MAX_CURVES];
+    char *text;              /* the scenario as loaded, overrides applied */
+    uint64_t hash;           /* FNV-1a 64 of text                         */
+};
+
+/* Load and validate `path`, applying `nset` overrides "key=value" first.
+ * Returns 0, or SIM_EINPUT with one line in err. */
+int scenario_load(struct scenario *s, const char *path,
+                  const char *const *set, int nset, char *err,
+                  size_t errlen);
+
+void scenario_clear(struct scenario *s);
+
+#endif

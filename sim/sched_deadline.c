@@ -1,0 +1,123 @@
+/*
+ * sched_deadline.c - SCHED_DEADLINE: the Constant Bandwidth Server with EDF.
+ *
+ * A thread with runtime Q and period T may run Q in every T. Among runnable
+ * reservations on a core, the earliest absolute deadline runs (EDF) and an
+ * earlier deadline preempts. Running consumes the budget; when it is spent
+ * the thread is throttled until its deadline, when the budget is refilled
+ * by Q and the deadline moves on by T (kernel/sched/deadline.c,
+ * replenish_dl_entity). On wake-up the CBS rule applies: if the remaining
+ * budget cannot be used before the deadline without exceeding Q/T, the
+ * thread gets a fresh budget and deadline now + T.
+ */
+#include <stdint.h>
+
+#include "core.h"
+
+static void replenish(struct thread *t)
+{
+    while (t->dl_left_ns <= 0) {
+        t->dl_left_ns += t->dl_runtime_ns;
+        t->dl_deadline_ns += t->dl_period_ns;
+    }
+}
+
+static void dl_on_timer(void *arg)
+{
+    struct thread *t = arg;
+    t->dl_timer = NULL;
+    replenish(t);
+    t->throttled = 0;
+    core_enqueue(t->core, t, 0);
+}
+
+static void enqueue_deadline(struct core *c, struct thread *t, int flags)
+{
+    int64_t now = des_now(c->m->des);
+    if (flags & SCHED_WAKEUP) {
+        int64_t slack = t->dl_deadline_ns - now;
+        /* left / slack > Q / T, in integers. */
+        if (slack <= 0 || (__int128)t->dl_left_ns * t->dl_period_ns >
+                              (__int128)slack * t->dl_runtime_ns) {
+            t->dl_deadline_ns = now + t->dl_period_ns;
+            t->dl_left_ns = t->dl_runtime_ns;
+        }
+    }
+    tlist_push_tail(&c->rq[SCHED_DEADLINE], t);
+}
+
+static void dequeue_deadline(struct core *c, struct thread *t)
+{
+    tlist_remove(&c->rq[SCHED_DEADLINE], t);
+}
+
+static struct thread *pick_next_deadline(struct core *c)
+{
+    struct thread *best = NULL;
+    for (struct thread *t = c->rq[SCHED_DEADLINE].head; t; t = t->next)
+        if (!best || t->dl_deadline_ns < best->dl_deadline_ns)
+            best = t;
+    if (best)
+        tlist_remove(&c->rq[SCHED_DEADLINE], best);
+    return best;
+}
+
+static void put_prev_deadline(struct core *c, struct thread *t, int preempted)
+{
+    (void)preempted;
+    tlist_push_tail(&c->rq[SCHED_DEADLINE], t);
+}
+
+static void set_curr_deadline(struct core *c, struct thread *t)
+{
+    (void)c;
+    (void)t;
+}
+
+static void update_curr_deadline(struct core *c, struct thread *t, int64_t ns)
+{
+    (void)c;
+    t->dl_left_ns -= ns;
+    if (t->dl_left_ns <= 0)
+        t->throttled = 1;
+}
+
+static int check_preempt_deadline(struct core *c, struct thread *curr,
+                                  struct thread *t)
+{
+    (void)c;
+    return t->dl_deadline_ns < curr->dl_deadline_ns;
+}
+
+static int64_t timer_ns_deadline(struct core *c, struct thread *t)
+{
+    return c->stint_start_ns + (t->dl_left_ns > 0 ? t->dl_left_ns : 0);
+}
+
+static int tick_deadline(struct core *c, struct thread *t)
+{
+    (void)c;
+    return t->throttled;
+}
+
+static void throttle_deadline(struct core *c, struct thread *t)
+{
+    int64_t now = des_now(c->m->des);
+    int64_t at = t->dl_deadline_ns > now ? t->dl_deadline_ns : now;
+    t->dl_timer = des_at(c->m->des, at, dl_on_timer, t);
+}
+
+const struct sched_class sched_deadline_class = {
+    .name = "deadline",
+    .rank = SCHED_DEADLINE,
+    .enqueue = enqueue_deadline,
+    .dequeue = dequeue_deadline,
+    .pick_next = pick_next_deadline,
+    .put_prev = put_prev_deadline,
+    .set_curr = set_curr_deadline,
+    .update_curr = update_curr_deadline,
+    .check_preempt = check_preempt_deadline,
+    .timer_ns = timer_ns_deadline,
+    .tick = tick_deadline,
+    .throttle = throttle_deadline,
+};

@@ -1,0 +1,143 @@
+/*
+ * sched_fifo.c - SCHED_FIFO: fixed priorities 1..99 with RT throttling.
+ *
+ * The highest priority runnable thread runs; a higher priority wake-up
+ * preempts at once; equal priorities run first-in first-out and never
+ * preempt each other. A preempted thread goes back to the head of its
+ * priority, a thread that wakes to the tail (as kernel/sched/rt.c does).
+ *
+ * RT throttling: within each rt_period the fifo threads of a core may run
+ * for rt_runtime in all; then the class gives the core up (to cfs or idle)
+ * until the period ends. rt_runtime < 0 disables it.
+ */
+#include <stdint.h>
+
+#include "core.h"
+
+static void rt_on_period(void *arg)
+{
+    struct core *c = arg;
+    c->rt_timer = NULL;
+    c->rt_throttled = 0;
+    c->rt_used_ns = 0;
+    if (c->rq[SCHED_FIFO].n > 0)
+        core_preempt(c);
+}
+
+/* Start a new period if the current one is over. */
+static void rt_roll(struct core *c, int64_t now)
+{
+    const struct host_params *hp = &c->m->hp;
+    if (now < c->rt_period_end_ns)
+        return;
+    c->rt_used_ns = 0;
+    c->rt_period_end_ns = (now / hp->rt_period_ns + 1) * hp->rt_period_ns;
+}
+
+/* Insert t in priority order: before the first thread of lower priority
+ * (at_head: before the first of lower or equal priority). */
+static void insert_fifo(struct core *c, struct thread *t, int at_head)
+{
+    struct thread_list *l = &c->rq[SCHED_FIFO];
+    struct thread *at = l->head;
+    while (at && (at->prio > t->prio || (!at_head && at->prio == t->prio)))
+        at = at->next;
+    tlist_insert_before(l, at, t);
+}
+
+static void enqueue_fifo(struct core *c, struct thread *t, int flags)
+{
+    (void)flags;
+    insert_fifo(c, t, 0);
+}
+
+static void dequeue_fifo(struct core *c, struct thread *t)
+{
+    tlist_remove(&c->rq[SCHED_FIFO], t);
+}
+
+static struct thread *pick_next_fifo(struct core *c)
+{
+    struct thread *t = c->rq[SCHED_FIFO].head;
+    if (!t || c->rt_throttled)
+        return NULL;
+    tlist_remove(&c->rq[SCHED_FIFO], t);
+    return t;
+}
+
+static void put_prev_fifo(struct core *c, struct thread *t, int preempted)
+{
+    insert_fifo(c, t, preempted);
+}
+
+static void set_curr_fifo(struct core *c, struct thread *t)
+{
+    t->slice_start_ns = des_now(c->m->des);
+}
+
+static void update_curr_fifo(struct core *c, struct thread *t, int64_t ns)
+{
+    (void)t;
+    const struct host_params *hp = &c->m->hp;
+    if (hp->rt_runtime_ns < 0)
+        return;
+    int64_t now = des_now(c->m->des);
+    rt_roll(c, now - ns);
+    c->rt_used_ns += ns;
+    if (c->rt_used_ns >= hp->rt_runtime_ns && !c->rt_throttled) {
+        c->rt_throttled = 1;
+        if (!c->rt_timer) {
+            int64_t end = c->rt_period_end_ns > now ? c->rt_period_end_ns
+                                                    : now;
+            c->rt_timer = des_at(c->m->des, end, rt_on_period, c);
+        }
+    }
+}
+
+static int check_preempt_fifo(struct core *c, struct thread *curr,
+                              struct thread *t)
+{
+    (void)c;
+    return t->prio > curr->prio;
+}
+
+static int64_t timer_ns_fifo(struct core *c, struct thread *t)
+{
+    (void)t;
+    const struct host_params *hp = &c->m->hp;
+    if (hp->rt_runtime_ns < 0)
+        return INT64_MAX;
+    if (c->rt_throttled)
+        return des_now(c->m->des);
+    int64_t now = des_now(c->m->des);
+    if (now >= c->rt_period_end_ns)
+        return c->stint_start_ns + hp->rt_runtime_ns;
+    return c->stint_start_ns + (hp->rt_runtime_ns - c->rt_used_ns);
+}
+
+static int tick_fifo(struct core *c, struct thread *t)
+{
+    (void)t;
+    return c->rt_throttled;
+}
+
+static void throttle_fifo(struct core *c, struct thread *t)
+{
+    (void)c;
+    (void)t;
+}
+
+const struct sched_class sched_fifo_class = {
+    .name = "fifo",
+    .rank = SCHED_FIFO,
+    .enqueue = enqueue_fifo,
+    .dequeue = dequeue_fifo,
+    .pick_next = pick_next_fifo,
+    .put_prev = put_prev_fifo,
+    .set_curr = set_curr_fifo,
+    .update_curr = update_curr_fifo,
+    .check_preempt = check_preempt_fifo,
+    .timer_ns = timer_ns_fifo,
+    .tick = tick_fifo,
+    .throttle = throttle_fifo,
+};

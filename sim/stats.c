@@ -1,0 +1,100 @@
+/*
+ * stats.c - latency histograms and the summary of a point's replications.
+ *
+ * Latencies go into fixed log2 buckets (no per-packet storage); the mean
+ * and variance of the forwarded rate over replications use Welford's
+ * recurrence, and the 99% confidence interval GSL's Student t quantile.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "stats.h"
+
+void stats_clear(struct run_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->lat_min_ns = INT64_MAX;
+}
+
+void stats_add_latency(struct run_result *r, int64_t ns)
+{
+    if (ns < 1)
+        ns = 1;
+    int b = 63 - __builtin_clzll((uint64_t)ns);
+    if (b >= STATS_LAT_BUCKETS)
+        b = STATS_LAT_BUCKETS - 1;
+    r->lat_hist[b]++;
+    r->lat_count++;
+    r->lat_sum_ns += (double)ns;
+    r->lat_sumsq_ns += (double)ns * (double)ns;
+    if (ns < r->lat_min_ns)
+        r->lat_min_ns = ns;
+    if (ns > r->lat_max_ns)
+        r->lat_max_ns = ns;
+}
+
+double stats_hist_quantile(const uint64_t *hist, uint64_t count, double p)
+{
+    if (count == 0)
+        return 0;
+    double target = p * (double)count;
+    double seen = 0;
+    for (int b = 0; b < STATS_LAT_BUCKETS; b++) {
+        if (hist[b] == 0)
+            continue;
+        if (seen + (double)hist[b] >= target) {
+            double lo = ldexp(1.0, b), frac = (target - seen) / hist[b];
+            return lo + frac * lo; /* bucket b spans [2^b, 2^(b+1)) */
+        }
+        seen += (double)hist[b];
+    }
+    return ldexp(1.0, STATS_LAT_BUCKETS);
+}
+
+void stats_summarise(const struct stats_layout *lay,
+                     const struct run_result *runs, int n, double offered_kpps,
+                     struct point_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    out->offered_kpps = offered_kpps;
+    out->reps = n;
+    double mean = 0, m2 = 0, offered = 0;
+    uint64_t hist[STATS_LAT_BUCKETS] = {0}, lat_n = 0;
+    double lat_sum = 0;
+    for (int i = 0; i < n; i++) {
+        const struct run_result *r = &runs[i];
+        double sec = (double)r->measured_ns * 1e-9;
+        double x = (double)r->forwarded_pkts / sec / 1e3;
+        double d = x - mean;
+        mean += d / (i + 1);
+        m2 += d * (x - mean);
+        offered += (double)r->offered_pkts / sec / 1e3 / n;
+        for (int c = 0; c < lay->ncores; c++)
+            for (int k = 0; k < CPU_NCLASS; k++)
+                out->core_frac[c][k] +=
+                    (double)r->core_ns[c][k] / (double)r->measured_ns / n;
+        for (int t = 0; t < lay->nthreads; t++)
+            out->thread_frac[t] +=
+                (double)r->thread_ns[t] / (double)r->measured_ns / n;
+        for (int q = 0; q < lay->nqueues; q++)
+            out->drops_kpps[q] += (double)r->drops[q] / sec / 1e3 / n;
+        for (int b = 0; b < STATS_LAT_BUCKETS; b++)
+            hist[b] += r->lat_hist[b];
+        lat_n += r->lat_count;
+        lat_sum += r->lat_sum_ns;
+    }
+    out->forwarded_kpps = mean;
+    if (n > 1) {
+        out->stddev_kpps = sqrt(m2 / (n - 1));
+        out->ci99_kpps = gsl_cdf_tdist_Pinv(0.995, n - 1) *
+                         out->stddev_kpps / sqrt((double)n);
+    }
+    out->loss_frac = offered > 0 ? 1.0 - mean / offered : 0;
+    if (out->loss_frac < 0)
+        out->loss_frac = 0;
+    out->lat_p50_us = stats_hist_quantile(hist, lat_n, 0.50) / 1e3;
+    out->lat_p99_us = stats_hist_quantile(hist, lat_n, 0.99) / 1e3;
+    out->lat_mean_us = lat_n ? lat_sum / (double)lat_n / 1e3 : 0;
+}

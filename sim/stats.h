@@ -1,0 +1,82 @@
+/*
+ * stats.h - what one simulation run measures, and how runs are summarised.
+ *
+ * A run is one replication of one curve at one offered rate. Its record is a
+ * flat, fixed-size struct (no pointers) so that worker processes can send it
+ * through a pipe and the parent can store runs in a fixed order, whatever
+ * --jobs is. All times are nanoseconds inside the measured window.
+ */
+#ifndef VSRSIM_STATS_H
+#define VSRSIM_STATS_H
+
+#include <stdint.h>
+
+#define STATS_MAX_CORES 16
+#define STATS_MAX_THREADS 32
+#define STATS_MAX_QUEUES 48
+#define STATS_NAME_LEN 32
+#define STATS_LAT_BUCKETS 64 /* log2 buckets of latency in ns */
+
+/* What a core's busy time is counted as (as top and /proc/stat do). */
+enum cpu_class { CPU_IRQ, CPU_SYS, CPU_GUEST, CPU_NCLASS };
+
+/* Names of the entities of one curve; the same for every run of the curve. */
+struct stats_layout {
+    int ncores;
+    int nthreads;
+    int nqueues;
+    char thread_name[STATS_MAX_THREADS][STATS_NAME_LEN];
+    char queue_name[STATS_MAX_QUEUES][STATS_NAME_LEN];
+};
+
+/* The record of one run. */
+struct run_result {
+    int64_t measured_ns;      /* length of the measured window            */
+    uint64_t offered_pkts;    /* sent by the generator in the window      */
+    uint64_t forwarded_pkts;  /* left the host's tx NIC in the window     */
+    uint64_t events;          /* events executed over the whole run       */
+    int64_t core_ns[STATS_MAX_CORES][CPU_NCLASS];
+    int64_t thread_ns[STATS_MAX_THREADS];
+    int64_t thread_migrations[STATS_MAX_THREADS];
+    uint64_t drops[STATS_MAX_QUEUES];
+    uint64_t lat_hist[STATS_LAT_BUCKETS]; /* bucket b: [2^b, 2^(b+1)) ns  */
+    uint64_t lat_count;
+    double lat_sum_ns;
+    double lat_sumsq_ns;
+    int64_t lat_min_ns;
+    int64_t lat_max_ns;
+};
+
+/* Summary over the replications of one point (curve, offered rate). */
+struct point_summary {
+    double offered_kpps;
+    double forwarded_kpps; /* mean over replications                      */
+    double ci99_kpps;      /* half-width of the 99% Student t interval    */
+    double stddev_kpps;
+    int reps;
+    double core_frac[STATS_MAX_CORES][CPU_NCLASS];
+    double thread_frac[STATS_MAX_THREADS];
+    double drops_kpps[STATS_MAX_QUEUES];
+    double loss_frac;    /* 1 - forwarded / offered                      */
+    double lat_p50_us;   /* percentiles of the pooled histogram          */
+    double lat_p99_us;
+    double lat_mean_us;
+};
+
+/* Add a latency sample of `ns` nanoseconds to a run record. */
+void stats_add_latency(struct run_result *r, int64_t ns);
+
+/* Reset a run record (latency minimum to INT64_MAX, everything else 0). */
+void stats_clear(struct run_result *r);
+
+/* Summarise `n` runs of one point. Uses GSL's t quantile for the 99% CI
+ * (0 when n < 2). */
+void stats_summarise(const struct stats_layout *lay,
+                     const struct run_result *runs, int n, double offered_kpps,
+                     struct point_summary *out);
+
+/* The p-quantile (0..1) of a latency histogram, in nanoseconds, linearly
+ * interpolated inside the log2 bucket. 0 when the histogram is empty. */
+double stats_hist_quantile(const uint64_t *hist, uint64_t count, double p);
+
+#endif

@@ -1,0 +1,951 @@
+/*
+ * store.c - cost models in from SQLite, run results out to SQLite.
+ *
+ * This is the only file of the simulator that calls SQLite, so that the
+ * database contracts live in one place:
+ *
+ * - Cost models are read from a database in the schema of data/schema.sql,
+ *   which documents it. The file is opened read-only and every query takes
+ *   bound parameters, so a cost model can come from anywhere without being
+ *   able to change anything or inject SQL.
+ *
+ * - Results are written in OMNeT++'s SQLite result-file schema, so that
+ *   OMNeT++'s result tools (scavetool, the IDE's analysis tool; their
+ *   reader is src/scave/sqliteresultfileloader.cc) read them. The tables
+ *   follow OMNeT++ 6.x (src/common/sqliteresultfileschema.cc of
+ *   omnetpp/omnetpp, commit 522f6ffd) column for column; the two tables
+ *   that OMNeT++ 5.x used instead of their 6.x successors, runParam
+ *   (now runConfig) and histBin (now histogramBin), are written as well so
+ *   that readers of either version find the run configuration and the
+ *   histogram. The rows are written the way OMNeT++'s own writer
+ *   (src/common/sqlitescalarfilewriter.cc) writes them: simtimeExp is the
+ *   exponent of the time unit, a histogram starts with an underflow bin at
+ *   -inf and ends with an overflow bin at the upper edge of its last bin,
+ *   NaN is stored as NULL.
+ *
+ * - A results file must be byte-identical for identical runs, so that a
+ *   sweep can be checked by comparing files. Hence no wall-clock time is
+ *   written anywhere (OMNeT++'s "datetime" run attribute is left out),
+ *   row order depends only on the order of store_add_run() calls, and the
+ *   rollback journal stays in DELETE mode: no -wal file, nothing left
+ *   beside the database.
+ *
+ * - Everything between store_open() and store_commit() is one transaction.
+ *   Once a write has failed the store refuses to commit, so a sweep that
+ *   fails part-way leaves the file as it was.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "err.h"
+#include "store.h"
+
+/* The cost-model schema version this program reads (data/schema.sql). */
+#define SCHEMA_VERSION 1
+
+/* How long to wait for another process's lock before giving up. */
+#define BUSY_TIMEOUT_MS 5000
+
+/* time unit of the results: nanoseconds, as 10^-9 s (run.simtimeExp) */
+#define SIMTIME_EXP (-9)
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
+
+PRINTF_LIKE(3, 4)
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err == NULL || errlen == 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* ------------------------------------------------------------------------
+ * Cost models
+ * ------------------------------------------------------------------------ */
+
+/* An SQLite failure while reading a cost-model file: SIM_EINPUT when the
+ * file is not a usable database, SIM_EIO for anything else (locks, I/O). */
+static int read_failure(sqlite3 *db, int rc, const char *path, char *err,
+                        size_t errlen)
+{
+    int primary = rc & 0xff;
+
+    if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT) {
+        set_err(err, errlen, "%s: not a vsrsim cost-model database (%s)",
+                path, sqlite3_errmsg(db));
+        return SIM_EINPUT;
+    }
+    set_err(err, errlen, "%s: cannot read cost-model database: %s", path,
+            sqlite3_errmsg(db));
+    return SIM_EIO;
+}
+
+/* Run a query that yields one integer (0 when it yields no row) into *out.
+ * `text`, when not NULL, is bound to the query's only parameter. */
+static int query_int(sqlite3 *db, const char *sql, const char *text,
+                     int64_t *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+
+    if (rc == SQLITE_OK && text != NULL)
+        rc = sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            *out = sqlite3_column_int64(st, 0);
+            rc = SQLITE_OK;
+        } else if (rc == SQLITE_DONE) {
+            *out = 0;
+            rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Check the version and tables of an open cost-model database. */
+static int check_costmodel_schema(sqlite3 *db, const char *path, char *err,
+                                  size_t errlen)
+{
+    static const char *const tables[] = { "cost", "cost_model" };
+    int64_t v;
+    int rc = query_int(db, "PRAGMA user_version", NULL, &v);
+
+    if (rc != SQLITE_OK)
+        return read_failure(db, rc, path, err, errlen);
+    if (v > SCHEMA_VERSION) {
+        set_err(err, errlen,
+                "%s: schema version %" PRId64 " is newer than this vsrsim "
+                "understands (%d)", path, v, SCHEMA_VERSION);
+        return SIM_EINPUT;
+    }
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        rc = query_int(db, "SELECT count(*) FROM sqlite_master "
+                       "WHERE type = 'table' AND name = ?", tables[i], &v);
+        if (rc != SQLITE_OK)
+            return read_failure(db, rc, path, err, errlen);
+        if (v == 0) {
+            set_err(err, errlen,
+                    "%s: not a vsrsim cost-model database (no table %s)",
+                    path, tables[i]);
+            return SIM_EINPUT;
+        }
+    }
+    return SIM_OK;
+}
+
+/* Read the cost rows of `model_id` into `cm`; unknown activities are
+ * skipped, a present activity with an unusable value is an error. */
+static int read_costs(sqlite3 *db, const char *path, const char *model_id,
+                      struct costmodel *cm, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    int ret = SIM_OK;
+    int rc = sqlite3_prepare_v2(db,
+                                "SELECT activity, mean_ns, cv FROM cost "
+                                "WHERE model_id = ?", -1, &st, NULL);
+
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 1, model_id, -1, SQLITE_STATIC);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        int id = name ? costmodel_lookup(name) : -1;
+        double v[2];
+
+        rc = SQLITE_OK;
+        if (id < 0)
+            continue;
+        for (int c = 0; c < 2; c++) {
+            int t = sqlite3_column_type(st, 1 + c);
+
+            v[c] = sqlite3_column_double(st, 1 + c);
+            if ((t != SQLITE_INTEGER && t != SQLITE_FLOAT) || !isfinite(v[c])
+                || v[c] < 0) {
+                set_err(err, errlen,
+                        "%s: cost model '%s', activity '%s': %s must be a "
+                        "finite number >= 0", path, model_id, name,
+                        c == 0 ? "mean_ns" : "cv");
+                ret = SIM_EINPUT;
+                break;
+            }
+        }
+        if (ret != SIM_OK)
+            break;
+        cm->c[id].mean_ns = v[0];
+        cm->c[id].cv = v[1];
+        cm->c[id].present = 1;
+    }
+    if (ret == SIM_OK && rc != SQLITE_DONE)
+        ret = read_failure(db, rc, path, err, errlen);
+    sqlite3_finalize(st);
+    return ret;
+}
+
+int store_load_costmodel(const char *db_path, const char *model_id,
+                         struct costmodel *cm, char *err, size_t errlen)
+{
+    struct costmodel tmp;
+    sqlite3 *db = NULL;
+    int64_t n;
+    int rc, ret;
+
+    if (strlen(model_id) >= sizeof tmp.id) {
+        set_err(err, errlen, "%s: cost model id '%s' is too long (max %zu)",
+                db_path, model_id, sizeof tmp.id - 1);
+        return SIM_EINPUT;
+    }
+    rc = sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL);
+    if (rc != SQLITE_OK) {
+        set_err(err, errlen, "%s: cannot open cost-model database: %s",
+                db_path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close(db);
+        return SIM_EIO;
+    }
+    sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+
+    ret = check_costmodel_schema(db, db_path, err, errlen);
+    if (ret != SIM_OK)
+        goto out;
+    rc = query_int(db, "SELECT count(*) FROM cost_model WHERE id = ?",
+                   model_id, &n);
+    if (rc != SQLITE_OK) {
+        ret = read_failure(db, rc, db_path, err, errlen);
+        goto out;
+    }
+    if (n == 0) {
+        set_err(err, errlen, "%s: no cost model '%s'", db_path, model_id);
+        ret = SIM_EINPUT;
+        goto out;
+    }
+
+    memset(&tmp, 0, sizeof tmp);
+    memcpy(tmp.id, model_id, strlen(model_id) + 1);
+    ret = read_costs(db, db_path, model_id, &tmp, err, errlen);
+    if (ret != SIM_OK)
+        goto out;
+    for (int i = 0; i < COST_N; i++) {
+        if (!tmp.c[i].present) {
+            set_err(err, errlen, "%s: cost model '%s' lacks activity '%s'",
+                    db_path, model_id, costmodel_name((enum cost_id)i));
+            ret = SIM_EINPUT;
+            goto out;
+        }
+    }
+    *cm = tmp;
+out:
+    sqlite3_close(db);
+    return ret;
+}
+
+/* ------------------------------------------------------------------------
+ * Results
+ * ------------------------------------------------------------------------ */
+
+/* The OMNeT++ 6.x result-file schema (see the top of this file), then the
+ * OMNeT++ 5.x tables runParam and histBin, then the one index OMNeT++
+ * creates (on vectorData; vsrsim writes no vectors, but the tables and the
+ * index exist so that the file is a complete OMNeT++ result file). */
+static const char *const results_ddl[] = {
+    "CREATE TABLE IF NOT EXISTS run ("
+    " runId INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,"
+    " runName TEXT NOT NULL,"
+    " simtimeExp INTEGER NOT NULL)",
+
+    "CREATE TABLE IF NOT EXISTS runAttr ("
+    " runId INTEGER NOT NULL REFERENCES run(runId) ON DELETE CASCADE,"
+    " attrName TEXT NOT NULL,"
+    " attrValue TEXT NOT NULL)",
+
+    "CREATE TABLE IF NOT EXISTS runItervar ("
+    " runId INTEGER NOT NULL REFERENCES run(runId) ON DELETE CASCADE,"
+    " itervarName TEXT NOT NULL,"
+    " itervarValue TEXT NOT NULL)",
+
+    "CREATE TABLE IF NOT EXISTS runConfig ("
+    " runId INTEGER NOT NULL REFERENCES run(runId) ON DELETE CASCADE,"
+    " configKey TEXT NOT NULL,"
+    " configValue TEXT NOT NULL,"
+    " configOrder INTEGER NOT NULL)",
+
+    "CREATE TABLE IF NOT EXISTS scalar ("
+    " scalarId INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,"
+    " runId INTEGER NOT NULL REFERENCES run(runId) ON DELETE CASCADE,"
+    " moduleName TEXT NOT NULL,"
+    " scalarName TEXT NOT NULL,"
+    " scalarValue REAL)",
+
+    "CREATE TABLE IF NOT EXISTS scalarAttr ("
+    " scalarId INTEGER NOT NULL REFERENCES scalar(scalarId)"
+    " ON DELETE CASCADE,"
+    " attrName TEXT NOT NULL,"
+    " attrValue TEXT NOT NULL)",
+
+    "CREATE TABLE IF NOT EXISTS parameter ("
+    " paramId INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,"
+    " runId INTEGER NOT NULL REFERENCES run(runId) ON DELETE CASCADE,"
+    " moduleName TEXT NOT NULL,"
+    " paramName TEXT NOT NULL,"
+    " paramValue TEXT NOT NULL)",
+
+    "CREATE TABLE IF NOT EXISTS paramAttr ("
+    " paramId INTEGER NOT NULL REFERENCES parameter(paramId)"
+    " ON DELETE CASCADE,"
+    " attrName TEXT NOT NULL,"
+    " attrValue TEXT NOT NULL)",
+
+    "CREATE TABLE IF NOT EXISTS statistic ("
+    " statId INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,"
+    " runId INTEGER NOT NULL REFERENCES run(runId) ON DELETE CASCADE,"
+    " moduleName TEXT NOT NULL,"
+    " statName TEXT NOT NULL,"
+    " isHistogram INTEGER NOT NULL,"
+    " isWeighted INTEGER NOT NULL,"
+    " statCount INTEGER NOT NULL,"
+    " statMean REAL,"
+    " statStddev REAL,"
+    " statSum REAL,"
+    " statSqrsum REAL,"
+    " statMin REAL,"
+    " statMax REAL,"
+    " statWeights REAL,"
+    " statWeightedSum REAL,"
+    " statSqrSumWeights REAL,"
+    " statWeightedSqrSum REAL)",
+
+    "CREATE TABLE IF NOT EXISTS statisticAttr ("
+    " statId INTEGER NOT NULL REFERENCES statistic(statId)"
+    " ON DELETE CASCADE,"
+    " attrName TEXT NOT NULL,"
+    " attrValue TEXT NOT NULL)",
+
+    "CREATE TABLE IF NOT EXISTS histogramBin ("
+    " statId INTEGER NOT NULL REFERENCES statistic(statId)"
+    " ON DELETE CASCADE,"
+    " lowerEdge REAL NOT NULL,"
+    " binValue REAL NOT NULL)",
+
+    "CREATE TABLE IF NOT EXISTS vector ("
+    " vectorId INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,"
+    " runId INTEGER NOT NULL REFERENCES run(runId) ON DELETE CASCADE,"
+    " moduleName TEXT NOT NULL,"
+    " vectorName TEXT NOT NULL,"
+    " vectorCount INTEGER,"
+    " vectorMin REAL,"
+    " vectorMax REAL,"
+    " vectorSum REAL,"
+    " vectorSumSqr REAL,"
+    " startEventNum INTEGER,"
+    " endEventNum INTEGER,"
+    " startSimtimeRaw INTEGER,"
+    " endSimtimeRaw INTEGER)",
+
+    "CREATE TABLE IF NOT EXISTS vectorAttr ("
+    " vectorId INTEGER NOT NULL REFERENCES vector(vectorId)"
+    " ON DELETE CASCADE,"
+    " attrName TEXT NOT NULL,"
+    " attrValue TEXT NOT NULL)",
+
+    "CREATE TABLE IF NOT EXISTS vectorData ("
+    " vectorId INTEGER NOT NULL REFERENCES vector(vectorId)"
+    " ON DELETE CASCADE,"
+    " eventNumber INTEGER NOT NULL,"
+    " simtimeRaw INTEGER NOT NULL,"
+    " value REAL)",
+
+    /* OMNeT++ 5.x: the run configuration, as 6.x runConfig. */
+    "CREATE TABLE IF NOT EXISTS runParam ("
+    " runId INTEGER NOT NULL REFERENCES run(runId) ON DELETE CASCADE,"
+    " paramKey TEXT NOT NULL,"
+    " paramValue TEXT NOT NULL,"
+    " paramOrder INTEGER NOT NULL)",
+
+    /* OMNeT++ 5.x: histogram bins, as 6.x histogramBin. */
+    "CREATE TABLE IF NOT EXISTS histBin ("
+    " statId INTEGER NOT NULL REFERENCES statistic(statId)"
+    " ON DELETE CASCADE,"
+    " baseValue NUMERIC NOT NULL,"
+    " cellValue INTEGER NOT NULL)",
+
+    "CREATE INDEX IF NOT EXISTS vectorData_idx ON vectorData (vectorId)",
+};
+
+/* The statements store_add_run() uses, prepared once per store. */
+enum stmt_id {
+    ST_RUN_EXISTS,
+    ST_RUN_NUMBER,
+    ST_RUN,
+    ST_RUN_ATTR,
+    ST_RUN_ITERVAR,
+    ST_RUN_CONFIG,
+    ST_RUN_PARAM,
+    ST_SCALAR,
+    ST_STATISTIC,
+    ST_STAT_ATTR,
+    ST_HIST_BIN,
+    ST_HIST_BIN_5,
+    ST_N
+};
+
+static const char *const stmt_sql[ST_N] = {
+    [ST_RUN_EXISTS] = "SELECT count(*) FROM run WHERE runName = ?",
+    /* runs of the same configuration (curve) already in the file */
+    [ST_RUN_NUMBER] = "SELECT count(*) FROM runAttr "
+                      "WHERE attrName = 'configname' AND attrValue = ?",
+    [ST_RUN] = "INSERT INTO run (runName, simtimeExp) VALUES (?, ?)",
+    [ST_RUN_ATTR] = "INSERT INTO runAttr (runId, attrName, attrValue) "
+                    "VALUES (?, ?, ?)",
+    [ST_RUN_ITERVAR] = "INSERT INTO runItervar "
+                       "(runId, itervarName, itervarValue) VALUES (?, ?, ?)",
+    [ST_RUN_CONFIG] = "INSERT INTO runConfig "
+                      "(runId, configKey, configValue, configOrder) "
+                      "VALUES (?, ?, ?, ?)",
+    [ST_RUN_PARAM] = "INSERT INTO runParam "
+                     "(runId, paramKey, paramValue, paramOrder) "
+                     "VALUES (?, ?, ?, ?)",
+    [ST_SCALAR] = "INSERT INTO scalar "
+                  "(runId, moduleName, scalarName, scalarValue) "
+                  "VALUES (?, ?, ?, ?)",
+    [ST_STATISTIC] = "INSERT INTO statistic (runId, moduleName, statName, "
+                     "isHistogram, isWeighted, statCount, statMean, "
+                     "statStddev, statSum, statSqrsum, statMin, statMax) "
+                     "VALUES (?, ?, ?, 1, 0, ?, ?, ?, ?, ?, ?, ?)",
+    [ST_STAT_ATTR] = "INSERT INTO statisticAttr (statId, attrName, "
+                     "attrValue) VALUES (?, ?, ?)",
+    [ST_HIST_BIN] = "INSERT INTO histogramBin (statId, lowerEdge, binValue) "
+                    "VALUES (?, ?, ?)",
+    [ST_HIST_BIN_5] = "INSERT INTO histBin (statId, baseValue, cellValue) "
+                      "VALUES (?, ?, ?)",
+};
+
+struct store {
+    sqlite3 *db;
+    char *path;
+    int failed; /* a write failed: the transaction must not be committed */
+    sqlite3_stmt *st[ST_N];
+};
+
+/* Finalize everything, close the database and free `s`. Does not end the
+ * transaction: callers commit or roll back first. */
+static void store_free(struct store *s)
+{
+    for (int i = 0; i < ST_N; i++)
+        sqlite3_finalize(s->st[i]);
+    sqlite3_close(s->db);
+    free(s->path);
+    free(s);
+}
+
+static void rollback(struct store *s)
+{
+    if (s->db != NULL && !sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Record a failed SQLite call: message "PATH: WHAT: sqlite's reason". */
+static int db_fail(struct store *s, const char *what, char *err,
+                   size_t errlen)
+{
+    s->failed = 1;
+    set_err(err, errlen, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+    return SIM_EIO;
+}
+
+static int exec_sql(struct store *s, const char *sql, const char *what,
+                    char *err, size_t errlen)
+{
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return db_fail(s, what, err, errlen);
+    return SIM_OK;
+}
+
+int store_open(struct store **out, const char *path, char *err,
+               size_t errlen)
+{
+    struct store *s = xcalloc(1, sizeof *s);
+    int rc;
+
+    *out = NULL;
+    s->path = xstrdup(path);
+    rc = sqlite3_open_v2(path, &s->db,
+                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        set_err(err, errlen, "%s: cannot open results database: %s", path,
+                s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+        store_free(s);
+        return SIM_EIO;
+    }
+    sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+
+    /* Pragmas cannot run inside a transaction. journal_mode also turns a
+     * file left in WAL mode by another program back to DELETE. */
+    if (exec_sql(s, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = DELETE",
+                 "cannot use results database", err, errlen) != SIM_OK
+        || exec_sql(s, "BEGIN IMMEDIATE", "cannot start transaction", err,
+                    errlen) != SIM_OK)
+        goto fail;
+    for (size_t i = 0; i < sizeof results_ddl / sizeof results_ddl[0]; i++)
+        if (exec_sql(s, results_ddl[i], "cannot create result tables", err,
+                     errlen) != SIM_OK)
+            goto fail;
+    for (int i = 0; i < ST_N; i++) {
+        if (sqlite3_prepare_v2(s->db, stmt_sql[i], -1, &s->st[i], NULL)
+            != SQLITE_OK) {
+            db_fail(s, "cannot prepare statement (not an OMNeT++ result "
+                    "file?)", err, errlen);
+            goto fail;
+        }
+    }
+    *out = s;
+    return SIM_OK;
+fail:
+    rollback(s);
+    store_free(s);
+    return SIM_EIO;
+}
+
+/* Binding helpers. Each does nothing once *rc reports an earlier failure,
+ * so a statement's bindings can be written as a plain sequence and checked
+ * once by step(). Text is bound SQLITE_STATIC: it must outlive step(). */
+static void bind_int(sqlite3_stmt *st, int i, int64_t v, int *rc)
+{
+    if (*rc == SQLITE_OK)
+        *rc = sqlite3_bind_int64(st, i, v);
+}
+
+/* NaN is bound as NULL, which is what SQLite would store anyway. */
+static void bind_real(sqlite3_stmt *st, int i, double v, int *rc)
+{
+    if (*rc == SQLITE_OK)
+        *rc = isnan(v) ? sqlite3_bind_null(st, i)
+                       : sqlite3_bind_double(st, i, v);
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v, int *rc)
+{
+    if (*rc == SQLITE_OK)
+        *rc = sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+/* Execute statement `id` after its bindings (their status in `rc`) and make
+ * it ready for reuse. With `row` not NULL the statement must yield a row,
+ * whose first column goes to *row. */
+static int step(struct store *s, enum stmt_id id, int rc, int64_t *row,
+                const char *what, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = s->st[id];
+    int ret = SIM_OK;
+
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (row != NULL && rc == SQLITE_ROW) {
+            *row = sqlite3_column_int64(st, 0);
+            rc = SQLITE_DONE;
+        }
+    }
+    if (rc != SQLITE_DONE)
+        ret = db_fail(s, what, err, errlen);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return ret;
+}
+
+/* Shortest decimal text that reads back as exactly `v`, so attribute text
+ * is both readable and exact. */
+static void fmt_double(char *buf, size_t n, double v)
+{
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+/* Per measured nanosecond, scaled; NaN when the window is empty. */
+static double per_ns(double x, int64_t ns, double scale)
+{
+    return ns > 0 ? x * scale / (double)ns : NAN;
+}
+
+static int add_run_attr(struct store *s, int64_t run_id, const char *name,
+                        const char *value, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = s->st[ST_RUN_ATTR];
+    int rc = SQLITE_OK;
+
+    if (value == NULL) /* optional metadata that the caller did not have */
+        return SIM_OK;
+    bind_int(st, 1, run_id, &rc);
+    bind_text(st, 2, name, &rc);
+    bind_text(st, 3, value, &rc);
+    return step(s, ST_RUN_ATTR, rc, NULL, "cannot write run attribute", err,
+                errlen);
+}
+
+static int add_scalar(struct store *s, int64_t run_id, const char *module,
+                      const char *name, double value, char *err,
+                      size_t errlen)
+{
+    sqlite3_stmt *st = s->st[ST_SCALAR];
+    int rc = SQLITE_OK;
+
+    bind_int(st, 1, run_id, &rc);
+    bind_text(st, 2, module, &rc);
+    bind_text(st, 3, name, &rc);
+    bind_real(st, 4, value, &rc);
+    return step(s, ST_SCALAR, rc, NULL, "cannot write scalar", err, errlen);
+}
+
+/* The run row's attributes: OMNeT++'s standard ones (configname,
+ * runnumber, experiment, measurement, replication, repetition,
+ * iterationvars, seedset) as a curve sweep maps onto them, then vsrsim's
+ * own provenance. `runnumber` numbers the runs of one curve in this file
+ * from 0 in the order they were added. */
+static int add_run_attrs(struct store *s, int64_t run_id, int64_t runnumber,
+                         const struct run_meta *m, char *err, size_t errlen)
+{
+    char rate[32], itervars[48], repl[24], num[8][24];
+    const char *attr[][2] = {
+        { "configname", m->curve },
+        { "runnumber", num[0] },
+        { "experiment", m->curve },
+        { "measurement", itervars },
+        { "replication", repl },
+        { "repetition", num[1] },
+        { "iterationvars", itervars },
+        { "seedset", num[2] },
+        { "scenario", m->scenario_path },
+        { "scenario_hash", m->scenario_hash },
+        { "scenario_text", m->scenario_text },
+        { "costmodel", m->costmodel_id },
+        { "version", m->version },
+        { "offered_kpps", rate },
+        { "warmup_ns", num[3] },
+        { "measured_ns", num[4] },
+        { "base_seed", num[5] },
+        { "curve_index", num[6] },
+        { "rate_index", num[7] },
+    };
+    int ret = SIM_OK;
+
+    fmt_double(rate, sizeof rate, m->offered_kpps);
+    snprintf(itervars, sizeof itervars, "$offered_kpps=%s", rate);
+    snprintf(repl, sizeof repl, "#%d", m->rep);
+    snprintf(num[0], sizeof num[0], "%" PRId64, runnumber);
+    snprintf(num[1], sizeof num[1], "%d", m->rep);
+    snprintf(num[2], sizeof num[2], "%" PRIu64, m->seed);
+    snprintf(num[3], sizeof num[3], "%" PRId64, m->warmup_ns);
+    snprintf(num[4], sizeof num[4], "%" PRId64, m->measured_ns);
+    snprintf(num[5], sizeof num[5], "%" PRIu64, m->base_seed);
+    snprintf(num[6], sizeof num[6], "%d", m->curve_index);
+    snprintf(num[7], sizeof num[7], "%d", m->rate_index);
+
+    for (size_t i = 0; ret == SIM_OK && i < sizeof attr / sizeof attr[0];
+         i++)
+        ret = add_run_attr(s, run_id, attr[i][0], attr[i][1], err, errlen);
+    if (ret == SIM_OK) {
+        sqlite3_stmt *st = s->st[ST_RUN_ITERVAR];
+        int rc = SQLITE_OK;
+
+        bind_int(st, 1, run_id, &rc);
+        bind_text(st, 2, "offered_kpps", &rc);
+        bind_text(st, 3, rate, &rc);
+        ret = step(s, ST_RUN_ITERVAR, rc, NULL,
+                   "cannot write iteration variable", err, errlen);
+    }
+    return ret;
+}
+
+/* The run's parameters, in order, as 6.x runConfig and 5.x runParam. */
+static int add_run_params(struct store *s, int64_t run_id,
+                          const struct run_meta *m, char *err, size_t errlen)
+{
+    static const enum stmt_id ids[] = { ST_RUN_CONFIG, ST_RUN_PARAM };
+
+    for (int i = 0; i < m->nparams; i++) {
+        for (int k = 0; k < 2; k++) {
+            sqlite3_stmt *st = s->st[ids[k]];
+            int rc = SQLITE_OK;
+
+            bind_int(st, 1, run_id, &rc);
+            bind_text(st, 2, m->param_key[i], &rc);
+            bind_text(st, 3, m->param_value[i], &rc);
+            bind_int(st, 4, i, &rc);
+            if (step(s, ids[k], rc, NULL, "cannot write run parameter", err,
+                     errlen) != SIM_OK)
+                return SIM_EIO;
+        }
+    }
+    return SIM_OK;
+}
+
+/* Scalars: totals of the run under "vsr", then per core, thread and
+ * queue. Fractions are of the measured window; rates are in kpps. */
+static int add_scalars(struct store *s, int64_t run_id,
+                       const struct run_meta *m,
+                       const struct stats_layout *lay,
+                       const struct run_result *r, char *err, size_t errlen)
+{
+    static const char *const class_name[CPU_NCLASS] = {
+        [CPU_IRQ] = "irq", [CPU_SYS] = "sys", [CPU_GUEST] = "guest",
+    };
+    const int64_t ns = r->measured_ns;
+    char mod[16 + STATS_NAME_LEN];
+    int ret;
+
+    ret = add_scalar(s, run_id, "vsr", "offered_kpps", m->offered_kpps, err,
+                     errlen);
+    if (ret == SIM_OK)
+        ret = add_scalar(s, run_id, "vsr", "forwarded_kpps",
+                         per_ns((double)r->forwarded_pkts, ns, 1e6), err,
+                         errlen);
+    if (ret == SIM_OK)
+        ret = add_scalar(s, run_id, "vsr", "events", (double)r->events, err,
+                         errlen);
+
+    for (int c = 0; ret == SIM_OK && c < lay->ncores; c++) {
+        int64_t busy = 0;
+
+        snprintf(mod, sizeof mod, "core[%d]", c);
+        for (int k = 0; k < CPU_NCLASS; k++)
+            busy += r->core_ns[c][k];
+        ret = add_scalar(s, run_id, mod, "busy", per_ns((double)busy, ns, 1),
+                         err, errlen);
+        for (int k = 0; ret == SIM_OK && k < CPU_NCLASS; k++)
+            ret = add_scalar(s, run_id, mod, class_name[k],
+                             per_ns((double)r->core_ns[c][k], ns, 1), err,
+                             errlen);
+    }
+    for (int t = 0; ret == SIM_OK && t < lay->nthreads; t++) {
+        snprintf(mod, sizeof mod, "thread.%.*s", STATS_NAME_LEN,
+                 lay->thread_name[t]);
+        ret = add_scalar(s, run_id, mod, "busy",
+                         per_ns((double)r->thread_ns[t], ns, 1), err, errlen);
+        if (ret == SIM_OK)
+            ret = add_scalar(s, run_id, mod, "migrations",
+                             (double)r->thread_migrations[t], err, errlen);
+    }
+    for (int q = 0; ret == SIM_OK && q < lay->nqueues; q++) {
+        snprintf(mod, sizeof mod, "queue.%.*s", STATS_NAME_LEN,
+                 lay->queue_name[q]);
+        ret = add_scalar(s, run_id, mod, "drops", (double)r->drops[q], err,
+                         errlen);
+        if (ret == SIM_OK)
+            ret = add_scalar(s, run_id, mod, "drops_kpps",
+                             per_ns((double)r->drops[q], ns, 1e6), err,
+                             errlen);
+    }
+    return ret;
+}
+
+static int add_bin(struct store *s, int64_t stat_id, double lower_edge,
+                   uint64_t count, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = s->st[ST_HIST_BIN];
+    int rc = SQLITE_OK;
+
+    bind_int(st, 1, stat_id, &rc);
+    bind_real(st, 2, lower_edge, &rc);
+    bind_real(st, 3, (double)count, &rc);
+    if (step(s, ST_HIST_BIN, rc, NULL, "cannot write histogram bin", err,
+             errlen) != SIM_OK)
+        return SIM_EIO;
+
+    st = s->st[ST_HIST_BIN_5];
+    rc = SQLITE_OK;
+    bind_int(st, 1, stat_id, &rc);
+    bind_real(st, 2, lower_edge, &rc);
+    bind_int(st, 3, (int64_t)count, &rc);
+    return step(s, ST_HIST_BIN_5, rc, NULL, "cannot write histogram bin",
+                err, errlen);
+}
+
+/* The latency statistic under "vsr", in seconds as OMNeT++ records time.
+ * Moments are those of the samples (stddev with n - 1, NULL below two
+ * samples). The bins are the log2 buckets from the lowest to the highest
+ * non-empty one, contiguous because OMNeT++ readers take each bin to end
+ * where the next begins; before them an underflow bin at -inf and after
+ * them an overflow bin at the upper edge of the last, both empty since
+ * every sample falls in a bucket. An empty histogram has no bins. */
+static int add_latency(struct store *s, int64_t run_id,
+                       const struct run_result *r, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = s->st[ST_STATISTIC];
+    const double n = (double)r->lat_count;
+    double mean = NAN, sd = NAN, lo = NAN, hi = NAN;
+    int64_t stat_id;
+    int first = -1, last = -1;
+    int rc = SQLITE_OK, ret;
+
+    if (r->lat_count > 0) {
+        mean = r->lat_sum_ns / n * 1e-9;
+        lo = (double)r->lat_min_ns * 1e-9;
+        hi = (double)r->lat_max_ns * 1e-9;
+    }
+    if (r->lat_count > 1) {
+        double var = (r->lat_sumsq_ns - r->lat_sum_ns * r->lat_sum_ns / n)
+                     / (n - 1);
+
+        sd = sqrt(var > 0 ? var : 0) * 1e-9;
+    }
+    bind_int(st, 1, run_id, &rc);
+    bind_text(st, 2, "vsr", &rc);
+    bind_text(st, 3, "latency", &rc);
+    bind_int(st, 4, (int64_t)r->lat_count, &rc);
+    bind_real(st, 5, mean, &rc);
+    bind_real(st, 6, sd, &rc);
+    bind_real(st, 7, r->lat_sum_ns * 1e-9, &rc);
+    bind_real(st, 8, r->lat_sumsq_ns * 1e-18, &rc);
+    bind_real(st, 9, lo, &rc);
+    bind_real(st, 10, hi, &rc);
+    ret = step(s, ST_STATISTIC, rc, NULL, "cannot write statistic", err,
+               errlen);
+    if (ret != SIM_OK)
+        return ret;
+    stat_id = sqlite3_last_insert_rowid(s->db);
+
+    st = s->st[ST_STAT_ATTR];
+    rc = SQLITE_OK;
+    bind_int(st, 1, stat_id, &rc);
+    bind_text(st, 2, "unit", &rc);
+    bind_text(st, 3, "s", &rc);
+    ret = step(s, ST_STAT_ATTR, rc, NULL, "cannot write statistic attribute",
+               err, errlen);
+
+    for (int b = 0; b < STATS_LAT_BUCKETS; b++) {
+        if (r->lat_hist[b] != 0) {
+            if (first < 0)
+                first = b;
+            last = b;
+        }
+    }
+    if (ret != SIM_OK || r->lat_count == 0 || first < 0)
+        return ret;
+    ret = add_bin(s, stat_id, -INFINITY, 0, err, errlen);
+    for (int b = first; ret == SIM_OK && b <= last; b++)
+        ret = add_bin(s, stat_id, ldexp(1.0, b) * 1e-9, r->lat_hist[b], err,
+                      errlen);
+    if (ret == SIM_OK)
+        ret = add_bin(s, stat_id, ldexp(1.0, last + 1) * 1e-9, 0, err,
+                      errlen);
+    return ret;
+}
+
+/* Refuse arguments that would write a run the readers cannot use, before
+ * anything is written. */
+static int check_run(const struct run_meta *m, const struct stats_layout *l,
+                     const char *path, char *err, size_t errlen)
+{
+    const char *why = NULL;
+
+    if (m->run_name == NULL || m->curve == NULL)
+        why = "run name and curve are required";
+    else if (l->ncores < 0 || l->ncores > STATS_MAX_CORES
+             || l->nthreads < 0 || l->nthreads > STATS_MAX_THREADS
+             || l->nqueues < 0 || l->nqueues > STATS_MAX_QUEUES)
+        why = "layout out of range";
+    else if (m->nparams < 0
+             || (m->nparams > 0
+                 && (m->param_key == NULL || m->param_value == NULL)))
+        why = "bad parameter list";
+    for (int i = 0; why == NULL && i < m->nparams; i++)
+        if (m->param_key[i] == NULL || m->param_value[i] == NULL)
+            why = "parameter without key or value";
+    if (why == NULL)
+        return SIM_OK;
+    set_err(err, errlen, "%s: cannot store run '%s': %s", path,
+            m->run_name ? m->run_name : "?", why);
+    return SIM_EINPUT;
+}
+
+int store_add_run(struct store *s, const struct run_meta *meta,
+                  const struct stats_layout *lay, const struct run_result *r,
+                  char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    int64_t n, runnumber, run_id;
+    int rc = SQLITE_OK, ret;
+
+    if (s->failed) {
+        set_err(err, errlen, "%s: an earlier write failed", s->path);
+        return SIM_EIO;
+    }
+    ret = check_run(meta, lay, s->path, err, errlen);
+    if (ret != SIM_OK)
+        return ret;
+
+    /* OMNeT++ readers reject a file with two runs of the same name. */
+    bind_text(s->st[ST_RUN_EXISTS], 1, meta->run_name, &rc);
+    ret = step(s, ST_RUN_EXISTS, rc, &n, "cannot read runs", err, errlen);
+    if (ret != SIM_OK)
+        return ret;
+    if (n > 0) {
+        set_err(err, errlen, "%s: run '%s' is already in the file", s->path,
+                meta->run_name);
+        return SIM_EINPUT;
+    }
+    rc = SQLITE_OK;
+    bind_text(s->st[ST_RUN_NUMBER], 1, meta->curve, &rc);
+    ret = step(s, ST_RUN_NUMBER, rc, &runnumber, "cannot read runs", err,
+               errlen);
+    if (ret != SIM_OK)
+        return ret;
+
+    st = s->st[ST_RUN];
+    rc = SQLITE_OK;
+    bind_text(st, 1, meta->run_name, &rc);
+    bind_int(st, 2, SIMTIME_EXP, &rc);
+    ret = step(s, ST_RUN, rc, NULL, "cannot write run", err, errlen);
+    if (ret != SIM_OK)
+        return ret;
+    run_id = sqlite3_last_insert_rowid(s->db);
+
+    ret = add_run_attrs(s, run_id, runnumber, meta, err, errlen);
+    if (ret == SIM_OK)
+        ret = add_run_params(s, run_id, meta, err, errlen);
+    if (ret == SIM_OK)
+        ret = add_scalars(s, run_id, meta, lay, r, err, errlen);
+    if (ret == SIM_OK)
+        ret = add_latency(s, run_id, r, err, errlen);
+    return ret;
+}
+
+int store_commit(struct store *s, char *err, size_t errlen)
+{
+    int ret = SIM_OK;
+
+    if (s->failed) {
+        set_err(err, errlen, "%s: not committed: an earlier write failed",
+                s->path);
+        ret = SIM_EIO;
+    } else if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL)
+               != SQLITE_OK) {
+        ret = db_fail(s, "cannot commit", err, errlen);
+    }
+    if (ret != SIM_OK)
+        rollback(s);
+    store_free(s);
+    return ret;
+}
+
+void store_abort(struct store *s)
+{
+    if (s == NULL)
+        return;
+    rollback(s);
+    store_free(s);
+}

@@ -1,0 +1,28 @@
+/*
+ * sweep.h - every run of a scenario, in parallel on local cores.
+ *
+ * Runs are numbered curve-major: run = (curve * nrates + rate) * reps + rep.
+ * Each run has its own seed, derived from the base seed and its numbers, so
+ * results do not depend on how runs are spread over worker processes.
+ */
+#ifndef VSRSIM_SWEEP_H
+#define VSRSIM_SWEEP_H
+
+#include <stdint.h>
+
+#include "costmodel.h"
+#include "scenario.h"
+#include "stats.h"
+
+/* Seed of one run. */
+uint64_t sweep_run_seed(const struct scenario *s, int curve, int rate,
+                        int rep);
+
+/* Run every run of `s` with `jobs` worker processes (1: in this process)
+ * into `out` (s->ncurves * s->nrates * s->reps records, in run order).
+ * Shows a progress line on stderr when `progress` is set. Returns 0, or
+ * SIM_EIO when a worker fails. */
+int sweep_run(const struct scenario *s, const struct costmodel *cm, int jobs,
+              int progress, struct run_result *out);
+
+#endif

@@ -1,0 +1,625 @@
+/*
+ * vsr.c - the packet path of a monolithic virtual router, as thread
+ * behaviours over bounded queues.
+ *
+ * Who does what (Appendix A of the paper, macvtap + vhost-net):
+ *
+ *   nic    The generator sends at a constant rate into the NIC rx ring
+ *          (arrivals are computed when needed, never one event each). An
+ *          interrupt, at most one per coalescing gap, schedules NAPI on the
+ *          irq core; each poll takes up to napi_budget packets into macvtap
+ *          and cleans tx completions. A short poll completes NAPI and
+ *          re-enables the interrupt.
+ *   vhost  A worker runs queued work items in arrival order: handle_rx
+ *          (macvtap -> virtio rx ring, signalling the guest when its
+ *          interrupts are on) and handle_tx (virtio tx ring -> host qdisc
+ *          and NIC tx ring -> wire). A run stops at vhost_weight packets and
+ *          requeues itself behind other work. handle_rx stops when the guest
+ *          has no free rx buffers and waits for its refill kick.
+ *   vcpu   The guest takes the virtio interrupt, polls the rx ring (guest
+ *          NAPI, guest_budget per poll), forwards each packet into the
+ *          virtio tx ring (into the guest qdisc when the ring is full, and
+ *          drops when that is full too), kicks vhost-net for tx and for rx
+ *          refills when vhost-net asked for it, and halts when idle.
+ *
+ * Notifications are suppressed as virtio does: vhost-net is kicked only
+ * when it is not already busy with that direction, the guest is signalled
+ * only when its NAPI is not polling. Costs come from the cost model.
+ */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "pktq.h"
+#include "rng.h"
+#include "vsr.h"
+
+enum { Q_NIC_RX, Q_MACVTAP, Q_VIRTIO_RX, Q_VIRTIO_TX, Q_GUEST_QDISC,
+       Q_NIC_TX, Q_N };
+
+static const char *const queue_names[Q_N] = {
+    "nic_rx", "macvtap", "virtio_rx", "virtio_tx", "guest_qdisc", "nic_tx",
+};
+
+enum work { WORK_RX, WORK_TX };
+
+struct vsr;
+
+struct vhost {
+    struct thread t;
+    struct vsr *v;
+    int does_rx, does_tx;
+    enum work list[2];        /* queued work items, in arrival order   */
+    int nlist;
+    int cur;                  /* item being run, or -1                 */
+    int weight_left;
+    int step;                 /* item the current step moves, or -1    */
+    uint32_t k;               /* packets in the current step           */
+};
+
+struct vcpu {
+    struct thread t;
+    struct vsr *v;
+    int irq_pending;          /* an interrupt was injected             */
+    int halted;
+    int poll_left;            /* packets left in this NAPI poll        */
+    uint32_t k;
+};
+
+struct vsr {
+    const struct vsr_config *cfg;
+    struct des *des;
+    struct machine m;
+    struct pktq q[Q_N];
+
+    /* generator and NIC */
+    int64_t rate_pps;
+    int64_t frame_ns;         /* wire time of one frame                */
+    uint64_t arrived;         /* arrivals moved into the rx ring       */
+    struct thread nic;        /* NAPI context on the irq core          */
+    int nic_irq_on;           /* interrupt enabled (NAPI idle)         */
+    int nic_short_poll;       /* last poll was below budget            */
+    struct event *nic_irq_ev;
+    int64_t nic_last_irq_ns;
+    int64_t wire_free_ns;
+    uint32_t nic_k_rx, nic_k_tx;
+
+    /* vhost-net */
+    int nvhost;
+    struct vhost vh[2];
+    struct vhost *vh_rx, *vh_tx;
+    int rx_wait_bufs;         /* handle_rx waits for a refill kick     */
+    int tx_notify;            /* guest must kick for tx                */
+
+    /* guest */
+    int nvcpu;
+    struct vcpu vc[2];
+    int guest_irq_on;         /* virtio interrupts enabled             */
+    struct vcpu *napi_owner;  /* vCPU running guest NAPI, or NULL      */
+    int next_vcpu;            /* round robin of interrupts             */
+    int tx_stopped;           /* guest qdisc waits for tx completions  */
+
+    /* measured window */
+    int64_t w0, w1;
+    struct run_result *res;
+};
+
+/* ---- Generator and NIC -------------------------------------------- */
+
+/* Arrival time of packet i (0-based), ceil(i * 1e9 / rate). */
+static int64_t arrival_ns(const struct vsr *v, uint64_t i)
+{
+    return (int64_t)(((__int128)i * 1000000000 + v->rate_pps - 1) /
+                     v->rate_pps);
+}
+
+/* Arrivals at or before t. */
+static uint64_t arrivals_by(const struct vsr *v, int64_t t)
+{
+    if (v->rate_pps <= 0 || t < 0)
+        return 0;
+    return (uint64_t)((__int128)t * v->rate_pps / 1000000000) + 1;
+}
+
+/* Move the packets that arrived by now into the rx ring; the ones that
+ * find it full are dropped. */
+static void nic_rx_update(struct vsr *v)
+{
+    uint64_t n = arrivals_by(v, des_now(v->des));
+    if (n <= v->arrived)
+        return;
+    uint64_t fresh = n - v->arrived;
+    struct pktq *q = &v->q[Q_NIC_RX];
+    uint64_t take = fresh < pktq_free(q) ? fresh : pktq_free(q);
+    for (uint64_t i = 0; i < take; i++)
+        pktq_push(q, arrival_ns(v, v->arrived + i));
+    q->drops += fresh - take;
+    v->arrived = n;
+}
+
+static void nic_on_irq(void *arg)
+{
+    struct vsr *v = arg;
+    v->nic_irq_ev = NULL;
+    if (!v->nic_irq_on)
+        return;
+    v->nic_irq_on = 0;
+    v->nic_last_irq_ns = des_now(v->des);
+    thread_add_overhead(&v->nic, thread_cost(&v->nic, COST_NIC_IRQ, 1));
+    thread_wake(&v->nic, NULL);
+}
+
+/* Schedule the next interrupt for pending rx or tx work, if enabled. */
+static void nic_arm(struct vsr *v)
+{
+    if (!v->nic_irq_on)
+        return;
+    int64_t now = des_now(v->des);
+    int64_t at = INT64_MAX;
+    if (v->rate_pps > 0) {
+        if (pktq_unclaimed(&v->q[Q_NIC_RX]) > 0)
+            at = now;
+        else
+            at = arrival_ns(v, v->arrived);
+    }
+    struct pktq *tx = &v->q[Q_NIC_TX];
+    if (tx->count > 0 && pktq_birth(tx, 0) < at)
+        at = pktq_birth(tx, 0);
+    if (at == INT64_MAX)
+        return;
+    int64_t gap = v->nic_last_irq_ns + v->cfg->irq_coalesce_ns;
+    if (at < gap)
+        at = gap;
+    if (at < now)
+        at = now;
+    if (v->nic_irq_ev) {
+        if (v->nic_irq_ev->time_ns <= at)
+            return;
+        des_cancel(v->des, v->nic_irq_ev);
+    }
+    v->nic_irq_ev = des_at(v->des, at, nic_on_irq, v);
+}
+
+static int64_t nic_step_begin(struct thread *t)
+{
+    struct vsr *v = t->ctx;
+    int64_t now = des_now(v->des);
+    if (v->nic_short_poll) { /* napi_complete: interrupts back on */
+        v->nic_short_poll = 0;
+        v->nic_irq_on = 1;
+        nic_arm(v);
+        return 0;
+    }
+    nic_rx_update(v);
+    uint32_t budget = (uint32_t)v->cfg->napi_budget;
+    struct pktq *tx = &v->q[Q_NIC_TX];
+    uint32_t k_tx = 0;
+    while (k_tx < tx->count && k_tx < budget && pktq_birth(tx, k_tx) <= now)
+        k_tx++;
+    v->nic_k_tx = pktq_claim(tx, k_tx);
+    v->nic_k_rx = pktq_claim(&v->q[Q_NIC_RX], budget);
+    if (v->nic_k_rx == 0 && v->nic_k_tx == 0) {
+        v->nic_irq_on = 1;
+        nic_arm(v);
+        return 0;
+    }
+    return thread_cost(t, COST_NAPI_POLL, 1) +
+           thread_cost(t, COST_NIC_RX_PKT, v->nic_k_rx) +
+           thread_cost(t, COST_NIC_TX_CLEAN_PKT, v->nic_k_tx);
+}
+
+static void vhost_queue(struct vhost *h, enum work w, struct core *waker);
+
+static void nic_step_end(struct thread *t)
+{
+    struct vsr *v = t->ctx;
+    struct pktq *rx = &v->q[Q_NIC_RX], *mq = &v->q[Q_MACVTAP];
+    pktq_release(&v->q[Q_NIC_TX], v->nic_k_tx);
+    uint32_t pushed = 0;
+    for (uint32_t i = 0; i < v->nic_k_rx; i++)
+        if (pktq_push(mq, pktq_birth(rx, i)) == 0)
+            pushed++;
+    pktq_release(rx, v->nic_k_rx);
+    if (v->nic_k_rx < (uint32_t)v->cfg->napi_budget &&
+        v->nic_k_tx < (uint32_t)v->cfg->napi_budget)
+        v->nic_short_poll = 1;
+    if (pushed && !v->rx_wait_bufs)
+        vhost_queue(v->vh_rx, WORK_RX, t->core);
+}
+
+static const struct thread_ops nic_ops = {nic_step_begin, nic_step_end};
+
+/* ---- Guest notification ------------------------------------------- */
+
+/* vhost-net signals the guest (an irqfd write) if its interrupts are on. */
+static void guest_signal(struct vsr *v, struct thread *from)
+{
+    if (!v->guest_irq_on)
+        return;
+    v->guest_irq_on = 0;
+    struct vcpu *c = &v->vc[v->next_vcpu];
+    v->next_vcpu = (v->next_vcpu + 1) % v->nvcpu;
+    c->irq_pending = 1;
+    thread_add_overhead(from, thread_cost(from, COST_VHOST_SIGNAL, 1));
+    thread_wake(&c->t, from->core);
+}
+
+/* ---- vhost-net ---------------------------------------------------- */
+
+static void vhost_queue(struct vhost *h, enum work w, struct core *waker)
+{
+    if (h->cur >= 0 && (enum work)h->cur == w)
+        return;
+    for (int i = 0; i < h->nlist; i++)
+        if (h->list[i] == w)
+            return;
+    h->list[h->nlist++] = w;
+    if (h->t.state == THREAD_SLEEPING) {
+        struct thread *w_thr = waker ? waker->curr : NULL;
+        if (w_thr)
+            thread_add_overhead(w_thr, thread_cost(w_thr, COST_WAKEUP, 1));
+        thread_wake(&h->t, waker);
+    }
+}
+
+/* The current run is over: the ring it drained re-enables notifications,
+ * a full virtio rx ring waits for the guest's refill kick, a run that used
+ * its weight goes behind other work; then comes a preemption point. */
+static void vhost_end_item(struct vhost *h)
+{
+    struct vsr *v = h->v;
+    if (h->cur == WORK_RX) {
+        if (pktq_unclaimed(&v->q[Q_MACVTAP]) > 0) {
+            if (pktq_free(&v->q[Q_VIRTIO_RX]) == 0)
+                v->rx_wait_bufs = 1;
+            else
+                h->list[h->nlist++] = WORK_RX; /* weight used up */
+        }
+    } else if (pktq_unclaimed(&v->q[Q_VIRTIO_TX]) > 0) {
+        h->list[h->nlist++] = WORK_TX;
+    } else {
+        v->tx_notify = 1; /* ring empty: the guest kicks again */
+    }
+    h->cur = -1;
+    h->t.preempt_off = 0;
+}
+
+/* Is the current run over after this step? */
+static int vhost_item_done(const struct vhost *h)
+{
+    const struct vsr *v = h->v;
+    if (h->weight_left <= 0)
+        return 1;
+    if (h->cur == WORK_RX)
+        return pktq_unclaimed(&v->q[Q_MACVTAP]) == 0 ||
+               pktq_free(&v->q[Q_VIRTIO_RX]) == 0;
+    return pktq_unclaimed(&v->q[Q_VIRTIO_TX]) == 0;
+}
+
+static int64_t vhost_step_begin(struct thread *t)
+{
+    struct vhost *h = t->ctx;
+    struct vsr *v = h->v;
+    int64_t cost = 0;
+    h->step = -1;
+    h->k = 0;
+    for (;;) {
+        if (h->cur < 0) {
+            if (h->nlist == 0)
+                return cost; /* a run that found nothing, or sleep */
+            h->cur = h->list[0];
+            h->list[0] = h->list[1];
+            h->nlist--;
+            h->weight_left = v->cfg->vhost_weight;
+            t->preempt_off = 1; /* no preemption point inside a run */
+            cost += thread_cost(t, COST_VHOST_RUN, 1);
+        }
+        uint32_t k = (uint32_t)v->cfg->vhost_batch;
+        if ((uint32_t)h->weight_left < k)
+            k = (uint32_t)h->weight_left;
+        if (h->cur == WORK_RX) {
+            uint32_t space = pktq_free(&v->q[Q_VIRTIO_RX]);
+            if (space < k)
+                k = space;
+            if (v->guest_irq_on && k > 1)
+                k = 1; /* the guest listens: signal after this packet */
+            k = pktq_claim(&v->q[Q_MACVTAP], k);
+            if (k == 0) {
+                vhost_end_item(h);
+                continue;
+            }
+            h->k = k;
+            h->step = WORK_RX;
+            return cost + thread_cost(t, COST_VHOST_RX_PKT, k);
+        }
+        k = pktq_claim(&v->q[Q_VIRTIO_TX], k);
+        if (k == 0) {
+            vhost_end_item(h);
+            continue;
+        }
+        h->k = k;
+        h->step = WORK_TX;
+        return cost + thread_cost(t, COST_VHOST_TX_PKT, k);
+    }
+}
+
+static void vhost_step_end(struct thread *t)
+{
+    struct vhost *h = t->ctx;
+    struct vsr *v = h->v;
+    int64_t now = des_now(v->des);
+    if (h->step < 0)
+        return;
+    if (h->step == WORK_RX) {
+        struct pktq *mq = &v->q[Q_MACVTAP], *vr = &v->q[Q_VIRTIO_RX];
+        for (uint32_t i = 0; i < h->k; i++)
+            pktq_push(vr, pktq_birth(mq, i));
+        pktq_release(mq, h->k);
+        guest_signal(v, t);
+    } else {
+        struct pktq *vt = &v->q[Q_VIRTIO_TX], *nt = &v->q[Q_NIC_TX];
+        struct run_result *r = v->res;
+        for (uint32_t i = 0; i < h->k; i++) {
+            if (pktq_is_full(nt)) {
+                nt->drops++;
+                continue;
+            }
+            int64_t dep = (v->wire_free_ns > now ? v->wire_free_ns : now) +
+                          v->frame_ns;
+            v->wire_free_ns = dep;
+            pktq_push(nt, dep);
+            if (dep >= v->w0 && dep < v->w1) {
+                r->forwarded_pkts++;
+                stats_add_latency(r, dep - pktq_birth(vt, i));
+            }
+        }
+        pktq_release(vt, h->k);
+        nic_arm(v);
+        if (v->tx_stopped)
+            guest_signal(v, t); /* tx completion for a stopped queue */
+    }
+    h->weight_left -= (int)h->k;
+    h->k = 0;
+    h->step = -1;
+    if (vhost_item_done(h))
+        vhost_end_item(h);
+}
+
+static const struct thread_ops vhost_ops = {vhost_step_begin,
+                                             vhost_step_end};
+
+/* ---- Guest vCPU ---------------------------------------------------- */
+
+/* The guest notifies vhost-net (a VM exit on the ioeventfd). */
+static void guest_kick(struct vcpu *c, struct vhost *h, enum work w)
+{
+    thread_add_overhead(&c->t, thread_cost(&c->t, COST_GUEST_KICK, 1));
+    vhost_queue(h, w, c->t.core);
+}
+
+/* Move what the guest qdisc holds into the tx ring while there is room. */
+static uint32_t guest_qdisc_drain(struct vsr *v)
+{
+    struct pktq *gq = &v->q[Q_GUEST_QDISC], *vt = &v->q[Q_VIRTIO_TX];
+    uint32_t n = 0;
+    while (gq->count > 0 && !pktq_is_full(vt)) {
+        pktq_push(vt, pktq_birth(gq, 0));
+        pktq_claim(gq, 1);
+        pktq_release(gq, 1);
+        n++;
+    }
+    v->tx_stopped = gq->count > 0;
+    return n;
+}
+
+static int64_t vcpu_step_begin(struct thread *t)
+{
+    struct vcpu *c = t->ctx;
+    struct vsr *v = c->v;
+    int64_t cost = 0;
+    if (c->irq_pending) {
+        c->irq_pending = 0;
+        c->halted = 0;
+        cost += thread_cost(t, COST_GUEST_IRQ, 1);
+        if (!v->napi_owner)
+            v->napi_owner = c;
+        if (guest_qdisc_drain(v) && v->tx_notify) {
+            v->tx_notify = 0;
+            guest_kick(c, v->vh_tx, WORK_TX);
+        }
+    }
+    if (v->napi_owner == c) {
+        if (c->poll_left <= 0) {
+            c->poll_left = v->cfg->guest_budget;
+            cost += thread_cost(t, COST_GUEST_POLL, 1);
+        }
+        /* While vhost-net listens for tx, every packet sent kicks it: the
+         * guest forwards one packet and notifies before the next. */
+        uint32_t want = v->tx_notify ? 1 : (uint32_t)c->poll_left;
+        uint32_t k = pktq_claim(&v->q[Q_VIRTIO_RX], want);
+        if (k > 0) {
+            c->halted = 0;
+            c->k = k;
+            c->poll_left -= (int)k;
+            cost += thread_cost(t, COST_GUEST_FWD_PKT, k);
+            if (v->nvcpu > 1)
+                cost += thread_cost(t, COST_GUEST_SMP_PKT, k);
+            return cost;
+        }
+        c->poll_left = 0;
+        v->napi_owner = NULL; /* napi_complete: interrupts back on */
+        v->guest_irq_on = 1;
+        if (pktq_unclaimed(&v->q[Q_VIRTIO_RX]) > 0)
+            guest_signal(v, t);
+    }
+    if (cost > 0)
+        return cost;
+    if (!c->halted) {
+        c->halted = 1;
+        thread_add_overhead(t, thread_cost(t, COST_GUEST_HALT, 1));
+    }
+    return 0;
+}
+
+static void vcpu_step_end(struct thread *t)
+{
+    struct vcpu *c = t->ctx;
+    struct vsr *v = c->v;
+    struct pktq *vr = &v->q[Q_VIRTIO_RX], *vt = &v->q[Q_VIRTIO_TX];
+    struct pktq *gq = &v->q[Q_GUEST_QDISC];
+    uint32_t sent = guest_qdisc_drain(v); /* qdisc_run before new xmits */
+    for (uint32_t i = 0; i < c->k; i++) {
+        int64_t b = pktq_birth(vr, i);
+        if (gq->count == 0 && !pktq_is_full(vt)) {
+            pktq_push(vt, b);
+            sent++;
+        } else {
+            pktq_push(gq, b); /* drops when the qdisc is full */
+        }
+    }
+    pktq_release(vr, c->k);
+    c->k = 0;
+    v->tx_stopped = gq->count > 0;
+    if (v->rx_wait_bufs) { /* refilled buffers vhost-net waits for */
+        v->rx_wait_bufs = 0;
+        guest_kick(c, v->vh_rx, WORK_RX);
+    }
+    if (sent && v->tx_notify) {
+        v->tx_notify = 0;
+        guest_kick(c, v->vh_tx, WORK_TX);
+    }
+}
+
+static const struct thread_ops vcpu_ops = {vcpu_step_begin, vcpu_step_end};
+
+/* ---- Set-up and run ------------------------------------------------ */
+
+double vsr_line_rate_pps(const struct vsr_config *cfg)
+{
+    /* Preamble + start delimiter (8) and inter-frame gap (12) per frame. */
+    return cfg->link_gbps * 1e9 / (8.0 * (cfg->frame_bytes + 20));
+}
+
+void vsr_layout(const struct vsr_config *cfg, struct stats_layout *lay)
+{
+    memset(lay, 0, sizeof *lay);
+    lay->ncores = cfg->ncores;
+    lay->nthreads = cfg->nthreads + 1;
+    for (int i = 0; i < cfg->nthreads; i++)
+        memcpy(lay->thread_name[i], cfg->thread[i].name, STATS_NAME_LEN);
+    snprintf(lay->thread_name[cfg->nthreads], STATS_NAME_LEN, "nic_irq");
+    lay->nqueues = Q_N;
+    for (int i = 0; i < Q_N; i++)
+        snprintf(lay->queue_name[i], STATS_NAME_LEN, "%s", queue_names[i]);
+}
+
+static void setup_thread(struct vsr *v, struct thread *t,
+                         const struct vsr_thread_cfg *tc, int idx,
+                         uint64_t seed)
+{
+    t->cls = tc->cls;
+    t->prio = tc->prio;
+    t->weight = tc->weight > 0 ? tc->weight : 1024;
+    t->dl_runtime_ns = tc->dl_runtime_ns;
+    t->dl_period_ns = tc->dl_period_ns;
+    t->allowed = tc->cpus & v->cfg->online;
+    t->rng = rng_alloc(rng_derive(seed, 1, (uint64_t)idx, 0));
+    machine_add_thread(&v->m, t);
+}
+
+static void window_start(void *arg)
+{
+    struct vsr *v = arg;
+    machine_account(&v->m, 1);
+    for (int i = 0; i < Q_N; i++)
+        v->q[i].drops = 0;
+}
+
+void vsr_run(const struct vsr_config *cfg, const struct costmodel *cm,
+             double offered_kpps, uint64_t seed, int64_t warmup_ns,
+             int64_t measured_ns, struct run_result *out)
+{
+    struct vsr *v = xcalloc(1, sizeof *v);
+    const uint32_t qsize[Q_N] = {cfg->q.nic_rx,    cfg->q.macvtap,
+                                 cfg->q.virtio_rx, cfg->q.virtio_tx,
+                                 cfg->q.guest_qdisc, cfg->q.nic_tx};
+    v->cfg = cfg;
+    v->des = des_alloc();
+    v->res = out;
+    stats_clear(out);
+    machine_init(&v->m, v->des, cm, &cfg->hp, cfg->ncores, seed);
+    for (int i = 0; i < cfg->ncores; i++)
+        v->m.core[i].online = (cfg->online >> i) & 1;
+    for (int i = 0; i < Q_N; i++)
+        pktq_init(&v->q[i], qsize[i]);
+
+    double line = vsr_line_rate_pps(cfg);
+    double pps = offered_kpps * 1e3 < line ? offered_kpps * 1e3 : line;
+    v->rate_pps = (int64_t)(pps + 0.5);
+    v->frame_ns = (int64_t)(1e9 / line + 0.5);
+    v->w0 = warmup_ns;
+    v->w1 = warmup_ns + measured_ns;
+    v->nic_irq_on = 1;
+    v->guest_irq_on = 1;
+    v->tx_notify = 1;
+    v->nic_last_irq_ns = -cfg->irq_coalesce_ns;
+
+    /* Threads: the scenario's, then the NIC's interrupt context. */
+    for (int i = 0; i < cfg->nthreads; i++) {
+        const struct vsr_thread_cfg *tc = &cfg->thread[i];
+        struct thread *t;
+        if (tc->kind == VSR_VCPU) {
+            struct vcpu *c = &v->vc[v->nvcpu++];
+            c->v = v;
+            thread_init(&c->t, &v->m, i, tc->name, &vcpu_ops, c, CPU_GUEST);
+            t = &c->t;
+        } else {
+            struct vhost *h = &v->vh[v->nvhost++];
+            h->v = v;
+            h->cur = -1;
+            h->does_rx = tc->kind != VSR_VHOST_TX;
+            h->does_tx = tc->kind != VSR_VHOST_RX;
+            if (h->does_rx)
+                v->vh_rx = h;
+            if (h->does_tx)
+                v->vh_tx = h;
+            thread_init(&h->t, &v->m, i, tc->name, &vhost_ops, h, CPU_SYS);
+            t = &h->t;
+        }
+        setup_thread(v, t, tc, i, seed);
+    }
+    assert(v->nvcpu >= 1 && v->vh_rx && v->vh_tx);
+    thread_init(&v->nic, &v->m, cfg->nthreads, "nic_irq", &nic_ops, v,
+                CPU_IRQ);
+    struct vsr_thread_cfg irq = {.cls = &sched_irq_class,
+                                 .cpus = 1ULL << cfg->irq_core};
+    setup_thread(v, &v->nic, &irq, cfg->nthreads, seed);
+
+    machine_start(&v->m);
+    nic_arm(v);
+    des_at(v->des, v->w0, window_start, v);
+    des_run(v->des, v->w1);
+    machine_account(&v->m, 0);
+
+    /* Collect. */
+    out->measured_ns = measured_ns;
+    out->offered_pkts = arrivals_by(v, v->w1 - 1) - arrivals_by(v, v->w0 - 1);
+    out->events = des_events(v->des);
+    for (int i = 0; i < cfg->ncores; i++)
+        memcpy(out->core_ns[i], v->m.core[i].acct_ns,
+               sizeof out->core_ns[i]);
+    for (int i = 0; i < v->m.nthreads; i++) {
+        out->thread_ns[i] = v->m.thread[i]->busy_ns;
+        out->thread_migrations[i] = v->m.thread[i]->migrations;
+    }
+    for (int i = 0; i < Q_N; i++)
+        out->drops[i] = v->q[i].drops;
+
+    machine_clear(&v->m);
+    for (int i = 0; i < Q_N; i++)
+        pktq_clear(&v->q[i]);
+    des_free(v->des);
+    free(v);
+}

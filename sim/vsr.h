@@ -1,0 +1,73 @@
+/*
+ * vsr.h - the monolithic virtual software router on a KVM host.
+ *
+ * The packet path of the paper's Appendix A, with macvtap and vhost-net:
+ *
+ *   generator -> NIC rx ring -> [irq core: hard IRQ, NAPI poll] -> macvtap
+ *   -> [vhost-net handle_rx] -> virtio rx ring -> [vCPU: guest NAPI, IP
+ *   forwarding] -> virtio tx ring (guest qdisc when full) -> [vhost-net
+ *   handle_tx] -> host qdisc + NIC tx ring -> wire, with tx completions
+ *   cleaned by NAPI on the irq core.
+ *
+ * One vhost-net worker serves both directions in the order work arrives, or
+ * an rx and a tx worker split them; the guest has one or two vCPUs.
+ */
+#ifndef VSRSIM_VSR_H
+#define VSRSIM_VSR_H
+
+#include <stdint.h>
+
+#include "core.h"
+#include "costmodel.h"
+#include "sched.h"
+#include "stats.h"
+
+#define VSR_MAX_THREADS 8
+
+enum vsr_thread_kind { VSR_VCPU, VSR_VHOST, VSR_VHOST_RX, VSR_VHOST_TX };
+
+struct vsr_thread_cfg {
+    char name[STATS_NAME_LEN];
+    enum vsr_thread_kind kind;
+    uint64_t cpus;                 /* affinity, bit n = core n       */
+    const struct sched_class *cls; /* cfs, fifo or deadline          */
+    int prio;                      /* fifo priority 1..99            */
+    int weight;                    /* cfs weight (1024 = nice 0)     */
+    int64_t dl_runtime_ns, dl_period_ns;
+};
+
+/* Queue sizes in packets, all >= 1. */
+struct vsr_queues {
+    uint32_t nic_rx, macvtap, virtio_rx, virtio_tx, guest_qdisc, nic_tx;
+};
+
+struct vsr_config {
+    int ncores;
+    uint64_t online;             /* bit n = core n online          */
+    struct host_params hp;
+    int irq_core;
+    double link_gbps;
+    int frame_bytes;
+    int64_t irq_coalesce_ns;     /* minimum gap between NIC irqs   */
+    int napi_budget;             /* host NAPI poll weight (64)     */
+    int vhost_weight;            /* packets per handle_* run (256) */
+    int vhost_batch;             /* packets between guest signals  */
+    int guest_budget;            /* guest NAPI poll weight (64)    */
+    struct vsr_queues q;
+    int nthreads;
+    struct vsr_thread_cfg thread[VSR_MAX_THREADS];
+};
+
+/* Packets per second the link carries with this frame size. */
+double vsr_line_rate_pps(const struct vsr_config *cfg);
+
+/* Names of cores, threads and queues of this configuration. */
+void vsr_layout(const struct vsr_config *cfg, struct stats_layout *lay);
+
+/* Simulate one run: warm up for `warmup_ns`, then measure `measured_ns`
+ * with the generator offering `offered_kpps` (capped at line rate). */
+void vsr_run(const struct vsr_config *cfg, const struct costmodel *cm,
+             double offered_kpps, uint64_t seed, int64_t warmup_ns,
+             int64_t measured_ns, struct run_result *out);
+
+#endif

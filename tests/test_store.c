@@ -1,0 +1,523 @@
+/*
+ * test_store.c - tests of store.c: cost-model loading and result files.
+ *
+ * The cost-model database is built in a temporary directory from the real
+ * data/schema.sql and tests/fixtures/costs-test.sql (found under
+ * $VSRSIM_SRCDIR, default "."), so the tests also check that the schema and
+ * the loader agree. Result files are read back with plain SQL, the way any
+ * OMNeT++-schema reader would read them. Each test checks one property.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <dirent.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "costmodel.h"
+#include "err.h"
+#include "stats.h"
+#include "store.h"
+
+static char tmpdir[256];
+static char costs_db[512]; /* schema.sql + costs-test.sql */
+
+/* `name` inside the test's temporary directory. */
+static const char *tmp_path(char *buf, size_t n, const char *name)
+{
+    snprintf(buf, n, "%s/%s", tmpdir, name);
+    return buf;
+}
+
+/* Whole file as a NUL-terminated string; *len gets its size. NULL when the
+ * file cannot be read. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+
+    if (f == NULL)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0
+        || fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        return NULL;
+    }
+    buf = xmalloc((size_t)n + 1);
+    if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        fclose(f);
+        return NULL;
+    }
+    buf[n] = '\0';
+    fclose(f);
+    if (len != NULL)
+        *len = (size_t)n;
+    return buf;
+}
+
+/* Run SQL on a database file, creating it if needed; 0 on success. */
+static int exec_on(const char *db_path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open(db_path, &db);
+
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        fprintf(stderr, "%s: %s\n", db_path, sqlite3_errmsg(db));
+    sqlite3_close(db);
+    return rc;
+}
+
+/* Apply a source-tree SQL file (relative to $VSRSIM_SRCDIR) to a database
+ * file; 0 on success. */
+static int apply_file(const char *db_path, const char *rel)
+{
+    const char *src = getenv("VSRSIM_SRCDIR");
+    char path[512];
+    char *sql;
+    int rc;
+
+    snprintf(path, sizeof path, "%s/%s", src ? src : ".", rel);
+    sql = slurp(path, NULL);
+    if (sql == NULL) {
+        fprintf(stderr, "%s: cannot read (set VSRSIM_SRCDIR?)\n", path);
+        return -1;
+    }
+    rc = exec_on(db_path, sql);
+    free(sql);
+    return rc;
+}
+
+/* A cost-model database made of the schema and the test fixture. */
+static int make_costs_db(const char *db_path)
+{
+    if (apply_file(db_path, "data/schema.sql") != 0)
+        return -1;
+    return apply_file(db_path, "tests/fixtures/costs-test.sql");
+}
+
+/* One integer from a query on a database file; -1 on any failure. */
+static int64_t query_int(const char *db_path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int64_t v = -1;
+
+    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL)
+            == SQLITE_OK
+        && sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK
+        && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+static int group_setup(void **state)
+{
+    const char *base = getenv("TMPDIR");
+
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "%s/vsrsim-test-store-XXXXXX",
+             base ? base : "/tmp");
+    if (mkdtemp(tmpdir) == NULL) {
+        perror(tmpdir);
+        return -1;
+    }
+    tmp_path(costs_db, sizeof costs_db, "costs.db");
+    return make_costs_db(costs_db);
+}
+
+static int group_teardown(void **state)
+{
+    DIR *d = opendir(tmpdir);
+    struct dirent *e;
+    char path[512];
+
+    (void)state;
+    if (d == NULL)
+        return 0;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            unlink(tmp_path(path, sizeof path, e->d_name));
+    closedir(d);
+    rmdir(tmpdir);
+    return 0;
+}
+
+/* ---- cost models ---------------------------------------------------- */
+
+static void test_load_complete_model(void **state)
+{
+    struct costmodel cm;
+    char err[256] = "";
+
+    (void)state;
+    assert_int_equal(store_load_costmodel(costs_db, "test", &cm, err,
+                                          sizeof err), SIM_OK);
+    assert_string_equal(cm.id, "test");
+    for (int i = 0; i < COST_N; i++) {
+        assert_true(cm.c[i].present);
+        /* the fixture's mean_ns is 100 + 10 * position */
+        assert_true(cm.c[i].mean_ns == 100.0 + 10.0 * i);
+        assert_true(cm.c[i].cv == 0.1);
+    }
+}
+
+static void test_missing_activity_refused(void **state)
+{
+    struct costmodel cm;
+    char err[256] = "";
+
+    (void)state;
+    assert_int_equal(store_load_costmodel(costs_db, "incomplete", &cm, err,
+                                          sizeof err), SIM_EINPUT);
+    assert_non_null(strstr(err,
+                           "cost model 'incomplete' lacks activity "
+                           "'guest_fwd_pkt'"));
+}
+
+static void test_unknown_model_refused(void **state)
+{
+    struct costmodel cm;
+    char err[256] = "";
+
+    (void)state;
+    assert_int_equal(store_load_costmodel(costs_db, "nope", &cm, err,
+                                          sizeof err), SIM_EINPUT);
+    assert_non_null(strstr(err, "no cost model 'nope'"));
+}
+
+static void test_newer_schema_refused(void **state)
+{
+    struct costmodel cm;
+    char err[256] = "", db[512];
+
+    (void)state;
+    tmp_path(db, sizeof db, "newer.db");
+    assert_int_equal(make_costs_db(db), 0);
+    assert_int_equal(exec_on(db, "PRAGMA user_version = 2"), SQLITE_OK);
+    assert_int_equal(store_load_costmodel(db, "test", &cm, err, sizeof err),
+                     SIM_EINPUT);
+    assert_non_null(strstr(err, "schema version 2 is newer than this "
+                                "vsrsim understands (1)"));
+}
+
+static void test_non_sqlite_file_refused(void **state)
+{
+    struct costmodel cm;
+    char err[256] = "", path[512];
+    FILE *f;
+
+    (void)state;
+    tmp_path(path, sizeof path, "not-a-db.sql");
+    f = fopen(path, "w");
+    assert_non_null(f);
+    for (int i = 0; i < 64; i++)
+        fputs("this is a text file, not an SQLite database\n", f);
+    fclose(f);
+    assert_int_equal(store_load_costmodel(path, "test", &cm, err,
+                                          sizeof err), SIM_EINPUT);
+    assert_non_null(strstr(err, "not a vsrsim cost-model database"));
+}
+
+static void test_db_without_cost_table_refused(void **state)
+{
+    struct costmodel cm;
+    char err[256] = "", db[512];
+
+    (void)state;
+    tmp_path(db, sizeof db, "other.db");
+    assert_int_equal(exec_on(db, "CREATE TABLE other (x)"), SQLITE_OK);
+    assert_int_equal(store_load_costmodel(db, "test", &cm, err, sizeof err),
+                     SIM_EINPUT);
+    assert_non_null(strstr(err, "not a vsrsim cost-model database "
+                                "(no table cost)"));
+}
+
+static void test_missing_file_refused(void **state)
+{
+    struct costmodel cm;
+    char err[256] = "", path[512];
+
+    (void)state;
+    tmp_path(path, sizeof path, "does-not-exist.db");
+    assert_int_equal(store_load_costmodel(path, "test", &cm, err,
+                                          sizeof err), SIM_EIO);
+    assert_non_null(strstr(err, "cannot open cost-model database"));
+    assert_int_equal(access(path, F_OK), -1); /* and did not create it */
+}
+
+/* ---- results -------------------------------------------------------- */
+
+static const char *const param_key[] = { "curve", "rate" };
+static const char *const param_value[] = { "c1", "100" };
+
+/* A latency sample into its log2 bucket, as stats.h defines the buckets. */
+static void add_latency(struct run_result *r, int64_t ns)
+{
+    int b = 0;
+
+    while (b < STATS_LAT_BUCKETS - 1 && (ns >> (b + 1)) > 0)
+        b++;
+    r->lat_hist[b]++;
+    r->lat_count++;
+    r->lat_sum_ns += (double)ns;
+    r->lat_sumsq_ns += (double)ns * (double)ns;
+    if (ns < r->lat_min_ns)
+        r->lat_min_ns = ns;
+    if (ns > r->lat_max_ns)
+        r->lat_max_ns = ns;
+}
+
+/* Run number `k` of a small fixed sweep: forwarded (500 + 250 k) kpps over
+ * a window of 1 / (k + 1) s, latencies 1.5 us, 3 us and 40 us. */
+static void make_run(int k, char *name, size_t n, struct run_meta *m,
+                     struct stats_layout *lay, struct run_result *r)
+{
+    int64_t ns = 1000000000 / (k + 1);
+
+    snprintf(name, n, "c1-%d-0", k);
+    memset(m, 0, sizeof *m);
+    m->run_name = name;
+    m->scenario_path = "scenarios/test.scn";
+    m->scenario_hash = "00ff";
+    m->scenario_text = "curve c1\n";
+    m->curve = "c1";
+    m->costmodel_id = "test";
+    m->version = "test";
+    m->seed = 42 + (uint64_t)k;
+    m->base_seed = 42;
+    m->rate_index = k;
+    m->offered_kpps = 1000.0;
+    m->warmup_ns = 1000000;
+    m->measured_ns = ns;
+    m->nparams = 2;
+    m->param_key = param_key;
+    m->param_value = param_value;
+
+    memset(lay, 0, sizeof *lay);
+    lay->ncores = 2;
+    lay->nthreads = 1;
+    lay->nqueues = 1;
+    strcpy(lay->thread_name[0], "vhost-1");
+    strcpy(lay->queue_name[0], "nic-rx");
+
+    memset(r, 0, sizeof *r);
+    r->lat_min_ns = INT64_MAX;
+    r->measured_ns = ns;
+    r->forwarded_pkts = (uint64_t)((500 + 250 * k) * 1000) / (uint64_t)(k + 1);
+    r->offered_pkts = r->forwarded_pkts;
+    r->events = 12345;
+    r->core_ns[0][CPU_IRQ] = ns / 4;
+    r->core_ns[1][CPU_GUEST] = ns / 2;
+    r->thread_ns[0] = ns / 4;
+    r->drops[0] = 7;
+    add_latency(r, 1500);
+    add_latency(r, 3000);
+    add_latency(r, 40000);
+}
+
+/* Write runs 0 .. nruns-1 of the sweep into `path` and commit. */
+static void write_runs(const char *path, int nruns)
+{
+    struct store *s = NULL;
+    char err[256] = "", name[32];
+    struct run_meta m;
+    struct stats_layout lay;
+    struct run_result r;
+
+    assert_int_equal(store_open(&s, path, err, sizeof err), SIM_OK);
+    for (int k = 0; k < nruns; k++) {
+        make_run(k, name, sizeof name, &m, &lay, &r);
+        assert_int_equal(store_add_run(s, &m, &lay, &r, err, sizeof err),
+                         SIM_OK);
+    }
+    assert_int_equal(store_commit(s, err, sizeof err), SIM_OK);
+}
+
+static void test_forwarded_kpps_read_back(void **state)
+{
+    char db[512];
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st = NULL;
+    int rows = 0;
+
+    (void)state;
+    tmp_path(db, sizeof db, "two-runs.db");
+    write_runs(db, 2);
+    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(h,
+        "SELECT runName, scalarValue FROM scalar JOIN run USING (runId) "
+        "WHERE moduleName = 'vsr' AND scalarName = 'forwarded_kpps' "
+        "ORDER BY runId", -1, &st, NULL), SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        char want[32];
+
+        snprintf(want, sizeof want, "c1-%d-0", rows);
+        assert_string_equal((const char *)sqlite3_column_text(st, 0), want);
+        assert_true(fabs(sqlite3_column_double(st, 1) - (500 + 250 * rows))
+                    < 1e-9);
+        rows++;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    assert_int_equal(rows, 2);
+}
+
+static void test_identical_runs_identical_files(void **state)
+{
+    char a[512], b[512];
+    char *da, *db;
+    size_t na, nb;
+
+    (void)state;
+    tmp_path(a, sizeof a, "same-a.db");
+    tmp_path(b, sizeof b, "same-b.db");
+    write_runs(a, 3);
+    write_runs(b, 3);
+    da = slurp(a, &na);
+    db = slurp(b, &nb);
+    assert_non_null(da);
+    assert_non_null(db);
+    assert_true(na > 0);
+    assert_int_equal(na, nb);
+    assert_memory_equal(da, db, na);
+    free(da);
+    free(db);
+}
+
+/* Committed file: in rollback-journal mode (header byte 18, the write
+ * version, is 1; WAL would make it 2) and with no journal or WAL beside. */
+static void test_commit_leaves_plain_file(void **state)
+{
+    char db[512], side[560];
+    char *bytes;
+    size_t n;
+
+    (void)state;
+    tmp_path(db, sizeof db, "journal.db");
+    write_runs(db, 1);
+    bytes = slurp(db, &n);
+    assert_non_null(bytes);
+    assert_true(n >= 100);
+    assert_int_equal(bytes[18], 1);
+    free(bytes);
+    snprintf(side, sizeof side, "%s-journal", db);
+    assert_int_equal(access(side, F_OK), -1);
+    snprintf(side, sizeof side, "%s-wal", db);
+    assert_int_equal(access(side, F_OK), -1);
+}
+
+static void test_runnumber_counts_runs_of_curve(void **state)
+{
+    char db[512];
+
+    (void)state;
+    tmp_path(db, sizeof db, "runnumber.db");
+    write_runs(db, 3);
+    /* runnumbers 0, 1, 2 in run order, concatenated: "012" */
+    assert_int_equal(query_int(db, "SELECT group_concat(attrValue, '') "
+                                   "FROM (SELECT attrValue FROM runAttr "
+                                   "WHERE attrName = 'runnumber' "
+                                   "ORDER BY runId)"), 12);
+}
+
+static void test_abort_leaves_no_run(void **state)
+{
+    struct store *s = NULL;
+    char db[512], err[256] = "", name[32];
+    struct run_meta m;
+    struct stats_layout lay;
+    struct run_result r;
+
+    (void)state;
+    tmp_path(db, sizeof db, "abort.db");
+    write_runs(db, 1);
+    assert_int_equal(store_open(&s, db, err, sizeof err), SIM_OK);
+    make_run(1, name, sizeof name, &m, &lay, &r);
+    assert_int_equal(store_add_run(s, &m, &lay, &r, err, sizeof err),
+                     SIM_OK);
+    store_abort(s);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM run"), 1);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM scalar "
+                                   "WHERE runId <> 1"), 0);
+}
+
+static void test_duplicate_run_name_refused(void **state)
+{
+    struct store *s = NULL;
+    char db[512], err[256] = "", name[32];
+    struct run_meta m;
+    struct stats_layout lay;
+    struct run_result r;
+
+    (void)state;
+    tmp_path(db, sizeof db, "dup.db");
+    write_runs(db, 1);
+    assert_int_equal(store_open(&s, db, err, sizeof err), SIM_OK);
+    make_run(0, name, sizeof name, &m, &lay, &r);
+    assert_int_equal(store_add_run(s, &m, &lay, &r, err, sizeof err),
+                     SIM_EINPUT);
+    assert_non_null(strstr(err, "run 'c1-0-0' is already in the file"));
+    store_abort(s);
+}
+
+static void test_histogram_bins_cover_samples(void **state)
+{
+    char db[512];
+
+    (void)state;
+    tmp_path(db, sizeof db, "hist.db");
+    write_runs(db, 1);
+    /* 1.5 us, 3 us and 40 us fall in buckets 10, 11 and 15: bins 10..15,
+     * plus the underflow bin at -inf and the overflow bin at 2^16 ns. */
+    assert_int_equal(query_int(db, "SELECT count(*) FROM histogramBin"), 8);
+    assert_int_equal(query_int(db, "SELECT sum(binValue) FROM histogramBin"),
+                     3);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM histogramBin "
+                                   "WHERE lowerEdge = -9e999 "
+                                   "AND binValue = 0"), 1);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM histogramBin "
+                                   "WHERE lowerEdge = 1.024e-6 "
+                                   "AND binValue = 1"), 1);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM histBin h "
+                                   "JOIN histogramBin g USING (statId) "
+                                   "WHERE h.baseValue = g.lowerEdge "
+                                   "AND h.cellValue = g.binValue"), 8);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_load_complete_model),
+        cmocka_unit_test(test_missing_activity_refused),
+        cmocka_unit_test(test_unknown_model_refused),
+        cmocka_unit_test(test_newer_schema_refused),
+        cmocka_unit_test(test_non_sqlite_file_refused),
+        cmocka_unit_test(test_db_without_cost_table_refused),
+        cmocka_unit_test(test_missing_file_refused),
+        cmocka_unit_test(test_forwarded_kpps_read_back),
+        cmocka_unit_test(test_identical_runs_identical_files),
+        cmocka_unit_test(test_commit_leaves_plain_file),
+        cmocka_unit_test(test_runnumber_counts_runs_of_curve),
+        cmocka_unit_test(test_abort_leaves_no_run),
+        cmocka_unit_test(test_duplicate_run_name_refused),
+        cmocka_unit_test(test_histogram_bins_cover_samples),
+    };
+
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

@@ -1,0 +1,51 @@
+#!/bin/sh
+# tools/deps.sh - install what vsrsim needs to build and test, on Debian 12.
+#
+# Called by `make deps` (and so by `make run` and `make test`). Silent when
+# everything is present: the pkg-config modules gsl, libconfig, sqlite3 and
+# cmocka, and the sqlite3 and gnuplot commands. Otherwise, as root, installs
+# the packages below with apt-get; as any other user, prints the command to
+# run and fails.
+set -eu
+
+packages="build-essential pkg-config libgsl-dev libconfig-dev libsqlite3-dev
+libcmocka-dev sqlite3 gnuplot-nox"
+
+have() {
+    command -v "$1" >/dev/null 2>&1
+}
+
+if have pkg-config && pkg-config --exists gsl libconfig sqlite3 cmocka \
+    && have sqlite3 && have gnuplot; then
+    exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+    if ! have apt-get; then
+        echo "deps.sh: missing build dependencies and no apt-get;" \
+            "install the equivalents of:" $packages >&2
+        exit 1
+    fi
+    echo "deps.sh: installing:" $packages
+    apt-get update
+    # $packages is split into words on purpose.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y \
+        --no-install-recommends $packages
+    exit 0
+fi
+
+# Not root: name only the packages that are not installed yet, when dpkg can
+# tell; otherwise all of them (apt-get skips those already there).
+missing=
+if have dpkg-query; then
+    for p in $packages; do
+        if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null \
+            | grep -q 'install ok installed'; then
+            missing="$missing $p"
+        fi
+    done
+fi
+[ -n "$missing" ] || missing=" $(echo $packages)"
+echo "deps.sh: missing build dependencies; run:" \
+    "sudo apt-get install --no-install-recommends$missing" >&2
+exit 1
