@@ -61,7 +61,7 @@ CLAIMS    := $(wildcard tests/run-claims.sh)
 DATA_SQL := $(sort $(filter-out data/schema.sql,$(wildcard data/*.sql)))
 
 .DELETE_ON_ERROR:
-.PHONY: all run test test-unit bench asan ubsan deps format clean install
+.PHONY: all run test test-unit bench asan ubsan deps format clean install FORCE
 
 all: $(BINDIR)/vsrsim data/costs.db
 
@@ -93,6 +93,16 @@ $(BUILD)/tests/%.o: tests/%.c
 # pattern rule, so that make keeps the test objects (no intermediates).
 $(TEST_BINS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_PKG_LIBS) $(LDLIBS)
+
+# main.c looks for installed plots under VSRSIM_SHAREDIR. The value is kept
+# in a stamp file that changes only with PREFIX, so that changing PREFIX
+# rebuilds main.o and nothing else.
+SHAREDIR = $(PREFIX)/share/vsrsim
+$(BUILD)/sim/main.o: CPPFLAGS += -DVSRSIM_SHAREDIR='"$(SHAREDIR)"'
+$(BUILD)/sim/main.o: $(BUILD)/sharedir.stamp
+$(BUILD)/sharedir.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(SHAREDIR)' | cmp -s - $@ || echo '$(SHAREDIR)' > $@
 
 -include $(SIM_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
 
@@ -151,7 +161,7 @@ clean:
 	rm -rf build build-* bin data/costs.db data/costs.db.tmp-*
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/vsrsim/plots
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHAREDIR)/plots
 	install -m 755 $(BINDIR)/vsrsim $(DESTDIR)$(PREFIX)/bin/vsrsim
-	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/vsrsim/plots/
-	install -m 644 data/costs.db $(DESTDIR)$(PREFIX)/share/vsrsim/costs.db
+	install -m 644 plots/*.gp $(DESTDIR)$(SHAREDIR)/plots/
+	install -m 644 data/costs.db $(DESTDIR)$(SHAREDIR)/costs.db

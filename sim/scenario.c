@@ -549,6 +549,18 @@ static int read_thread(struct ctx *x, struct vsr_config *c, const char *name,
     return 0;
 }
 
+/* 1 when every thread of group g has a kind: the group then replaces the
+ * shared threads instead of adjusting them. */
+static int defines_threads(const config_setting_t *g)
+{
+    if (!g || config_setting_length(g) == 0)
+        return 0;
+    for (int i = 0; i < config_setting_length(g); i++)
+        if (!config_setting_lookup(config_setting_get_elem(g, i), "kind"))
+            return 0;
+    return 1;
+}
+
 static int read_threads(struct ctx *x, struct vsr_config *c)
 {
     config_setting_t *g = x->curve ? config_setting_lookup(x->curve,
@@ -557,7 +569,7 @@ static int read_threads(struct ctx *x, struct vsr_config *c)
     config_setting_t *base = config_lookup(&x->cfg, "threads");
     if (!base && !g)
         return fail(x, x->curve, "missing setting 'threads'");
-    config_setting_t *names = base ? base : g;
+    config_setting_t *names = defines_threads(g) || !base ? g : base;
     c->nthreads = 0;
     int nvcpu = 0, nvh = 0, nrx = 0, ntx = 0;
     for (int i = 0; i < config_setting_length(names); i++) {
@@ -574,12 +586,13 @@ static int read_threads(struct ctx *x, struct vsr_config *c)
         nrx += t->kind == VSR_VHOST_RX;
         ntx += t->kind == VSR_VHOST_TX;
     }
-    if (g) /* a curve may not invent threads */
+    if (g && names == base) /* adjusting: no new threads */
         for (int i = 0; i < config_setting_length(g); i++) {
             config_setting_t *s = config_setting_get_elem(g, i);
-            if (base && !config_setting_lookup(base, config_setting_name(s)))
+            if (!config_setting_lookup(base, config_setting_name(s)))
                 return fail(x, s, "curve sets thread '%s' that the "
-                            "scenario's threads do not define",
+                            "scenario's threads do not define (give every "
+                            "thread of the curve a kind to replace them)",
                             config_setting_name(s));
         }
     if (nvcpu < 1 || nvcpu > 2)

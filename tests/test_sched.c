@@ -1,0 +1,880 @@
+/*
+ * test_sched.c - scheduling classes, cores and the balancer against
+ * schedules worked out by hand.
+ *
+ * Each test builds a small machine (one to three cores, a few threads) with
+ * a cost model whose every cost is 0, so that the only time that passes on a
+ * core is the work the threads ask for and the schedule is exact to the
+ * nanosecond. Threads follow one behaviour, `work`: a thread has an amount
+ * of work left (or endless work) that it serves in steps of a fixed chunk,
+ * and timer events (wake_at) add work and wake it. The behaviour records
+ * when each job started and finished.
+ *
+ * Every test also checks the core accounting: at every millisecond no core
+ * has counted more busy time than has elapsed, and at the end each core's
+ * busy time equals the busy time of the threads that ran on it (or, when
+ * threads move, the totals agree). Otherwise each test checks one property.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core.h"
+#include "des.h"
+#include "rng.h"
+#include "sched.h"
+#include "thread.h"
+
+#define US 1000LL
+#define MS 1000000LL
+#define SEC 1000000000LL
+#define FOREVER INT64_MAX
+
+#define assert_i64_equal(a, b)                                              \
+    do {                                                                    \
+        int64_t a_ = (int64_t)(a), b_ = (int64_t)(b);                       \
+        if (a_ != b_) {                                                     \
+            print_error("%s = %" PRId64 ", expected %s = %" PRId64 "\n",    \
+                        #a, a_, #b, b_);                                    \
+            fail();                                                         \
+        }                                                                   \
+    } while (0)
+
+#define assert_i64_near(a, b, tol)                                          \
+    do {                                                                    \
+        int64_t a_ = (int64_t)(a), b_ = (int64_t)(b), t_ = (int64_t)(tol);  \
+        if (llabs(a_ - b_) > t_) {                                          \
+            print_error("%s = %" PRId64 ", expected %s = %" PRId64          \
+                        " +- %" PRId64 "\n",                                \
+                        #a, a_, #b, b_, t_);                                \
+            fail();                                                         \
+        }                                                                   \
+    } while (0)
+
+#define assert_i64_le(a, b)                                                 \
+    do {                                                                    \
+        int64_t a_ = (int64_t)(a), b_ = (int64_t)(b);                       \
+        if (!(a_ <= b_)) {                                                  \
+            print_error("%s = %" PRId64 " > %s = %" PRId64 "\n", #a, a_,    \
+                        #b, b_);                                            \
+            fail();                                                         \
+        }                                                                   \
+    } while (0)
+
+/* ---- The `work` behaviour --------------------------------------------- */
+
+#define MAXT 8
+#define MAXJOBS 64
+#define MAXWAKES 32
+
+struct work {
+    struct des *des;
+    int64_t left_ns;  /* work left, or FOREVER                      */
+    int64_t chunk_ns; /* cost of one step                            */
+    int64_t cur_ns;   /* cost of the step in progress               */
+    int in_job;
+    int nstart, ndone;
+    int64_t start_ns[MAXJOBS]; /* first step of each job began       */
+    int64_t done_ns[MAXJOBS];  /* last step of each job ended        */
+};
+
+static int64_t work_step_begin(struct thread *t)
+{
+    struct work *w = t->ctx;
+    if (w->left_ns <= 0)
+        return 0;
+    if (!w->in_job) {
+        w->in_job = 1;
+        if (w->nstart < MAXJOBS)
+            w->start_ns[w->nstart++] = des_now(w->des);
+    }
+    w->cur_ns = w->left_ns < w->chunk_ns ? w->left_ns : w->chunk_ns;
+    return w->cur_ns;
+}
+
+static void work_step_end(struct thread *t)
+{
+    struct work *w = t->ctx;
+    if (w->left_ns == FOREVER)
+        return;
+    w->left_ns -= w->cur_ns;
+    if (w->left_ns == 0) {
+        w->in_job = 0;
+        if (w->ndone < MAXJOBS)
+            w->done_ns[w->ndone++] = des_now(w->des);
+    }
+}
+
+static const struct thread_ops work_ops = {work_step_begin, work_step_end};
+
+/* ---- A small machine -------------------------------------------------- */
+
+struct rig;
+
+struct wake {
+    struct rig *r;
+    int tid;
+    int64_t work_ns;
+    int waker;      /* core id of the waker, or -1 for a timer      */
+    int core_after; /* where the thread was queued                  */
+};
+
+struct rig {
+    struct des *d;
+    struct costmodel cm;
+    struct machine m;
+    struct thread t[MAXT];
+    struct work w[MAXT];
+    int n;
+    struct wake wakes[MAXWAKES];
+    int nwakes;
+    int64_t worst_excess_ns; /* max over checks of core busy - elapsed */
+};
+
+static struct host_params host_default(void)
+{
+    struct host_params hp = {
+        .cfs_latency_ns = 6 * MS,
+        .cfs_min_gran_ns = 750 * US,
+        .cfs_wakeup_gran_ns = 1 * MS,
+        .rt_period_ns = 1 * SEC,
+        .rt_runtime_ns = -1,
+        .balance_interval_ns = 4 * MS,
+        .load_halflife_ns = 32 * MS,
+        .active_balance_load = 0.9,
+        .active_balance_tries = 2,
+    };
+    return hp;
+}
+
+/* Every millisecond: no core has counted more than the elapsed time. The
+ * running stint, not yet charged, is added; nothing is changed. */
+static void check_busy_le_elapsed(void *arg)
+{
+    struct rig *r = arg;
+    int64_t now = des_now(r->d);
+    for (int i = 0; i < r->m.ncores; i++) {
+        const struct core *c = &r->m.core[i];
+        int64_t sum = 0;
+        for (int k = 0; k < CPU_NCLASS; k++)
+            sum += c->acct_ns[k];
+        if (c->curr)
+            sum += now - c->stint_start_ns;
+        if (sum - now > r->worst_excess_ns)
+            r->worst_excess_ns = sum - now;
+    }
+    des_after(r->d, 1 * MS, check_busy_le_elapsed, r);
+}
+
+static struct rig *rig_new(int ncores, const struct host_params *hp)
+{
+    struct rig *r = calloc(1, sizeof *r);
+    assert_non_null(r);
+    r->d = des_alloc();
+    memset(&r->cm, 0, sizeof r->cm); /* every cost 0, cv 0 */
+    machine_init(&r->m, r->d, &r->cm, hp, ncores, 1);
+    for (int i = 0; i < ncores; i++)
+        r->m.core[i].online = 1;
+    r->worst_excess_ns = INT64_MIN;
+    des_at(r->d, 0, check_busy_le_elapsed, r);
+    return r;
+}
+
+/* Add a thread of class `cls` allowed on the cores of `allowed`, starting
+ * with `work_ns` of work (0: none, FOREVER: endless) served in `chunk_ns`
+ * steps. Returns its index. */
+static int rig_thread(struct rig *r, const char *name,
+                      const struct sched_class *cls, uint64_t allowed,
+                      int64_t work_ns, int64_t chunk_ns, enum cpu_class acct)
+{
+    int i = r->n++;
+    assert_true(i < MAXT);
+    struct work *w = &r->w[i];
+    w->des = r->d;
+    w->left_ns = work_ns;
+    w->chunk_ns = chunk_ns;
+    struct thread *t = &r->t[i];
+    thread_init(t, &r->m, i, name, &work_ops, w, acct);
+    t->cls = cls;
+    t->allowed = allowed;
+    t->rng = rng_alloc(rng_derive(1, 1, (uint64_t)i, 0));
+    machine_add_thread(&r->m, t);
+    return i;
+}
+
+static void on_wake(void *arg)
+{
+    struct wake *k = arg;
+    struct rig *r = k->r;
+    struct work *w = &r->w[k->tid];
+    if (w->left_ns != FOREVER)
+        w->left_ns += k->work_ns;
+    thread_wake(&r->t[k->tid], k->waker < 0 ? NULL : &r->m.core[k->waker]);
+    k->core_after = r->t[k->tid].core->id;
+}
+
+/* At `at_ns`, give thread `tid` `work_ns` more work and wake it, as if
+ * woken by core `waker` (-1: a timer). Returns the record of the wake. */
+static struct wake *wake_at(struct rig *r, int64_t at_ns, int tid,
+                            int64_t work_ns, int waker)
+{
+    assert_true(r->nwakes < MAXWAKES);
+    struct wake *k = &r->wakes[r->nwakes++];
+    *k = (struct wake){r, tid, work_ns, waker, -1};
+    des_at(r->d, at_ns, on_wake, k);
+    return k;
+}
+
+/* Run to `until_ns` and bring every core's accounting up to it. */
+static void rig_run(struct rig *r, int64_t until_ns)
+{
+    des_run(r->d, until_ns);
+    machine_account(&r->m, 0);
+}
+
+static int64_t core_busy(const struct rig *r, int c)
+{
+    int64_t sum = 0;
+    for (int k = 0; k < CPU_NCLASS; k++)
+        sum += r->m.core[c].acct_ns[k];
+    return sum;
+}
+
+/* The accounting every test checks after rig_run(r, elapsed): busy time
+ * never exceeded elapsed time, and cores and threads agree on the busy
+ * time, per core when no thread moved, in total otherwise. */
+static void check_accounting(const struct rig *r, int64_t elapsed_ns)
+{
+    int moved = 0;
+    int64_t cores = 0, threads = 0;
+    assert_i64_le(r->worst_excess_ns, 0);
+    for (int i = 0; i < r->n; i++) {
+        moved |= r->t[i].migrations != 0;
+        threads += r->t[i].busy_ns;
+    }
+    for (int c = 0; c < r->m.ncores; c++) {
+        int64_t busy = core_busy(r, c);
+        assert_i64_le(busy, elapsed_ns);
+        cores += busy;
+        if (moved)
+            continue;
+        int64_t on_c = 0;
+        for (int i = 0; i < r->n; i++)
+            if (r->t[i].core->id == c)
+                on_c += r->t[i].busy_ns;
+        assert_i64_equal(busy, on_c);
+    }
+    assert_i64_equal(cores, threads);
+}
+
+static void rig_free(struct rig *r)
+{
+    machine_clear(&r->m);
+    des_free(r->d);
+    free(r);
+}
+
+/* ---- SCHED_FIFO ------------------------------------------------------- */
+
+/* Core 0: A (fifo 50) busy from 0; B (fifo 60) woken at 1 ms with 2 ms of
+ * work. B runs 1..3 ms, A the rest. */
+static struct rig *fifo_preempt_rig(int64_t until_ns)
+{
+    struct host_params hp = host_default();
+    struct rig *r = rig_new(1, &hp);
+    int a = rig_thread(r, "A", &sched_fifo_class, 1, FOREVER, 100 * US,
+                       CPU_SYS);
+    int b = rig_thread(r, "B", &sched_fifo_class, 1, 0, 100 * US, CPU_SYS);
+    r->t[a].prio = 50;
+    r->t[b].prio = 60;
+    machine_start(&r->m);
+    wake_at(r, 0, a, 0, -1);
+    wake_at(r, 1 * MS, b, 2 * MS, -1);
+    rig_run(r, until_ns);
+    check_accounting(r, until_ns);
+    return r;
+}
+
+static void fifo_higher_prio_wakeup_preempts_at_once(void **state)
+{
+    (void)state;
+    struct rig *r = fifo_preempt_rig(10 * MS);
+    assert_i64_equal(r->w[1].nstart, 1);
+    assert_i64_equal(r->w[1].start_ns[0], 1 * MS);
+    rig_free(r);
+}
+
+static void fifo_preempting_thread_finishes_at_3ms(void **state)
+{
+    (void)state;
+    struct rig *r = fifo_preempt_rig(10 * MS);
+    assert_i64_equal(r->w[1].ndone, 1);
+    assert_i64_equal(r->w[1].done_ns[0], 3 * MS);
+    rig_free(r);
+}
+
+static void fifo_preempted_thread_busy_8ms_of_10(void **state)
+{
+    (void)state;
+    struct rig *r = fifo_preempt_rig(10 * MS);
+    assert_i64_equal(r->t[0].busy_ns, 8 * MS);
+    rig_free(r);
+}
+
+/* A preempted step resumes with what it had left: A has 5 ms of work in
+ * 1 ms steps and is preempted halfway through its second step by 2 ms of
+ * B, so it ends at 7 ms. */
+static void fifo_preempted_step_resumes_where_it_stopped(void **state)
+{
+    (void)state;
+    struct host_params hp = host_default();
+    struct rig *r = rig_new(1, &hp);
+    int a = rig_thread(r, "A", &sched_fifo_class, 1, 0, 1 * MS, CPU_SYS);
+    int b = rig_thread(r, "B", &sched_fifo_class, 1, 0, 100 * US, CPU_SYS);
+    r->t[a].prio = 50;
+    r->t[b].prio = 60;
+    machine_start(&r->m);
+    wake_at(r, 0, a, 5 * MS, -1);
+    wake_at(r, 1500 * US, b, 2 * MS, -1);
+    rig_run(r, 10 * MS);
+    check_accounting(r, 10 * MS);
+    assert_i64_equal(r->w[a].done_ns[0], 7 * MS);
+    rig_free(r);
+}
+
+/* Equal priorities: A (3 ms of work from 0) is not preempted by B, woken
+ * at 1 ms; B starts when A sleeps. */
+static void fifo_equal_prio_waits_until_first_sleeps(void **state)
+{
+    (void)state;
+    struct host_params hp = host_default();
+    struct rig *r = rig_new(1, &hp);
+    int a = rig_thread(r, "A", &sched_fifo_class, 1, 0, 100 * US, CPU_SYS);
+    int b = rig_thread(r, "B", &sched_fifo_class, 1, 0, 100 * US, CPU_SYS);
+    r->t[a].prio = r->t[b].prio = 50;
+    machine_start(&r->m);
+    wake_at(r, 0, a, 3 * MS, -1);
+    wake_at(r, 1 * MS, b, 2 * MS, -1);
+    rig_run(r, 10 * MS);
+    check_accounting(r, 10 * MS);
+    assert_i64_equal(r->w[b].start_ns[0], 3 * MS);
+    rig_free(r);
+}
+
+/* Equal priorities run in wake-up order, not thread order: C wakes at
+ * 1 ms, B at 1.5 ms, while A runs until 3 ms; then C, then B. */
+static void fifo_equal_prio_runs_in_wake_order(void **state)
+{
+    (void)state;
+    struct host_params hp = host_default();
+    struct rig *r = rig_new(1, &hp);
+    int a = rig_thread(r, "A", &sched_fifo_class, 1, 0, 100 * US, CPU_SYS);
+    int b = rig_thread(r, "B", &sched_fifo_class, 1, 0, 100 * US, CPU_SYS);
+    int c = rig_thread(r, "C", &sched_fifo_class, 1, 0, 100 * US, CPU_SYS);
+    r->t[a].prio = r->t[b].prio = r->t[c].prio = 50;
+    machine_start(&r->m);
+    wake_at(r, 0, a, 3 * MS, -1);
+    wake_at(r, 1500 * US, b, 2 * MS, -1);
+    wake_at(r, 1 * MS, c, 2 * MS, -1);
+    rig_run(r, 10 * MS);
+    check_accounting(r, 10 * MS);
+    assert_i64_equal(r->w[c].start_ns[0], 3 * MS);
+    assert_i64_equal(r->w[b].start_ns[0], 5 * MS);
+    rig_free(r);
+}
+
+/* A preempted thread goes back to the head of its priority: A (fifo 50,
+ * 3 ms from 0) is preempted at 1 ms by B (fifo 60, 1 ms) while C (fifo 50,
+ * woken at 0.5 ms) waits; after B, A resumes (2..4 ms) and C runs last. */
+static void fifo_preempted_thread_resumes_before_equal_prio_waiters(
+    void **state)
+{
+    (void)state;
+    struct host_params hp = host_default();
+    struct rig *r = rig_new(1, &hp);
+    int a = rig_thread(r, "A", &sched_fifo_class, 1, 0, 100 * US, CPU_SYS);
+    int b = rig_thread(r, "B", &sched_fifo_class, 1, 0, 100 * US, CPU_SYS);
+    int c = rig_thread(r, "C", &sched_fifo_class, 1, 0, 100 * US, CPU_SYS);
+    r->t[a].prio = r->t[c].prio = 50;
+    r->t[b].prio = 60;
+    machine_start(&r->m);
+    wake_at(r, 0, a, 3 * MS, -1);
+    wake_at(r, 500 * US, c, 1 * MS, -1);
+    wake_at(r, 1 * MS, b, 1 * MS, -1);
+    rig_run(r, 10 * MS);
+    check_accounting(r, 10 * MS);
+    assert_i64_equal(r->w[c].start_ns[0], 4 * MS);
+    rig_free(r);
+}
+
+/* ---- RT throttling ---------------------------------------------------- */
+
+static struct rig *rt_throttle_rig(int with_cfs, int64_t until_ns)
+{
+    struct host_params hp = host_default();
+    hp.rt_runtime_ns = 950 * MS;
+    hp.rt_period_ns = 1 * SEC;
+    struct rig *r = rig_new(1, &hp);
+    /* 300 us steps do not divide 950 ms: the throttle must cut a step. */
+    int a = rig_thread(r, "rt", &sched_fifo_class, 1, FOREVER, 300 * US,
+                       CPU_SYS);
+    r->t[a].prio = 50;
+    wake_at(r, 0, a, 0, -1);
+    if (with_cfs) {
+        int c = rig_thread(r, "cfs", &sched_cfs_class, 1, FOREVER, 100 * US,
+                           CPU_GUEST);
+        wake_at(r, 0, c, 0, -1);
+    }
+    machine_start(&r->m);
+    rig_run(r, until_ns);
+    check_accounting(r, until_ns);
+    return r;
+}
+
+static void rt_throttle_fifo_gets_950ms_per_second(void **state)
+{
+    (void)state;
+    struct rig *r = rt_throttle_rig(0, 3 * SEC);
+    assert_i64_near(r->t[0].busy_ns, 2850 * MS, 1 * US);
+    rig_free(r);
+}
+
+static void rt_throttle_leaves_core_idle_when_alone(void **state)
+{
+    (void)state;
+    struct rig *r = rt_throttle_rig(0, 3 * SEC);
+    assert_i64_near(core_busy(r, 0), 2850 * MS, 1 * US);
+    rig_free(r);
+}
+
+static void rt_throttle_releases_at_period_start(void **state)
+{
+    (void)state;
+    /* 0.5 ms into the third period: two full budgets and 0.5 ms. */
+    struct rig *r = rt_throttle_rig(0, 2 * SEC + 500 * US);
+    assert_i64_near(r->t[0].busy_ns, 1900 * MS + 500 * US, 1 * US);
+    rig_free(r);
+}
+
+static void rt_throttle_cfs_gets_the_remaining_50ms(void **state)
+{
+    (void)state;
+    struct rig *r = rt_throttle_rig(1, 3 * SEC);
+    assert_i64_near(r->t[1].busy_ns, 150 * MS, 1 * US);
+    rig_free(r);
+}
+
+static void rt_throttle_with_cfs_fifo_still_gets_950ms(void **state)
+{
+    (void)state;
+    struct rig *r = rt_throttle_rig(1, 3 * SEC);
+    assert_i64_near(r->t[0].busy_ns, 2850 * MS, 1 * US);
+    rig_free(r);
+}
+
+/* ---- SCHED_DEADLINE (CBS) --------------------------------------------- */
+
+static struct rig *cbs_rig(int64_t q_ns, int64_t t_ns, int64_t until_ns)
+{
+    struct host_params hp = host_default();
+    struct rig *r = rig_new(1, &hp);
+    int a = rig_thread(r, "dl", &sched_deadline_class, 1, FOREVER, 100 * US,
+                       CPU_SYS);
+    r->t[a].dl_runtime_ns = q_ns;
+    r->t[a].dl_period_ns = t_ns;
+    machine_start(&r->m);
+    wake_at(r, 0, a, 0, -1);
+    rig_run(r, until_ns);
+    check_accounting(r, until_ns);
+    return r;
+}
+
+static void cbs_70_of_200_gets_q_per_t(void **state)
+{
+    (void)state;
+    struct rig *r = cbs_rig(70 * MS, 200 * MS, 2 * SEC);
+    assert_i64_near(r->t[0].busy_ns, 700 * MS, 1 * US);
+    rig_free(r);
+}
+
+static void cbs_70_of_200_core_idle_when_throttled(void **state)
+{
+    (void)state;
+    struct rig *r = cbs_rig(70 * MS, 200 * MS, 2 * SEC);
+    assert_i64_near(core_busy(r, 0), 700 * MS, 1 * US);
+    rig_free(r);
+}
+
+static void cbs_70_of_200_runs_at_start_of_each_period(void **state)
+{
+    (void)state;
+    /* Mid-way through the sixth period (1.0 .. 1.2 s) it has had 5 Q and
+     * the 30 ms since 1.0 s. */
+    struct rig *r = cbs_rig(70 * MS, 200 * MS, 1030 * MS);
+    assert_i64_near(r->t[0].busy_ns, 380 * MS, 1 * US);
+    rig_free(r);
+}
+
+static void cbs_190_of_200_gets_q_per_t(void **state)
+{
+    (void)state;
+    struct rig *r = cbs_rig(190 * MS, 200 * MS, 2 * SEC);
+    assert_i64_near(r->t[0].busy_ns, 1900 * MS, 1 * US);
+    rig_free(r);
+}
+
+/* Two reservations on one core, 20/100 ms and 30/50 ms (utilisation 0.8):
+ * over 1 s they get 200 ms and 600 ms. */
+static struct rig *cbs_pair_rig(void)
+{
+    struct host_params hp = host_default();
+    struct rig *r = rig_new(1, &hp);
+    int a = rig_thread(r, "dl1", &sched_deadline_class, 1, FOREVER, 100 * US,
+                       CPU_SYS);
+    int b = rig_thread(r, "dl2", &sched_deadline_class, 1, FOREVER, 100 * US,
+                       CPU_SYS);
+    r->t[a].dl_runtime_ns = 20 * MS;
+    r->t[a].dl_period_ns = 100 * MS;
+    r->t[b].dl_runtime_ns = 30 * MS;
+    r->t[b].dl_period_ns = 50 * MS;
+    machine_start(&r->m);
+    wake_at(r, 0, a, 0, -1);
+    wake_at(r, 0, b, 0, -1);
+    rig_run(r, 1 * SEC);
+    check_accounting(r, 1 * SEC);
+    return r;
+}
+
+static void cbs_two_reservations_first_gets_its_share(void **state)
+{
+    (void)state;
+    struct rig *r = cbs_pair_rig();
+    assert_i64_near(r->t[0].busy_ns, 200 * MS, 1 * US);
+    rig_free(r);
+}
+
+static void cbs_two_reservations_second_gets_its_share(void **state)
+{
+    (void)state;
+    struct rig *r = cbs_pair_rig();
+    assert_i64_near(r->t[1].busy_ns, 600 * MS, 1 * US);
+    rig_free(r);
+}
+
+/* EDF preemption: D1 (20/100 ms) runs from 0; D2 (30/50 ms) wakes at
+ * 5 ms with deadline 55 ms < 100 ms and takes the core at once. */
+static void deadline_earlier_deadline_preempts(void **state)
+{
+    (void)state;
+    struct host_params hp = host_default();
+    struct rig *r = rig_new(1, &hp);
+    int a = rig_thread(r, "dl1", &sched_deadline_class, 1, FOREVER, 100 * US,
+                       CPU_SYS);
+    int b = rig_thread(r, "dl2", &sched_deadline_class, 1, 0, 100 * US,
+                       CPU_SYS);
+    r->t[a].dl_runtime_ns = 20 * MS;
+    r->t[a].dl_period_ns = 100 * MS;
+    r->t[b].dl_runtime_ns = 30 * MS;
+    r->t[b].dl_period_ns = 50 * MS;
+    machine_start(&r->m);
+    wake_at(r, 0, a, 0, -1);
+    wake_at(r, 5 * MS, b, 10 * MS, -1);
+    rig_run(r, 100 * MS);
+    check_accounting(r, 100 * MS);
+    assert_i64_equal(r->w[b].start_ns[0], 5 * MS);
+    rig_free(r);
+}
+
+/* EDF choice among waiting reservations: an irq context holds the core
+ * from 0 to 10 ms while D1 (20/100, woken at 1 ms: deadline 101 ms) and
+ * then D2 (30/50, woken at 2 ms: deadline 52 ms) queue up. At 10 ms D2
+ * runs first (10..40 ms), then D1 (40..60 ms). */
+static struct rig *edf_pick_rig(void)
+{
+    struct host_params hp = host_default();
+    struct rig *r = rig_new(1, &hp);
+    int q = rig_thread(r, "irq", &sched_irq_class, 1, 0, 100 * US, CPU_IRQ);
+    int a = rig_thread(r, "dl1", &sched_deadline_class, 1, FOREVER, 100 * US,
+                       CPU_SYS);
+    int b = rig_thread(r, "dl2", &sched_deadline_class, 1, FOREVER, 100 * US,
+                       CPU_SYS);
+    r->t[a].dl_runtime_ns = 20 * MS;
+    r->t[a].dl_period_ns = 100 * MS;
+    r->t[b].dl_runtime_ns = 30 * MS;
+    r->t[b].dl_period_ns = 50 * MS;
+    machine_start(&r->m);
+    wake_at(r, 0, q, 10 * MS, -1);
+    wake_at(r, 1 * MS, a, 0, -1);
+    wake_at(r, 2 * MS, b, 0, -1);
+    rig_run(r, 100 * MS);
+    check_accounting(r, 100 * MS);
+    return r;
+}
+
+static void deadline_earliest_deadline_runs_first(void **state)
+{
+    (void)state;
+    struct rig *r = edf_pick_rig();
+    assert_i64_equal(r->w[2].start_ns[0], 10 * MS);
+    assert_i64_equal(r->w[1].start_ns[0], 40 * MS);
+    rig_free(r);
+}
+
+static void deadline_preempts_fifo_at_once(void **state)
+{
+    (void)state;
+    struct host_params hp = host_default();
+    struct rig *r = rig_new(1, &hp);
+    int f = rig_thread(r, "fifo99", &sched_fifo_class, 1, FOREVER, 100 * US,
+                       CPU_SYS);
+    int d = rig_thread(r, "dl", &sched_deadline_class, 1, 0, 100 * US,
+                       CPU_SYS);
+    r->t[f].prio = 99;
+    r->t[d].dl_runtime_ns = 10 * MS;
+    r->t[d].dl_period_ns = 100 * MS;
+    machine_start(&r->m);
+    wake_at(r, 0, f, 0, -1);
+    wake_at(r, 1050 * US, d, 2 * MS, -1); /* mid-step of the fifo thread */
+    rig_run(r, 10 * MS);
+    check_accounting(r, 10 * MS);
+    assert_i64_equal(r->w[d].start_ns[0], 1050 * US);
+    rig_free(r);
+}
+
+/* ---- CFS -------------------------------------------------------------- */
+
+static struct rig *cfs_pair_rig(int weight_a, int weight_b)
+{
+    struct host_params hp = host_default();
+    struct rig *r = rig_new(1, &hp);
+    int a = rig_thread(r, "A", &sched_cfs_class, 1, FOREVER, 100 * US,
+                       CPU_SYS);
+    int b = rig_thread(r, "B", &sched_cfs_class, 1, FOREVER, 100 * US,
+                       CPU_SYS);
+    r->t[a].weight = weight_a;
+    r->t[b].weight = weight_b;
+    machine_start(&r->m);
+    wake_at(r, 0, a, 0, -1);
+    wake_at(r, 0, b, 0, -1);
+    rig_run(r, 1 * SEC);
+    check_accounting(r, 1 * SEC);
+    return r;
+}
+
+static void cfs_equal_weights_split_evenly(void **state)
+{
+    (void)state;
+    struct rig *r = cfs_pair_rig(1024, 1024);
+    assert_i64_near(r->t[0].busy_ns, 500 * MS, 5 * MS); /* 1% */
+    assert_i64_near(r->t[1].busy_ns, 500 * MS, 5 * MS);
+    rig_free(r);
+}
+
+static void cfs_weights_2048_1024_split_two_to_one(void **state)
+{
+    (void)state;
+    struct rig *r = cfs_pair_rig(2048, 1024);
+    assert_i64_near(r->t[0].busy_ns, 2 * SEC / 3, 2 * SEC / 300); /* 1% */
+    assert_i64_near(r->t[1].busy_ns, 1 * SEC / 3, 1 * SEC / 300);
+    rig_free(r);
+}
+
+/* A runs from 0 in 100 us steps. B sleeps, then needs 0.5 ms at 20.05 ms
+ * (A's slice, running since 0, is long over: B gets the core) and again at
+ * 21.55 ms, 1 ms into the slice A got at 20.55 ms. B comes back with the
+ * sleeper credit, vruntime min_vruntime - latency/2, 3 ms behind A: with a
+ * wake-up granularity of 1 ms it preempts at once; with 4 ms it waits for
+ * the end of A's slice, 20.55 + 6/2 = 23.55 ms. */
+static struct rig *cfs_wakeup_rig(int64_t wakeup_gran_ns)
+{
+    struct host_params hp = host_default();
+    hp.cfs_wakeup_gran_ns = wakeup_gran_ns;
+    struct rig *r = rig_new(1, &hp);
+    int a = rig_thread(r, "A", &sched_cfs_class, 1, FOREVER, 100 * US,
+                       CPU_SYS);
+    int b = rig_thread(r, "B", &sched_cfs_class, 1, 0, 100 * US, CPU_SYS);
+    machine_start(&r->m);
+    wake_at(r, 0, a, 0, -1);
+    wake_at(r, 20050 * US, b, 500 * US, -1);
+    wake_at(r, 21550 * US, b, 500 * US, -1);
+    rig_run(r, 30 * MS);
+    check_accounting(r, 30 * MS);
+    assert_i64_equal(r->w[b].nstart, 2);
+    return r;
+}
+
+static void cfs_sleeper_preempts_when_lag_exceeds_wakeup_gran(void **state)
+{
+    (void)state;
+    struct rig *r = cfs_wakeup_rig(1 * MS);
+    assert_i64_equal(r->w[1].start_ns[1], 21550 * US);
+    rig_free(r);
+}
+
+static void cfs_sleeper_waits_for_slice_end_within_wakeup_gran(void **state)
+{
+    (void)state;
+    struct rig *r = cfs_wakeup_rig(4 * MS);
+    assert_i64_equal(r->w[1].start_ns[1], 23550 * US);
+    rig_free(r);
+}
+
+static void cfs_sleeper_gets_core_when_runner_slice_is_over(void **state)
+{
+    (void)state;
+    struct rig *r = cfs_wakeup_rig(4 * MS);
+    assert_i64_equal(r->w[1].start_ns[0], 20050 * US);
+    rig_free(r);
+}
+
+/* ---- irq -------------------------------------------------------------- */
+
+static struct rig *irq_rig(void)
+{
+    struct host_params hp = host_default();
+    struct rig *r = rig_new(1, &hp);
+    int f = rig_thread(r, "fifo99", &sched_fifo_class, 1, FOREVER, 100 * US,
+                       CPU_SYS);
+    int q = rig_thread(r, "irq", &sched_irq_class, 1, 0, 100 * US, CPU_IRQ);
+    r->t[f].prio = 99;
+    machine_start(&r->m);
+    wake_at(r, 0, f, 0, -1);
+    wake_at(r, 1050 * US, q, 500 * US, -1);
+    rig_run(r, 10 * MS);
+    check_accounting(r, 10 * MS);
+    return r;
+}
+
+static void irq_preempts_fifo99_at_once(void **state)
+{
+    (void)state;
+    struct rig *r = irq_rig();
+    assert_i64_equal(r->w[1].start_ns[0], 1050 * US);
+    rig_free(r);
+}
+
+static void irq_work_counts_as_irq_time(void **state)
+{
+    (void)state;
+    struct rig *r = irq_rig();
+    assert_i64_equal(r->m.core[0].acct_ns[CPU_IRQ], 500 * US);
+    assert_i64_equal(r->m.core[0].acct_ns[CPU_SYS], 9500 * US);
+    rig_free(r);
+}
+
+/* ---- Balancer --------------------------------------------------------- */
+
+/* Cores 0..2; T may run on {1, 2}. Woken first by core 2 (allowed, no
+ * thread: T goes there), then at 5 ms by core 0, which T may not use:
+ * T goes back to core 2, its previous core, which has no thread, although
+ * core 1 is idle too and comes first. */
+static void balance_wake_by_forbidden_core_goes_to_prev(void **state)
+{
+    (void)state;
+    struct host_params hp = host_default();
+    struct rig *r = rig_new(3, &hp);
+    int t = rig_thread(r, "T", &sched_cfs_class, 0x6, 0, 100 * US, CPU_SYS);
+    machine_start(&r->m);
+    struct wake *w1 = wake_at(r, 0, t, 500 * US, 2);
+    struct wake *w2 = wake_at(r, 5 * MS, t, 500 * US, 0);
+    rig_run(r, 10 * MS);
+    check_accounting(r, 10 * MS);
+    assert_i64_equal(w1->core_after, 2);
+    assert_i64_equal(w2->core_after, 2);
+    rig_free(r);
+}
+
+/* Cores 0, 1; an irq context on core 0 is busy from 2 to 7 ms. T may run
+ * anywhere, ran on core 1 and slept; woken at 3 ms by core 0, which runs
+ * no thread, it is queued on core 0, not on idle core 1: the balancer does
+ * not see interrupt load. */
+static void balance_wake_affine_to_waker_running_only_irq(void **state)
+{
+    (void)state;
+    struct host_params hp = host_default();
+    struct rig *r = rig_new(2, &hp);
+    int q = rig_thread(r, "irq", &sched_irq_class, 0x1, 0, 100 * US,
+                       CPU_IRQ);
+    int t = rig_thread(r, "T", &sched_cfs_class, 0x3, 0, 100 * US, CPU_SYS);
+    machine_start(&r->m);
+    struct wake *w1 = wake_at(r, 0, t, 500 * US, 1);
+    wake_at(r, 2 * MS, q, 5 * MS, -1);
+    struct wake *w2 = wake_at(r, 3 * MS, t, 500 * US, 0);
+    rig_run(r, 10 * MS);
+    check_accounting(r, 10 * MS);
+    assert_i64_equal(w1->core_after, 1);
+    assert_i64_equal(w2->core_after, 0);
+    rig_free(r);
+}
+
+/* Cores 0..2; A and B bound to core 0, both always busy; a third thread
+ * allowed everywhere (never woken) keeps the balancer running. Cores 1 and
+ * 2 stay idle and pull nothing. */
+static void balance_bound_threads_never_migrate(void **state)
+{
+    (void)state;
+    struct host_params hp = host_default();
+    struct rig *r = rig_new(3, &hp);
+    int a = rig_thread(r, "A", &sched_cfs_class, 0x1, FOREVER, 100 * US,
+                       CPU_SYS);
+    int b = rig_thread(r, "B", &sched_cfs_class, 0x1, FOREVER, 100 * US,
+                       CPU_SYS);
+    rig_thread(r, "free", &sched_cfs_class, 0x7, 0, 100 * US, CPU_SYS);
+    machine_start(&r->m);
+    assert_i64_equal(r->m.balancing, 1);
+    wake_at(r, 0, a, 0, -1);
+    wake_at(r, 0, b, 0, -1);
+    rig_run(r, 1 * SEC);
+    check_accounting(r, 1 * SEC);
+    assert_i64_equal(r->t[a].migrations + r->t[b].migrations, 0);
+    assert_i64_equal(r->t[a].core->id, 0);
+    assert_i64_equal(r->t[b].core->id, 0);
+    assert_i64_equal(core_busy(r, 0), 1 * SEC);
+    rig_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(fifo_higher_prio_wakeup_preempts_at_once),
+        cmocka_unit_test(fifo_preempting_thread_finishes_at_3ms),
+        cmocka_unit_test(fifo_preempted_thread_busy_8ms_of_10),
+        cmocka_unit_test(fifo_preempted_step_resumes_where_it_stopped),
+        cmocka_unit_test(fifo_equal_prio_waits_until_first_sleeps),
+        cmocka_unit_test(fifo_equal_prio_runs_in_wake_order),
+        cmocka_unit_test(
+            fifo_preempted_thread_resumes_before_equal_prio_waiters),
+        cmocka_unit_test(rt_throttle_fifo_gets_950ms_per_second),
+        cmocka_unit_test(rt_throttle_leaves_core_idle_when_alone),
+        cmocka_unit_test(rt_throttle_releases_at_period_start),
+        cmocka_unit_test(rt_throttle_cfs_gets_the_remaining_50ms),
+        cmocka_unit_test(rt_throttle_with_cfs_fifo_still_gets_950ms),
+        cmocka_unit_test(cbs_70_of_200_gets_q_per_t),
+        cmocka_unit_test(cbs_70_of_200_core_idle_when_throttled),
+        cmocka_unit_test(cbs_70_of_200_runs_at_start_of_each_period),
+        cmocka_unit_test(cbs_190_of_200_gets_q_per_t),
+        cmocka_unit_test(cbs_two_reservations_first_gets_its_share),
+        cmocka_unit_test(cbs_two_reservations_second_gets_its_share),
+        cmocka_unit_test(deadline_earlier_deadline_preempts),
+        cmocka_unit_test(deadline_earliest_deadline_runs_first),
+        cmocka_unit_test(deadline_preempts_fifo_at_once),
+        cmocka_unit_test(cfs_equal_weights_split_evenly),
+        cmocka_unit_test(cfs_weights_2048_1024_split_two_to_one),
+        cmocka_unit_test(cfs_sleeper_preempts_when_lag_exceeds_wakeup_gran),
+        cmocka_unit_test(cfs_sleeper_waits_for_slice_end_within_wakeup_gran),
+        cmocka_unit_test(cfs_sleeper_gets_core_when_runner_slice_is_over),
+        cmocka_unit_test(irq_preempts_fifo99_at_once),
+        cmocka_unit_test(irq_work_counts_as_irq_time),
+        cmocka_unit_test(balance_wake_by_forbidden_core_goes_to_prev),
+        cmocka_unit_test(balance_wake_affine_to_waker_running_only_irq),
+        cmocka_unit_test(balance_bound_threads_never_migrate),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
