@@ -2,7 +2,7 @@
 #
 #   make            bin/vsrsim and data/costs.db
 #   make run        the main job: figure 2 of the paper into results/
-#   make test       unit tests, then tests/run-claims.sh if present
+#   make test       unit tests, the paper claims, then the bad inputs
 #   make bench      wall time and events/s on fixed scenarios
 #   make asan|ubsan unit tests built with sanitizers, in build-asan|build-ubsan
 #   make deps       install missing Debian 12 packages (tools/deps.sh)
@@ -55,7 +55,7 @@ LIB_OBJS  := $(filter-out $(BUILD)/sim/main.o,$(SIM_OBJS))
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 TEST_BINS := $(TEST_SRCS:%.c=$(BUILD)/%)
-CLAIMS    := $(wildcard tests/run-claims.sh)
+CLAIMS    := tests/bad-scenarios.sh
 
 # data/costs.db: the schema first, then every other data/*.sql in name order.
 DATA_SQL := $(sort $(filter-out data/schema.sql,$(wildcard data/*.sql)))
