@@ -444,7 +444,8 @@ int plot_curves(const char *plots_dir, const char *csv_path,
     sb_puts(&cmd, "]");
 
     {
-        char *argv[] = { "gnuplot", "-e", cmd.s, script.s, NULL };
+        static char prog[] = "gnuplot", opt_e[] = "-e";
+        char *argv[] = { prog, opt_e, cmd.s, script.s, NULL };
 
         rc = run_gnuplot(argv, err, errlen);
     }
