@@ -16,14 +16,14 @@
 
 #include "pktq.h"
 
-#define assert_i64_equal(a, b)                                              \
-    do {                                                                    \
-        int64_t a_ = (int64_t)(a), b_ = (int64_t)(b);                       \
-        if (a_ != b_) {                                                     \
-            print_error("%s = %" PRId64 ", expected %s = %" PRId64 "\n",    \
-                        #a, a_, #b, b_);                                    \
-            fail();                                                         \
-        }                                                                   \
+#define assert_i64_equal(a, b)                                                 \
+    do {                                                                       \
+        int64_t a_ = (int64_t)(a), b_ = (int64_t)(b);                          \
+        if (a_ != b_) {                                                        \
+            print_error("%s = %" PRId64 ", expected %s = %" PRId64 "\n", #a,   \
+                        a_, #b, b_);                                           \
+            fail();                                                            \
+        }                                                                      \
     } while (0)
 
 enum { CAP = 16 };
@@ -189,8 +189,8 @@ static void pktq_check_holds_through_mixed_use(void **state)
             pktq_claim(&q, (uint32_t)((x >> 20) % 3));
             break;
         default:
-            pktq_release(&q, q.claimed ? (uint32_t)((x >> 20) % q.claimed) + 1
-                                       : 0);
+            pktq_release(&q,
+                         q.claimed ? (uint32_t)((x >> 20) % q.claimed) + 1 : 0);
             break;
         }
         pktq_check(&q); /* asserts head, count and claimed bounds */

@@ -16,7 +16,6 @@
  * threads move, the totals agree). Otherwise each test checks one property.
  */
 #include <inttypes.h>
-#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -37,35 +36,35 @@
 #define SEC 1000000000LL
 #define FOREVER INT64_MAX
 
-#define assert_i64_equal(a, b)                                              \
-    do {                                                                    \
-        int64_t a_ = (int64_t)(a), b_ = (int64_t)(b);                       \
-        if (a_ != b_) {                                                     \
-            print_error("%s = %" PRId64 ", expected %s = %" PRId64 "\n",    \
-                        #a, a_, #b, b_);                                    \
-            fail();                                                         \
-        }                                                                   \
+#define assert_i64_equal(a, b)                                                 \
+    do {                                                                       \
+        int64_t a_ = (int64_t)(a), b_ = (int64_t)(b);                          \
+        if (a_ != b_) {                                                        \
+            print_error("%s = %" PRId64 ", expected %s = %" PRId64 "\n", #a,   \
+                        a_, #b, b_);                                           \
+            fail();                                                            \
+        }                                                                      \
     } while (0)
 
-#define assert_i64_near(a, b, tol)                                          \
-    do {                                                                    \
-        int64_t a_ = (int64_t)(a), b_ = (int64_t)(b), t_ = (int64_t)(tol);  \
-        if (llabs(a_ - b_) > t_) {                                          \
-            print_error("%s = %" PRId64 ", expected %s = %" PRId64          \
-                        " +- %" PRId64 "\n",                                \
-                        #a, a_, #b, b_, t_);                                \
-            fail();                                                         \
-        }                                                                   \
+#define assert_i64_near(a, b, tol)                                             \
+    do {                                                                       \
+        int64_t a_ = (int64_t)(a), b_ = (int64_t)(b), t_ = (int64_t)(tol);     \
+        if (llabs(a_ - b_) > t_) {                                             \
+            print_error("%s = %" PRId64 ", expected %s = %" PRId64             \
+                        " +- %" PRId64 "\n",                                   \
+                        #a, a_, #b, b_, t_);                                   \
+            fail();                                                            \
+        }                                                                      \
     } while (0)
 
-#define assert_i64_le(a, b)                                                 \
-    do {                                                                    \
-        int64_t a_ = (int64_t)(a), b_ = (int64_t)(b);                       \
-        if (!(a_ <= b_)) {                                                  \
-            print_error("%s = %" PRId64 " > %s = %" PRId64 "\n", #a, a_,    \
-                        #b, b_);                                            \
-            fail();                                                         \
-        }                                                                   \
+#define assert_i64_le(a, b)                                                    \
+    do {                                                                       \
+        int64_t a_ = (int64_t)(a), b_ = (int64_t)(b);                          \
+        if (!(a_ <= b_)) {                                                     \
+            print_error("%s = %" PRId64 " > %s = %" PRId64 "\n", #a, a_, #b,   \
+                        b_);                                                   \
+            fail();                                                            \
+        }                                                                      \
     } while (0)
 
 /* ---- The `work` behaviour --------------------------------------------- */
@@ -289,8 +288,8 @@ static struct rig *fifo_preempt_rig(int64_t until_ns)
 {
     struct host_params hp = host_default();
     struct rig *r = rig_new(1, &hp);
-    int a = rig_thread(r, "A", &sched_fifo_class, 1, FOREVER, 100 * US,
-                       CPU_SYS);
+    int a =
+        rig_thread(r, "A", &sched_fifo_class, 1, FOREVER, 100 * US, CPU_SYS);
     int b = rig_thread(r, "B", &sched_fifo_class, 1, 0, 100 * US, CPU_SYS);
     r->t[a].prio = 50;
     r->t[b].prio = 60;
@@ -393,8 +392,8 @@ static void fifo_equal_prio_runs_in_wake_order(void **state)
 /* A preempted thread goes back to the head of its priority: A (fifo 50,
  * 3 ms from 0) is preempted at 1 ms by B (fifo 60, 1 ms) while C (fifo 50,
  * woken at 0.5 ms) waits; after B, A resumes (2..4 ms) and C runs last. */
-static void fifo_preempted_thread_resumes_before_equal_prio_waiters(
-    void **state)
+static void
+fifo_preempted_thread_resumes_before_equal_prio_waiters(void **state)
 {
     (void)state;
     struct host_params hp = host_default();
@@ -423,8 +422,8 @@ static struct rig *rt_throttle_rig(int with_cfs, int64_t until_ns)
     hp.rt_period_ns = 1 * SEC;
     struct rig *r = rig_new(1, &hp);
     /* 300 us steps do not divide 950 ms: the throttle must cut a step. */
-    int a = rig_thread(r, "rt", &sched_fifo_class, 1, FOREVER, 300 * US,
-                       CPU_SYS);
+    int a =
+        rig_thread(r, "rt", &sched_fifo_class, 1, FOREVER, 300 * US, CPU_SYS);
     r->t[a].prio = 50;
     wake_at(r, 0, a, 0, -1);
     if (with_cfs) {
@@ -577,8 +576,8 @@ static void deadline_earlier_deadline_preempts(void **state)
     struct rig *r = rig_new(1, &hp);
     int a = rig_thread(r, "dl1", &sched_deadline_class, 1, FOREVER, 100 * US,
                        CPU_SYS);
-    int b = rig_thread(r, "dl2", &sched_deadline_class, 1, 0, 100 * US,
-                       CPU_SYS);
+    int b =
+        rig_thread(r, "dl2", &sched_deadline_class, 1, 0, 100 * US, CPU_SYS);
     r->t[a].dl_runtime_ns = 20 * MS;
     r->t[a].dl_period_ns = 100 * MS;
     r->t[b].dl_runtime_ns = 30 * MS;
@@ -634,8 +633,7 @@ static void deadline_preempts_fifo_at_once(void **state)
     struct rig *r = rig_new(1, &hp);
     int f = rig_thread(r, "fifo99", &sched_fifo_class, 1, FOREVER, 100 * US,
                        CPU_SYS);
-    int d = rig_thread(r, "dl", &sched_deadline_class, 1, 0, 100 * US,
-                       CPU_SYS);
+    int d = rig_thread(r, "dl", &sched_deadline_class, 1, 0, 100 * US, CPU_SYS);
     r->t[f].prio = 99;
     r->t[d].dl_runtime_ns = 10 * MS;
     r->t[d].dl_period_ns = 100 * MS;
@@ -654,10 +652,8 @@ static struct rig *cfs_pair_rig(int weight_a, int weight_b)
 {
     struct host_params hp = host_default();
     struct rig *r = rig_new(1, &hp);
-    int a = rig_thread(r, "A", &sched_cfs_class, 1, FOREVER, 100 * US,
-                       CPU_SYS);
-    int b = rig_thread(r, "B", &sched_cfs_class, 1, FOREVER, 100 * US,
-                       CPU_SYS);
+    int a = rig_thread(r, "A", &sched_cfs_class, 1, FOREVER, 100 * US, CPU_SYS);
+    int b = rig_thread(r, "B", &sched_cfs_class, 1, FOREVER, 100 * US, CPU_SYS);
     r->t[a].weight = weight_a;
     r->t[b].weight = weight_b;
     machine_start(&r->m);
@@ -697,8 +693,7 @@ static struct rig *cfs_wakeup_rig(int64_t wakeup_gran_ns)
     struct host_params hp = host_default();
     hp.cfs_wakeup_gran_ns = wakeup_gran_ns;
     struct rig *r = rig_new(1, &hp);
-    int a = rig_thread(r, "A", &sched_cfs_class, 1, FOREVER, 100 * US,
-                       CPU_SYS);
+    int a = rig_thread(r, "A", &sched_cfs_class, 1, FOREVER, 100 * US, CPU_SYS);
     int b = rig_thread(r, "B", &sched_cfs_class, 1, 0, 100 * US, CPU_SYS);
     machine_start(&r->m);
     wake_at(r, 0, a, 0, -1);
@@ -800,8 +795,7 @@ static void balance_wake_affine_to_waker_running_only_irq(void **state)
     (void)state;
     struct host_params hp = host_default();
     struct rig *r = rig_new(2, &hp);
-    int q = rig_thread(r, "irq", &sched_irq_class, 0x1, 0, 100 * US,
-                       CPU_IRQ);
+    int q = rig_thread(r, "irq", &sched_irq_class, 0x1, 0, 100 * US, CPU_IRQ);
     int t = rig_thread(r, "T", &sched_cfs_class, 0x3, 0, 100 * US, CPU_SYS);
     machine_start(&r->m);
     struct wake *w1 = wake_at(r, 0, t, 500 * US, 1);
@@ -822,10 +816,10 @@ static void balance_bound_threads_never_migrate(void **state)
     (void)state;
     struct host_params hp = host_default();
     struct rig *r = rig_new(3, &hp);
-    int a = rig_thread(r, "A", &sched_cfs_class, 0x1, FOREVER, 100 * US,
-                       CPU_SYS);
-    int b = rig_thread(r, "B", &sched_cfs_class, 0x1, FOREVER, 100 * US,
-                       CPU_SYS);
+    int a =
+        rig_thread(r, "A", &sched_cfs_class, 0x1, FOREVER, 100 * US, CPU_SYS);
+    int b =
+        rig_thread(r, "B", &sched_cfs_class, 0x1, FOREVER, 100 * US, CPU_SYS);
     rig_thread(r, "free", &sched_cfs_class, 0x7, 0, 100 * US, CPU_SYS);
     machine_start(&r->m);
     assert_i64_equal(r->m.balancing, 1);

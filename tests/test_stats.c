@@ -20,32 +20,32 @@
 #include "stats.h"
 
 /* |a - b| <= tol, printing both values. */
-#define assert_near(a, b, tol)                                              \
-    do {                                                                    \
-        double a_ = (a), b_ = (b), t_ = (tol);                              \
-        if (!(fabs(a_ - b_) <= t_)) {                                       \
-            print_error("%s = %.12g, expected %s = %.12g (tol %.3g)\n", #a, \
-                        a_, #b, b_, t_);                                    \
-            fail();                                                         \
-        }                                                                   \
+#define assert_near(a, b, tol)                                                 \
+    do {                                                                       \
+        double a_ = (a), b_ = (b), t_ = (tol);                                 \
+        if (!(fabs(a_ - b_) <= t_)) {                                          \
+            print_error("%s = %.12g, expected %s = %.12g (tol %.3g)\n", #a,    \
+                        a_, #b, b_, t_);                                       \
+            fail();                                                            \
+        }                                                                      \
     } while (0)
 
-#define assert_i64_equal(a, b)                                              \
-    do {                                                                    \
-        int64_t a_ = (int64_t)(a), b_ = (int64_t)(b);                       \
-        if (a_ != b_) {                                                     \
-            print_error("%s = %" PRId64 ", expected %s = %" PRId64 "\n",    \
-                        #a, a_, #b, b_);                                    \
-            fail();                                                         \
-        }                                                                   \
+#define assert_i64_equal(a, b)                                                 \
+    do {                                                                       \
+        int64_t a_ = (int64_t)(a), b_ = (int64_t)(b);                          \
+        if (a_ != b_) {                                                        \
+            print_error("%s = %" PRId64 ", expected %s = %" PRId64 "\n", #a,   \
+                        a_, #b, b_);                                           \
+            fail();                                                            \
+        }                                                                      \
     } while (0)
 
 #define SEC 1000000000LL
 #define NRUNS 10
 
 /* Forwarded rates of the ten runs, in kpps. */
-static const double rate_kpps[NRUNS] = {100, 104, 98, 101, 97,
-                                        103, 99, 102, 96, 100};
+static const double rate_kpps[NRUNS] = {100, 104, 98,  101, 97,
+                                        103, 99,  102, 96,  100};
 
 static struct run_result runs[NRUNS];
 static struct stats_layout lay;
@@ -67,11 +67,11 @@ static int make_runs(void **state)
         r->forwarded_pkts = (uint64_t)(rate_kpps[i] * 2e3);
         /* core 0: irq 10% in even runs, 30% in odd ones -> mean 20%. */
         r->core_ns[0][CPU_IRQ] = (i % 2 ? 600 : 200) * 1000000LL;
-        r->core_ns[0][CPU_SYS] = 500 * 1000000LL;   /* 25% */
-        r->core_ns[1][CPU_GUEST] = 1500 * 1000000LL; /* 75% */
-        r->thread_ns[0] = 1000 * 1000000LL;          /* 50% */
+        r->core_ns[0][CPU_SYS] = 500 * 1000000LL;          /* 25% */
+        r->core_ns[1][CPU_GUEST] = 1500 * 1000000LL;       /* 75% */
+        r->thread_ns[0] = 1000 * 1000000LL;                /* 50% */
         r->thread_ns[1] = (i < 5 ? 400 : 800) * 1000000LL; /* mean 30% */
-        r->drops[0] = 20000; /* 10 kpps */
+        r->drops[0] = 20000;                               /* 10 kpps */
     }
     return 0;
 }
@@ -136,7 +136,8 @@ static void ci99_of_three_runs(void **state)
     stats_summarise(&lay, runs, 3, 120, &ps);
     /* Runs 100, 104, 98: mean 302/3, s = sqrt(56/3 / 2). */
     double s = sqrt((pow(100 - 302.0 / 3, 2) + pow(104 - 302.0 / 3, 2) +
-                     pow(98 - 302.0 / 3, 2)) / 2);
+                     pow(98 - 302.0 / 3, 2)) /
+                    2);
     assert_near(ps.ci99_kpps, 9.9248432 * s / sqrt(3.0), 1e-5);
 }
 
@@ -254,8 +255,7 @@ static void summary_mean_latency_pools_all_samples(void **state)
     (void)state;
     struct point_summary ps;
     summarise_two_latency_runs(&ps);
-    assert_near(ps.lat_mean_us, (30 * 3000.0 + 70 * 20000.0) / 100 / 1e3,
-                1e-9);
+    assert_near(ps.lat_mean_us, (30 * 3000.0 + 70 * 20000.0) / 100 / 1e3, 1e-9);
 }
 
 int main(void)
