@@ -24,6 +24,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "check.h"
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
@@ -32,32 +34,6 @@
 #include "pktq.h"
 #include "rng.h"
 #include "thread.h"
-
-#define US 1000LL
-#define MS 1000000LL
-#define SEC 1000000000LL
-
-/* |a / b - 1| <= rel, printing both values. */
-#define assert_rel_near(a, b, rel)                                             \
-    do {                                                                       \
-        double a_ = (a), b_ = (b), r_ = (rel);                                 \
-        if (!(fabs(a_ - b_) <= r_ * fabs(b_))) {                               \
-            print_error("%s = %.9g, expected %s = %.9g (rel %.3g, off "        \
-                        "%.3g)\n",                                             \
-                        #a, a_, #b, b_, r_, a_ / b_ - 1);                      \
-            fail();                                                            \
-        }                                                                      \
-    } while (0)
-
-#define assert_i64_equal(a, b)                                                 \
-    do {                                                                       \
-        int64_t a_ = (int64_t)(a), b_ = (int64_t)(b);                          \
-        if (a_ != b_) {                                                        \
-            print_error("%s = %" PRId64 ", expected %s = %" PRId64 "\n", #a,   \
-                        a_, #b, b_);                                           \
-            fail();                                                            \
-        }                                                                      \
-    } while (0)
 
 /* ---- The single-server queue ------------------------------------------ */
 

@@ -18,29 +18,10 @@
 
 #include <cmocka.h>
 
+#include "check.h"
+
 #include "des.h"
 #include "eventq.h"
-
-/* Integer assertions that print both sides in decimal. */
-#define assert_i64_equal(a, b)                                                 \
-    do {                                                                       \
-        int64_t a_ = (a), b_ = (b);                                            \
-        if (a_ != b_) {                                                        \
-            print_error("%s = %" PRId64 ", expected %s = %" PRId64 "\n", #a,   \
-                        a_, #b, b_);                                           \
-            fail();                                                            \
-        }                                                                      \
-    } while (0)
-
-#define assert_i64_le(a, b)                                                    \
-    do {                                                                       \
-        int64_t a_ = (a), b_ = (b);                                            \
-        if (!(a_ <= b_)) {                                                     \
-            print_error("%s = %" PRId64 " > %s = %" PRId64 "\n", #a, a_, #b,   \
-                        b_);                                                   \
-            fail();                                                            \
-        }                                                                      \
-    } while (0)
 
 /* ---- A fixed-seed LCG (Knuth's MMIX constants) ------------------------ */
 

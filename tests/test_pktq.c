@@ -14,17 +14,9 @@
 
 #include <cmocka.h>
 
-#include "pktq.h"
+#include "check.h"
 
-#define assert_i64_equal(a, b)                                                 \
-    do {                                                                       \
-        int64_t a_ = (int64_t)(a), b_ = (int64_t)(b);                          \
-        if (a_ != b_) {                                                        \
-            print_error("%s = %" PRId64 ", expected %s = %" PRId64 "\n", #a,   \
-                        a_, #b, b_);                                           \
-            fail();                                                            \
-        }                                                                      \
-    } while (0)
+#include "pktq.h"
 
 enum { CAP = 16 };
 

@@ -25,47 +25,15 @@
 
 #include <cmocka.h>
 
+#include "check.h"
+
 #include "core.h"
 #include "des.h"
 #include "rng.h"
 #include "sched.h"
 #include "thread.h"
 
-#define US 1000LL
-#define MS 1000000LL
-#define SEC 1000000000LL
 #define FOREVER INT64_MAX
-
-#define assert_i64_equal(a, b)                                                 \
-    do {                                                                       \
-        int64_t a_ = (int64_t)(a), b_ = (int64_t)(b);                          \
-        if (a_ != b_) {                                                        \
-            print_error("%s = %" PRId64 ", expected %s = %" PRId64 "\n", #a,   \
-                        a_, #b, b_);                                           \
-            fail();                                                            \
-        }                                                                      \
-    } while (0)
-
-#define assert_i64_near(a, b, tol)                                             \
-    do {                                                                       \
-        int64_t a_ = (int64_t)(a), b_ = (int64_t)(b), t_ = (int64_t)(tol);     \
-        if (llabs(a_ - b_) > t_) {                                             \
-            print_error("%s = %" PRId64 ", expected %s = %" PRId64             \
-                        " +- %" PRId64 "\n",                                   \
-                        #a, a_, #b, b_, t_);                                   \
-            fail();                                                            \
-        }                                                                      \
-    } while (0)
-
-#define assert_i64_le(a, b)                                                    \
-    do {                                                                       \
-        int64_t a_ = (int64_t)(a), b_ = (int64_t)(b);                          \
-        if (!(a_ <= b_)) {                                                     \
-            print_error("%s = %" PRId64 " > %s = %" PRId64 "\n", #a, a_, #b,   \
-                        b_);                                                   \
-            fail();                                                            \
-        }                                                                      \
-    } while (0)
 
 /* ---- The `work` behaviour --------------------------------------------- */
 

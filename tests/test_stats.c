@@ -15,32 +15,12 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "check.h"
 #include <gsl/gsl_cdf.h>
 
 #include "stats.h"
 
-/* |a - b| <= tol, printing both values. */
-#define assert_near(a, b, tol)                                                 \
-    do {                                                                       \
-        double a_ = (a), b_ = (b), t_ = (tol);                                 \
-        if (!(fabs(a_ - b_) <= t_)) {                                          \
-            print_error("%s = %.12g, expected %s = %.12g (tol %.3g)\n", #a,    \
-                        a_, #b, b_, t_);                                       \
-            fail();                                                            \
-        }                                                                      \
-    } while (0)
-
-#define assert_i64_equal(a, b)                                                 \
-    do {                                                                       \
-        int64_t a_ = (int64_t)(a), b_ = (int64_t)(b);                          \
-        if (a_ != b_) {                                                        \
-            print_error("%s = %" PRId64 ", expected %s = %" PRId64 "\n", #a,   \
-                        a_, #b, b_);                                           \
-            fail();                                                            \
-        }                                                                      \
-    } while (0)
-
-#define SEC 1000000000LL
 #define NRUNS 10
 
 /* Forwarded rates of the ten runs, in kpps. */

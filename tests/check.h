@@ -1,0 +1,72 @@
+/*
+ * check.h - assertions for the unit tests that print both values in
+ * decimal (cmocka prints integers in hex and compares floats as float),
+ * and the time units the tests write durations in.
+ */
+#ifndef VSRSIM_TESTS_CHECK_H
+#define VSRSIM_TESTS_CHECK_H
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#define US 1000LL
+#define MS 1000000LL
+#define SEC 1000000000LL
+
+#define assert_i64_equal(a, b)                                                 \
+    do {                                                                       \
+        int64_t a_ = (int64_t)(a), b_ = (int64_t)(b);                          \
+        if (a_ != b_) {                                                        \
+            print_error("%s = %" PRId64 ", expected %s = %" PRId64 "\n", #a,   \
+                        a_, #b, b_);                                           \
+            fail();                                                            \
+        }                                                                      \
+    } while (0)
+
+#define assert_i64_near(a, b, tol)                                             \
+    do {                                                                       \
+        int64_t a_ = (int64_t)(a), b_ = (int64_t)(b), t_ = (int64_t)(tol);     \
+        if (llabs(a_ - b_) > t_) {                                             \
+            print_error("%s = %" PRId64 ", expected %s = %" PRId64             \
+                        " +- %" PRId64 "\n",                                   \
+                        #a, a_, #b, b_, t_);                                   \
+            fail();                                                            \
+        }                                                                      \
+    } while (0)
+
+#define assert_i64_le(a, b)                                                    \
+    do {                                                                       \
+        int64_t a_ = (int64_t)(a), b_ = (int64_t)(b);                          \
+        if (!(a_ <= b_)) {                                                     \
+            print_error("%s = %" PRId64 " > %s = %" PRId64 "\n", #a, a_, #b,   \
+                        b_);                                                   \
+            fail();                                                            \
+        }                                                                      \
+    } while (0)
+
+/* |a - b| <= tol, printing both values. */
+#define assert_near(a, b, tol)                                                 \
+    do {                                                                       \
+        double a_ = (a), b_ = (b), t_ = (tol);                                 \
+        if (!(fabs(a_ - b_) <= t_)) {                                          \
+            print_error("%s = %.12g, expected %s = %.12g (tol %.3g)\n", #a,    \
+                        a_, #b, b_, t_);                                       \
+            fail();                                                            \
+        }                                                                      \
+    } while (0)
+
+/* |a / b - 1| <= rel, printing both values. */
+#define assert_rel_near(a, b, rel)                                             \
+    do {                                                                       \
+        double a_ = (a), b_ = (b), r_ = (rel);                                 \
+        if (!(fabs(a_ - b_) <= r_ * fabs(b_))) {                               \
+            print_error("%s = %.9g, expected %s = %.9g (rel %.3g, off "        \
+                        "%.3g)\n",                                             \
+                        #a, a_, #b, b_, r_, a_ / b_ - 1);                      \
+            fail();                                                            \
+        }                                                                      \
+    } while (0)
+
+#endif
