@@ -15,17 +15,19 @@ struct names {
     char name[STATS_MAX_THREADS * 2][STATS_NAME_LEN];
 };
 
-static int name_index(const struct names *u, const char *name)
+/* Index of `name` among the first n of `names`, or -1. */
+static int name_index(const char (*names)[STATS_NAME_LEN], int n,
+                      const char *name)
 {
-    for (int i = 0; i < u->n; i++)
-        if (strcmp(u->name[i], name) == 0)
+    for (int i = 0; i < n; i++)
+        if (strcmp(names[i], name) == 0)
             return i;
     return -1;
 }
 
 static void add_name(struct names *u, const char *name)
 {
-    if (name_index(u, name) < 0 && u->n < STATS_MAX_THREADS * 2)
+    if (name_index(u->name, u->n, name) < 0 && u->n < STATS_MAX_THREADS * 2)
         snprintf(u->name[u->n++], STATS_NAME_LEN, "%s", name);
 }
 
@@ -85,16 +87,13 @@ void report_csv(FILE *f, const struct scenario *s,
                     p.ci99_kpps);
             for (int n = 0; n < ncores; n++) {
                 const double *k = p.core_frac[n];
-                fprintf(f, ",%.4f,%.4f,%.4f,%.4f",
-                        k[CPU_IRQ] + k[CPU_SYS] + k[CPU_GUEST], k[CPU_IRQ],
-                        k[CPU_SYS], k[CPU_GUEST]);
+                fprintf(f, ",%.4f,%.4f,%.4f,%.4f", stats_core_busy(&p, n),
+                        k[CPU_IRQ], k[CPU_SYS], k[CPU_GUEST]);
             }
             double mig[STATS_MAX_THREADS * 2] = {0};
             for (int t = 0; t < threads.n; t++) {
-                int i = -1;
-                for (int j = 0; j < L->nthreads; j++)
-                    if (strcmp(L->thread_name[j], threads.name[t]) == 0)
-                        i = j;
+                int i = name_index(L->thread_name, L->nthreads,
+                                   threads.name[t]);
                 if (i < 0) {
                     fputc(',', f);
                     continue;
@@ -107,10 +106,8 @@ void report_csv(FILE *f, const struct scenario *s,
             fprintf(f, ",%.3f,%d,%.6f,%.2f,%.2f,%.2f", p.stddev_kpps, p.reps,
                     p.loss_frac, p.lat_p50_us, p.lat_p99_us, p.lat_mean_us);
             for (int q = 0; q < queues.n; q++) {
-                int i = -1;
-                for (int j = 0; j < L->nqueues; j++)
-                    if (strcmp(L->queue_name[j], queues.name[q]) == 0)
-                        i = j;
+                int i = name_index(L->queue_name, L->nqueues,
+                                   queues.name[q]);
                 if (i < 0)
                     fputc(',', f);
                 else

@@ -63,6 +63,13 @@ struct point_summary {
     double lat_mean_us;
 };
 
+/* Fraction of time core `n` was busy at a point, whatever the class. */
+static inline double stats_core_busy(const struct point_summary *p, int n)
+{
+    return p->core_frac[n][CPU_IRQ] + p->core_frac[n][CPU_SYS] +
+           p->core_frac[n][CPU_GUEST];
+}
+
 /* Add a latency sample of `ns` nanoseconds to a run record. */
 void stats_add_latency(struct run_result *r, int64_t ns);
 

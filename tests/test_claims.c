@@ -262,10 +262,7 @@ static void test_c9_1_vhost_core_saturates(void **state)
     int at = 0;
     peak(f, 0, &at);
     const struct point_summary *p = &f->pt[0][at];
-    double c1 = p->core_frac[1][CPU_IRQ] + p->core_frac[1][CPU_SYS] +
-                p->core_frac[1][CPU_GUEST];
-    double c2 = p->core_frac[2][CPU_IRQ] + p->core_frac[2][CPU_SYS] +
-                p->core_frac[2][CPU_GUEST];
+    double c1 = stats_core_busy(p, 1), c2 = stats_core_busy(p, 2);
     claim("C9.1", p->core_frac[2][CPU_SYS] >= 0.95 && c1 < c2,
           "at the peak (%g kpps) core 2 sys %.3f, core 1 busy %.3f",
           p->offered_kpps, p->core_frac[2][CPU_SYS], c1);
@@ -278,8 +275,7 @@ static void test_c9_2_irq_grows_core3_idle(void **state)
     int grows = 1;
     double idle3 = 1;
     for (int r = 0; r < f->s.nrates; r++) {
-        const double *k = f->pt[0][r].core_frac[3];
-        double busy = k[CPU_IRQ] + k[CPU_SYS] + k[CPU_GUEST];
+        double busy = stats_core_busy(&f->pt[0][r], 3);
         if (1 - busy < idle3)
             idle3 = 1 - busy;
         if (r > 0 && f->pt[0][r].core_frac[0][CPU_IRQ] <
@@ -366,8 +362,7 @@ static void test_c10_2_vcpu_and_irq_busy(void **state)
     const struct point_summary *p = &f->pt[c][at];
     /* The vCPU's core: the first core its affinity names. */
     int vc = __builtin_ctzll(f->s.curve[c].cfg.thread[0].cpus);
-    double busy = p->core_frac[vc][CPU_IRQ] + p->core_frac[vc][CPU_SYS] +
-                  p->core_frac[vc][CPU_GUEST];
+    double busy = stats_core_busy(p, vc);
     claim("C10.2", busy >= 0.95 && p->core_frac[0][CPU_IRQ] >= 0.80,
           "at the peak vCPU core %d busy %.3f, core 0 irq %.3f", vc, busy,
           p->core_frac[0][CPU_IRQ]);
