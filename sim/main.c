@@ -223,9 +223,6 @@ static int cmd_run(int argc, char **argv)
     const char *path = argv[optind];
     char err[1024];
     struct scenario *s = xmalloc(sizeof *s);
-    /* --reps/--seed must exist in the file to be overridden: add them to
-     * the set list only after checking that sim.* exists is overkill;
-     * scenario_load refuses unknown keys with a clear message. */
     if (scenario_load(s, path, set, nset, err, sizeof err)) {
         fprintf(stderr, "vsrsim: %s\n", err);
         free(s);

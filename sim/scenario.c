@@ -136,6 +136,38 @@ static int fail(struct ctx *x, const config_setting_t *s, const char *fmt,
 
 /* ---- Pass 2: overrides --------------------------------------------- */
 
+static const struct key *find_key(const char *path);
+
+/* Create the known setting `key`, absent from the file, with its groups,
+ * so that --set can give a value to anything a scenario may hold. */
+static config_setting_t *add_known(struct ctx *x, const char *key)
+{
+    const struct key *k = find_key(key);
+    if (!k || k->kind == K_GROUP || k->kind == K_LIST)
+        return NULL;
+    static const int type[] = {
+        [K_INT] = CONFIG_TYPE_INT64, [K_NUM] = CONFIG_TYPE_FLOAT,
+        [K_STR] = CONFIG_TYPE_STRING, [K_INTS] = CONFIG_TYPE_ARRAY,
+        [K_NUMS] = CONFIG_TYPE_ARRAY,
+    };
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", key);
+    config_setting_t *g = config_root_setting(&x->cfg);
+    char *save, *part = strtok_r(buf, ".", &save);
+    while (part) {
+        char *next = strtok_r(NULL, ".", &save);
+        config_setting_t *c = config_setting_get_member(g, part);
+        if (!c)
+            c = config_setting_add(g, part,
+                                   next ? CONFIG_TYPE_GROUP : type[k->kind]);
+        if (!c || (next && config_setting_type(c) != CONFIG_TYPE_GROUP))
+            return NULL;
+        g = c;
+        part = next;
+    }
+    return g;
+}
+
 static int set_one(struct ctx *x, const char *arg)
 {
     char key[256];
@@ -149,6 +181,8 @@ static int set_one(struct ctx *x, const char *arg)
     key[eq - arg] = '\0';
     const char *val = eq + 1;
     config_setting_t *s = config_lookup(&x->cfg, key);
+    if (!s)
+        s = add_known(x, key);
     if (!s) {
         snprintf(x->err, x->errlen, "--set %s: no such setting in %s", key,
                  x->path);
@@ -179,9 +213,11 @@ static int set_one(struct ctx *x, const char *arg)
         /* [a, b, c] of the array's element type */
         if (*val != '[' || val[strlen(val) - 1] != ']')
             goto bad;
-        int is_float = config_setting_length(s) > 0 &&
-                       config_setting_type(config_setting_get_elem(s, 0)) ==
-                           CONFIG_TYPE_FLOAT;
+        const struct key *k = find_key(key);
+        int is_float = k ? k->kind == K_NUMS
+                         : config_setting_length(s) > 0 &&
+                               config_setting_type(config_setting_get_elem(
+                                   s, 0)) == CONFIG_TYPE_FLOAT;
         while (config_setting_length(s) > 0)
             config_setting_remove_elem(s, 0);
         const char *p = val + 1;

@@ -42,5 +42,17 @@ for opt in "--jobs 0" "--reps x" "--plot out.pdf" "--set nosuch.key=1"; do
         echo "ok   option $opt: $(cat "$tmp/err")"
     fi
 done
+# Options give values to settings a scenario leaves to their defaults.
+n=$((n + 1))
+if bin/vsrsim run tests/scenarios/minimal.cfg --reps 2 --seed 5 \
+    --set sim.duration_ms=5 --set vm.queues.macvtap=50 --no-db \
+    --csv "$tmp/m.csv" 2>"$tmp/err" &&
+    [ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "reps") c = i }
+                  NR == 2 { print $1 "/" $c }' "$tmp/m.csv")" = default/2 ]; then
+    echo "ok   options on tests/scenarios/minimal.cfg"
+else
+    echo "FAIL options on tests/scenarios/minimal.cfg: $(cat "$tmp/err")"
+    fails=$((fails + 1))
+fi
 echo "$((n - fails)) passed, $fails failed"
 [ "$fails" -eq 0 ]
