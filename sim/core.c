@@ -356,6 +356,8 @@ void core_preempt(struct core *c)
 void core_enqueue(struct core *c, struct thread *t, int flags)
 {
     assert(c->online);
+    if (!c->busy) /* classes decide on the running thread's state now */
+        core_account(c);
     t->core = c;
     t->state = THREAD_RUNNABLE;
     if (t->cls->rank != SCHED_IRQ)
@@ -369,7 +371,7 @@ void core_enqueue(struct core *c, struct thread *t, int flags)
         preempt = 0;
     }
     if (c->busy) {
-        if (preempt && cur)
+        if (preempt) /* also when the core is picking: look again */
             c->need_resched = 1;
         return;
     }

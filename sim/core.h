@@ -81,7 +81,7 @@ struct machine {
     gsl_rng *rng;                /* the machine's own stream             */
 };
 
-/* Set up `ncores` cores (all offline until core_set_online). */
+/* Set up `ncores` cores, all offline: the caller sets core[i].online. */
 void machine_init(struct machine *m, struct des *des,
                   const struct costmodel *cm, const struct host_params *hp,
                   int ncores, uint64_t seed);

@@ -14,11 +14,17 @@
 
 #include "core.h"
 
-static void replenish(struct thread *t)
+/* replenish_dl_entity: refill by periods; a deadline still in the past
+ * (the thread was kept from running) starts afresh from now. */
+static void replenish(struct thread *t, int64_t now)
 {
     while (t->dl_left_ns <= 0) {
         t->dl_left_ns += t->dl_runtime_ns;
         t->dl_deadline_ns += t->dl_period_ns;
+    }
+    if (t->dl_deadline_ns < now) {
+        t->dl_deadline_ns = now + t->dl_period_ns;
+        t->dl_left_ns = t->dl_runtime_ns;
     }
 }
 
@@ -26,7 +32,7 @@ static void dl_on_timer(void *arg)
 {
     struct thread *t = arg;
     t->dl_timer = NULL;
-    replenish(t);
+    replenish(t, des_now(t->m->des));
     t->throttled = 0;
     core_enqueue(t->core, t, 0);
 }

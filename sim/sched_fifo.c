@@ -14,12 +14,14 @@
 
 #include "core.h"
 
+static void rt_roll(struct core *c, int64_t now);
+
 static void rt_on_period(void *arg)
 {
     struct core *c = arg;
     c->rt_timer = NULL;
     c->rt_throttled = 0;
-    c->rt_used_ns = 0;
+    rt_roll(c, des_now(c->m->des));
     if (c->rq[SCHED_FIFO].n > 0)
         core_preempt(c);
 }
@@ -109,10 +111,11 @@ static int64_t timer_ns_fifo(struct core *c, struct thread *t)
         return INT64_MAX;
     if (c->rt_throttled)
         return des_now(c->m->des);
-    int64_t now = des_now(c->m->des);
-    if (now >= c->rt_period_end_ns)
-        return c->stint_start_ns + hp->rt_runtime_ns;
-    return c->stint_start_ns + (hp->rt_runtime_ns - c->rt_used_ns);
+    /* Decide again when the budget is spent or the period ends, so that no
+     * stint is charged to a period it does not belong to. */
+    rt_roll(c, c->stint_start_ns);
+    int64_t spent = c->stint_start_ns + (hp->rt_runtime_ns - c->rt_used_ns);
+    return spent < c->rt_period_end_ns ? spent : c->rt_period_end_ns;
 }
 
 static int tick_fifo(struct core *c, struct thread *t)

@@ -802,10 +802,116 @@ static void balance_bound_threads_never_migrate(void **state)
     rig_free(r);
 }
 
+/* ---- Schedules that must not depend on how work is split into steps --- */
+
+/* A thread pulled onto a core that has just run out of threads runs at
+ * once: X leaves core 1 idle at 1 ms and core 1 pulls B from core 0. */
+static void balance_newidle_pull_runs_at_once(void **state)
+{
+    (void)state;
+    struct host_params hp = host_default();
+    struct rig *r = rig_new(2, &hp);
+    int x = rig_thread(r, "X", &sched_cfs_class, 0x2, 0, 100 * US, CPU_SYS);
+    int a = rig_thread(r, "A", &sched_cfs_class, 0x3, FOREVER, 100 * US,
+                       CPU_SYS);
+    int b = rig_thread(r, "B", &sched_cfs_class, 0x3, FOREVER, 100 * US,
+                       CPU_SYS);
+    machine_start(&r->m);
+    wake_at(r, 0, x, 1 * MS, 1);
+    wake_at(r, 0, a, 0, -1);
+    wake_at(r, 0, b, 0, -1);
+    rig_run(r, 1 * SEC);
+    check_accounting(r, 1 * SEC);
+    assert_i64_equal(core_busy(r, 0), 1 * SEC);
+    assert_i64_equal(core_busy(r, 1), 1 * SEC);
+    assert_i64_equal(r->t[a].busy_ns + r->t[b].busy_ns, 2 * SEC - 1 * MS);
+    rig_free(r);
+}
+
+/* RT throttling holds for a stint that crosses a period boundary: woken at
+ * 0.5 s with endless work in 10 s steps, a FIFO thread gets 0.5 s of the
+ * first period and 0.95 s of each of the next three. */
+static void rt_throttle_holds_across_period_boundary(void **state)
+{
+    (void)state;
+    struct host_params hp = host_default();
+    hp.rt_runtime_ns = 950 * MS;
+    struct rig *r = rig_new(1, &hp);
+    int a = rig_thread(r, "A", &sched_fifo_class, 0x1, 0, 10 * SEC,
+                       CPU_SYS);
+    r->t[a].prio = 50;
+    r->w[a].left_ns = FOREVER;
+    machine_start(&r->m);
+    wake_at(r, 500 * MS, a, 0, -1);
+    rig_run(r, 4 * SEC);
+    check_accounting(r, 4 * SEC);
+    assert_i64_near(r->t[a].busy_ns, 500 * MS + 3 * 950 * MS, 1 * US);
+    rig_free(r);
+}
+
+/* When B wakes at 50 ms beside an endless CFS thread A, B's schedule is the
+ * same whether A works in 100 us steps or in one 100 ms step: wake-up
+ * placement and preemption use A's vruntime as of the wake-up. */
+static int64_t cfs_sleeper_done_ns(int64_t a_chunk_ns)
+{
+    struct host_params hp = host_default();
+    struct rig *r = rig_new(1, &hp);
+    int a = rig_thread(r, "A", &sched_cfs_class, 0x1, FOREVER, a_chunk_ns,
+                       CPU_SYS);
+    int b = rig_thread(r, "B", &sched_cfs_class, 0x1, 0, 100 * US, CPU_SYS);
+    machine_start(&r->m);
+    wake_at(r, 0, a, 0, -1);
+    wake_at(r, 50 * MS, b, 30 * MS, -1);
+    rig_run(r, 1 * SEC);
+    check_accounting(r, 1 * SEC);
+    assert_i64_equal(r->w[b].ndone, 1);
+    int64_t done = r->w[b].done_ns[0];
+    rig_free(r);
+    return done;
+}
+
+static void cfs_wakeup_uses_current_vruntime(void **state)
+{
+    (void)state;
+    int64_t fine = cfs_sleeper_done_ns(100 * US);
+    int64_t coarse = cfs_sleeper_done_ns(100 * MS);
+    assert_i64_le(80 * MS + 1, fine); /* B does not run 30 ms unbroken */
+    assert_i64_near(coarse, fine, 100 * US);
+}
+
+/* A reservation kept from running past its deadline gets a fresh deadline
+ * when it is replenished (replenish_dl_entity): Q = 10 ms, T = 20 ms, held
+ * off by 45 ms of interrupt work from 5 ms, it runs 50-65 ms (its last
+ * 5 ms, then a new budget with deadline 75 ms), is throttled, runs 75-85
+ * and is throttled to 95 ms: 30 ms in all by 95 ms. */
+static void cbs_late_replenishment_resets_deadline(void **state)
+{
+    (void)state;
+    struct host_params hp = host_default();
+    struct rig *r = rig_new(1, &hp);
+    int d = rig_thread(r, "D", &sched_deadline_class, 0x1, FOREVER,
+                       100 * US, CPU_SYS);
+    r->t[d].dl_runtime_ns = 10 * MS;
+    r->t[d].dl_period_ns = 20 * MS;
+    int q = rig_thread(r, "irq", &sched_irq_class, 0x1, 0, 100 * US,
+                       CPU_IRQ);
+    machine_start(&r->m);
+    wake_at(r, 0, d, 0, -1);
+    wake_at(r, 5 * MS, q, 45 * MS, -1);
+    rig_run(r, 95 * MS);
+    check_accounting(r, 95 * MS);
+    assert_i64_equal(r->t[d].busy_ns, 30 * MS);
+    rig_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fifo_higher_prio_wakeup_preempts_at_once),
+        cmocka_unit_test(balance_newidle_pull_runs_at_once),
+        cmocka_unit_test(rt_throttle_holds_across_period_boundary),
+        cmocka_unit_test(cfs_wakeup_uses_current_vruntime),
+        cmocka_unit_test(cbs_late_replenishment_resets_deadline),
         cmocka_unit_test(fifo_preempting_thread_finishes_at_3ms),
         cmocka_unit_test(fifo_preempted_thread_busy_8ms_of_10),
         cmocka_unit_test(fifo_preempted_step_resumes_where_it_stopped),
