@@ -135,8 +135,22 @@ test: deps all $(TEST_BINS)
 test-unit: $(TEST_BINS)
 	VSRSIM_SRCDIR=$(CURDIR) sh tests/run-unit.sh $(TEST_BINS)
 
-bench: all
-	sh bench/run.sh
+bench: all $(BINDIR)/bench-tandem
+	VSRSIM_BIN=$(BINDIR)/vsrsim TANDEM_BIN=$(BINDIR)/bench-tandem \
+	    sh bench/run.sh
+
+# bench/tandem.c: a tandem-queue model on the event engine alone, for bench.
+TANDEM_OBJS := $(addprefix $(BUILD)/sim/,args.o des.o eventq.o rng.o pktq.o err.o)
+
+$(BINDIR)/bench-tandem: $(BUILD)/bench/tandem.o $(TANDEM_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+
+$(BUILD)/bench/%.o: bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(PKG_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+-include $(BUILD)/bench/tandem.d
 
 # Sanitizer builds: the unit tests are run, then the program is built.
 # -fno-sanitize-recover makes any report fail the test that triggered it.

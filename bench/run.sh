@@ -3,21 +3,33 @@
 #
 #   sh bench/run.sh            (or `make bench`)
 #
-# Each scenario is run 3 times in a row, each time as
-#   VSRSIM_STATS=1 bin/vsrsim run CFG --reps 3 --jobs 1 --csv /dev/null --db DB
-# with a fresh DB (an existing one could let vsrsim skip stored runs).
-# Reported: the median of the 3 wall times, each the difference of two
-# `date +%s.%N` readings around the process (start-up and database writes
-# included); and the median of the 3 events/s figures that vsrsim prints on
-# stderr with VSRSIM_STATS=1, in a line
+# Two workloads, each run 3 times in a row with VSRSIM_STATS=1:
+#   fig02   bin/vsrsim run models/paper/fig02.cfg --reps 3 --jobs 1
+#               --csv /dev/null --db DB
+#           with a fresh DB (an existing one could let vsrsim skip stored
+#           runs): the virtual-router model, cores, threads and schedulers;
+#   tandem  bin/bench-tandem --stations 4 --rho 0.9 --seconds 10 --seed 1
+#           (bench/tandem.c): a plain tandem of 4 FIFO servers with bounded
+#           queues, Poisson arrivals at load 0.9 of the slowest station,
+#           Gamma and exponential service, on the same event engine (des,
+#           eventq, rng, pktq) and nothing else. Its options are given here
+#           so that a change of its defaults does not change the benchmark.
+# Reported for each: the median of the 3 wall times, each the difference of
+# two `date +%s.%N` readings around the process (start-up, and for fig02
+# the database writes, included); and the median of the 3 events/s figures
+# that the program prints on stderr, in a line
 #   vsrsim: N events in S s wall, E events/s, simulated/wall X
-# (its own count over its own clock). The method is printed with the
-# results so that a pasted report carries it. Scenarios whose file is missing
-# are skipped; the exit status is non-zero if any run failed.
+# (its own count over its own CLOCK_MONOTONIC time: the whole sweep for
+# vsrsim, the event loop alone for bench-tandem). The method is printed with
+# the results so that a pasted report carries it. A workload whose scenario
+# file or program is missing is skipped; the exit status is non-zero if any
+# run failed. VSRSIM_BIN and TANDEM_BIN override the two programs' paths.
 set -eu
 
 cd "$(dirname "$0")/.."
 vsrsim=${VSRSIM_BIN:-bin/vsrsim}
+tandem=${TANDEM_BIN:-bin/bench-tandem}
+tandem_args="--stations 4 --rho 0.9 --seconds 10 --seed 1"
 runs=3
 
 if [ ! -x "$vsrsim" ]; then
@@ -44,15 +56,9 @@ stats_fields() {
 
 failed=0
 
-# bench_one NAME CFG: run CFG $runs times and print one result block.
-bench_one() {
-    name=$1
-    cfg=$2
-    echo "$name ($cfg):"
-    if [ ! -f "$cfg" ]; then
-        echo "  skipped: $cfg missing"
-        return 0
-    fi
+# bench_runs CMD...: run CMD $runs times with VSRSIM_STATS=1 and print the
+# wall and events/s lines of a result block (its heading already printed).
+bench_runs() {
     walls=
     rates=
     last=
@@ -60,8 +66,7 @@ bench_one() {
     while [ "$i" -le "$runs" ]; do
         rm -f "$tmp/b.db" "$tmp/err"
         t0=$(date +%s.%N)
-        if VSRSIM_STATS=1 "$vsrsim" run "$cfg" --reps 3 --jobs 1 \
-            --csv /dev/null --db "$tmp/b.db" >/dev/null 2>"$tmp/err"; then
+        if VSRSIM_STATS=1 "$@" >/dev/null 2>"$tmp/err"; then
             rc=0
         else
             rc=$?
@@ -78,9 +83,7 @@ bench_one() {
         f=$(stats_fields "$tmp/err")
         if [ -n "$f" ]; then
             last=$f
-            # shellcheck disable=SC2086 # split N S E X into $1..$4
-            set -- $f
-            rates="$rates $3"
+            rates="$rates $(echo "$f" | awk '{ print $3 }')"
         fi
         i=$((i + 1))
     done
@@ -90,7 +93,7 @@ bench_one() {
         echo "  events/s: not reported (no 'vsrsim: N events in ...' line" \
             "on stderr with VSRSIM_STATS=1)"
     else
-        # shellcheck disable=SC2086
+        # shellcheck disable=SC2086 # split N S E X into $1..$4
         set -- $last
         # shellcheck disable=SC2086
         echo "  events/s: $(median $rates) (median of $runs runs:$rates;" \
@@ -98,15 +101,41 @@ bench_one() {
     fi
 }
 
+# bench_one NAME CFG: run vsrsim on scenario CFG and print one result block.
+bench_one() {
+    echo "$1 ($2):"
+    if [ ! -f "$2" ]; then
+        echo "  skipped: $2 missing"
+        return 0
+    fi
+    bench_runs "$vsrsim" run "$2" --reps 3 --jobs 1 \
+        --csv /dev/null --db "$tmp/b.db"
+}
+
+# bench_cmd NAME PROG [ARG...]: run PROG ARG... and print one result block.
+bench_cmd() {
+    name=$1
+    shift
+    echo "$name ($*):"
+    if [ ! -x "$1" ]; then
+        echo "  skipped: $1 missing; run make bench"
+        return 0
+    fi
+    bench_runs "$@"
+}
+
 echo "vsrsim bench, $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -m)," \
     "$(nproc 2>/dev/null || echo '?') CPUs," \
     "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null \
         | head -n 1)"
-echo "method: each scenario run $runs times as" \
-    "'VSRSIM_STATS=1 $vsrsim run CFG --reps 3 --jobs 1 --csv /dev/null" \
-    "--db (fresh file)'; wall = median of the $runs differences of" \
-    "'date +%s.%N' around the process; events/s = median of the $runs" \
-    "values vsrsim prints on stderr"
+echo "method: each workload run $runs times with VSRSIM_STATS=1, a scenario" \
+    "as '$vsrsim run CFG --reps 3 --jobs 1 --csv /dev/null --db (fresh" \
+    "file)', the tandem-queue model (bench/tandem.c: single FIFO servers" \
+    "in series, bounded queues, same event engine) as the command" \
+    "shown; wall = median of the $runs differences of 'date +%s.%N' around" \
+    "the process; events/s = median of the $runs values the program prints" \
+    "on stderr"
 bench_one fig02 models/paper/fig02.cfg
-bench_one tandem models/bench/tandem.cfg
+# shellcheck disable=SC2086 # tandem_args is a list of options
+bench_cmd tandem "$tandem" $tandem_args
 exit "$failed"

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "err.h"
 #include "plot.h"
 #include "report.h"
@@ -51,19 +52,6 @@ static int bad_option(const char *opt, const char *what)
 {
     fprintf(stderr, "vsrsim: %s: %s\n", opt, what);
     return 2;
-}
-
-/* Parse a whole non-negative integer. */
-static int parse_count(const char *s, long long lo, long long hi,
-                       long long *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (*s == '\0' || *end || errno || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
 }
 
 /* plots/ next to the binary's folder (a build tree), else installed. */
@@ -110,8 +98,7 @@ static int write_db(const char *path, const struct scenario *s,
                 snprintf(reps, sizeof reps, "%d", s->reps);
                 snprintf(seed, sizeof seed, "%llu",
                          (unsigned long long)s->seed);
-                const char *keys[] = {"curve", "offered_kpps", "reps",
-                                      "seed"};
+                const char *keys[] = {"curve", "offered_kpps", "reps", "seed"};
                 const char *vals[] = {s->curve[c].name, rate, reps, seed};
                 struct run_meta m = {
                     .run_name = name,
@@ -133,8 +120,7 @@ static int write_db(const char *path, const struct scenario *s,
                     .param_key = keys,
                     .param_value = vals,
                 };
-                if (store_add_run(st, &m, &lay, &runs[run], err,
-                                  sizeof err)) {
+                if (store_add_run(st, &m, &lay, &runs[run], err, sizeof err)) {
                     store_abort(st);
                     fprintf(stderr, "vsrsim: %s\n", err);
                     return 1;
@@ -176,26 +162,34 @@ static int cmd_run(int argc, char **argv)
     long long v;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (opt) {
-        case 'c': csv = optarg; break;
-        case 'd': db = optarg; break;
-        case 'n': db = NULL; break;
-        case 'p': plot = optarg; break;
+        case 'c':
+            csv = optarg;
+            break;
+        case 'd':
+            db = optarg;
+            break;
+        case 'n':
+            db = NULL;
+            break;
+        case 'p':
+            plot = optarg;
+            break;
         case 'r':
-            if (parse_count(optarg, 1, 100000, &v))
+            if (args_count(optarg, 1, 100000, &v))
                 return bad_option("--reps", "expected an integer from 1 "
                                             "to 100000");
             snprintf(reps_set, sizeof reps_set, "sim.reps=%lld", v);
             set[nset++] = reps_set;
             break;
         case 's':
-            if (parse_count(optarg, 0, LLONG_MAX, &v))
+            if (args_count(optarg, 0, LLONG_MAX, &v))
                 return bad_option("--seed", "expected a non-negative "
                                             "integer");
             snprintf(seed_set, sizeof seed_set, "sim.seed=%lld", v);
             set[nset++] = seed_set;
             break;
         case 'j':
-            if (parse_count(optarg, 1, 1024, &v))
+            if (args_count(optarg, 1, 1024, &v))
                 return bad_option("--jobs", "expected an integer from 1 "
                                             "to 1024");
             jobs = (int)v;
@@ -205,8 +199,12 @@ static int cmd_run(int argc, char **argv)
                 return bad_option("--set", "too many overrides");
             set[nset++] = optarg;
             break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     if (optind != argc - 1) {
@@ -251,9 +249,10 @@ static int cmd_run(int argc, char **argv)
         for (size_t i = 0; i < total; i++)
             ev += runs[i].events;
         double sim = (double)(s->warmup_ns + s->duration_ns) * 1e-9 * total;
-        fprintf(stderr, "vsrsim: %llu events in %.3f s wall, %.0f events/s, "
-                "simulated/wall %.2f\n", (unsigned long long)ev, wall,
-                (double)ev / wall, sim / wall);
+        fprintf(stderr,
+                "vsrsim: %llu events in %.3f s wall, %.0f events/s, "
+                "simulated/wall %.2f\n",
+                (unsigned long long)ev, wall, (double)ev / wall, sim / wall);
     }
 
     rc = 0;
@@ -297,8 +296,9 @@ static int cmd_run(int argc, char **argv)
         plots_dir(dir, sizeof dir);
         if (!csv_for_plot ||
             plot_curves(dir, csv_for_plot, plot, s->name, err, sizeof err)) {
-            fprintf(stderr, "vsrsim: %s\n", csv_for_plot ? err :
-                    "cannot write a temporary CSV for the plot");
+            fprintf(stderr, "vsrsim: %s\n",
+                    csv_for_plot ? err
+                                 : "cannot write a temporary CSV for the plot");
             rc = 1;
         }
         if (csv_for_plot == tmp_csv)

@@ -71,6 +71,7 @@ static const struct key keys[] = {
     {"host.vhost", K_GROUP},
     {"host.vhost.weight", K_INT},
     {"host.vhost.batch", K_INT},
+    {"host.vhost.preempt_every", K_INT},
     {"vm", K_GROUP},
     {"vm.guest_budget", K_INT},
     {"vm.queues", K_GROUP},
@@ -116,8 +117,7 @@ struct ctx {
     size_t errlen;
 };
 
-static int fail(struct ctx *x, const config_setting_t *s, const char *fmt,
-                ...)
+static int fail(struct ctx *x, const config_setting_t *s, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -146,7 +146,7 @@ static config_setting_t *add_known(struct ctx *x, const char *key)
     if (!k || k->kind == K_GROUP || k->kind == K_LIST)
         return NULL;
     static const int type[] = {
-        [K_INT] = CONFIG_TYPE_INT64, [K_NUM] = CONFIG_TYPE_FLOAT,
+        [K_INT] = CONFIG_TYPE_INT64,  [K_NUM] = CONFIG_TYPE_FLOAT,
         [K_STR] = CONFIG_TYPE_STRING, [K_INTS] = CONFIG_TYPE_ARRAY,
         [K_NUMS] = CONFIG_TYPE_ARRAY,
     };
@@ -214,10 +214,11 @@ static int set_one(struct ctx *x, const char *arg)
         if (*val != '[' || val[strlen(val) - 1] != ']')
             goto bad;
         const struct key *k = find_key(key);
-        int is_float = k ? k->kind == K_NUMS
-                         : config_setting_length(s) > 0 &&
-                               config_setting_type(config_setting_get_elem(
-                                   s, 0)) == CONFIG_TYPE_FLOAT;
+        int is_float =
+            k ? k->kind == K_NUMS
+              : config_setting_length(s) > 0 &&
+                    config_setting_type(config_setting_get_elem(s, 0)) ==
+                        CONFIG_TYPE_FLOAT;
         while (config_setting_length(s) > 0)
             config_setting_remove_elem(s, 0);
         const char *p = val + 1;
@@ -236,13 +237,17 @@ static int set_one(struct ctx *x, const char *arg)
         return 0;
     }
     default:
-        snprintf(x->err, x->errlen, "--set %s: only numbers, strings and "
-                 "arrays can be set", key);
+        snprintf(x->err, x->errlen,
+                 "--set %s: only numbers, strings and "
+                 "arrays can be set",
+                 key);
         return SIM_EINPUT;
     }
 bad:
-    snprintf(x->err, x->errlen, "--set %s: '%s' is not a valid value for "
-             "this setting", key, val);
+    snprintf(x->err, x->errlen,
+             "--set %s: '%s' is not a valid value for "
+             "this setting",
+             key, val);
     return SIM_EINPUT;
 }
 
@@ -275,13 +280,17 @@ static int has_kind(const config_setting_t *s, enum kind k)
 {
     int t = config_setting_type(s);
     switch (k) {
-    case K_GROUP: return t == CONFIG_TYPE_GROUP;
-    case K_LIST: return t == CONFIG_TYPE_LIST;
-    case K_INT: return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
+    case K_GROUP:
+        return t == CONFIG_TYPE_GROUP;
+    case K_LIST:
+        return t == CONFIG_TYPE_LIST;
+    case K_INT:
+        return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
     case K_NUM:
         return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 ||
                t == CONFIG_TYPE_FLOAT;
-    case K_STR: return t == CONFIG_TYPE_STRING;
+    case K_STR:
+        return t == CONFIG_TYPE_STRING;
     case K_INTS:
     case K_NUMS: {
         if (t != CONFIG_TYPE_ARRAY)
@@ -304,8 +313,7 @@ static int check_tree(struct ctx *x, config_setting_t *g, const char *prefix,
         config_setting_t *s = config_setting_get_elem(g, i);
         const char *name = config_setting_name(s);
         char path[256];
-        snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "",
-                 name);
+        snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", name);
         const struct key *k = find_key(path);
         if (in_curve && strcmp(path, "name") != 0 &&
             strncmp(path, "host", 4) != 0 && strncmp(path, "vm", 2) != 0 &&
@@ -368,10 +376,9 @@ static int get_num(struct ctx *x, const char *path, double lo, double hi,
     double v = num_of(s);
     if (v < lo || v > hi) {
         if (hi >= 1e15)
-            return fail(x, s, "'%s' must be at least %g (got %g)", path, lo,
-                        v);
-        return fail(x, s, "'%s' must be between %g and %g (got %g)", path,
-                    lo, hi, v);
+            return fail(x, s, "'%s' must be at least %g (got %g)", path, lo, v);
+        return fail(x, s, "'%s' must be between %g and %g (got %g)", path, lo,
+                    hi, v);
     }
     *out = v;
     return 0;
@@ -400,8 +407,7 @@ static int get_int(struct ctx *x, const char *path, double lo, double hi,
 }
 
 /* A set of cores from an int array, each in [0, ncores). */
-static int get_cores(struct ctx *x, const char *path, int ncores,
-                     uint64_t *out)
+static int get_cores(struct ctx *x, const char *path, int ncores, uint64_t *out)
 {
     config_setting_t *s = get(x, path);
     if (!s)
@@ -410,8 +416,10 @@ static int get_cores(struct ctx *x, const char *path, int ncores,
     for (int i = 0; i < config_setting_length(s); i++) {
         int c = config_setting_get_int_elem(s, i);
         if (c < 0 || c >= ncores)
-            return fail(x, s, "'%s' names core %d but the host has %d cores "
-                        "(0-%d)", path, c, ncores, ncores - 1);
+            return fail(x, s,
+                        "'%s' names core %d but the host has %d cores "
+                        "(0-%d)",
+                        path, c, ncores, ncores - 1);
         m |= 1ULL << c;
     }
     if (!m)
@@ -424,8 +432,7 @@ static int read_host(struct ctx *x, struct vsr_config *c)
 {
     int rc;
     int64_t us;
-    if ((rc = get_int(x, "host.cores", 1, STATS_MAX_CORES, 1, 0,
-                      &c->ncores)))
+    if ((rc = get_int(x, "host.cores", 1, STATS_MAX_CORES, 1, 0, &c->ncores)))
         return rc;
     c->online = (c->ncores >= 64 ? ~0ULL : (1ULL << c->ncores) - 1);
     if (get(x, "host.online") &&
@@ -444,8 +451,7 @@ static int read_host(struct ctx *x, struct vsr_config *c)
     if ((rc = get_i64(x, "host.cfs_latency_us", 1, BIG, 0, 6000, &us)))
         return rc;
     h->cfs_latency_ns = us * 1000;
-    if ((rc = get_i64(x, "host.cfs_min_granularity_us", 1, BIG, 0, 750,
-                      &us)))
+    if ((rc = get_i64(x, "host.cfs_min_granularity_us", 1, BIG, 0, 750, &us)))
         return rc;
     h->cfs_min_gran_ns = us * 1000;
     if ((rc = get_i64(x, "host.cfs_wakeup_granularity_us", 0, BIG, 0, 1000,
@@ -494,7 +500,11 @@ static int read_host(struct ctx *x, struct vsr_config *c)
     if ((rc = get_int(x, "host.vhost.weight", 1, 1 << 24, 0, 256,
                       &c->vhost_weight)))
         return rc;
-    return get_int(x, "host.vhost.batch", 1, 1 << 16, 0, 64, &c->vhost_batch);
+    if ((rc = get_int(x, "host.vhost.batch", 1, 1 << 16, 0, 64,
+                      &c->vhost_batch)))
+        return rc;
+    return get_int(x, "host.vhost.preempt_every", 0, 1 << 24, 0, 0,
+                   &c->vhost_preempt_every);
 }
 
 static int read_vm(struct ctx *x, struct vsr_config *c)
@@ -503,10 +513,9 @@ static int read_vm(struct ctx *x, struct vsr_config *c)
     if ((rc = get_int(x, "vm.guest_budget", 1, 1 << 20, 0, 64,
                       &c->guest_budget)))
         return rc;
-    static const char *const names[] = {"vm.queues.macvtap",
-                                        "vm.queues.virtio_rx",
-                                        "vm.queues.virtio_tx",
-                                        "vm.queues.guest_qdisc"};
+    static const char *const names[] = {
+        "vm.queues.macvtap", "vm.queues.virtio_rx", "vm.queues.virtio_tx",
+        "vm.queues.guest_qdisc"};
     static const double dflt[] = {500, 256, 256, 1000};
     uint32_t *dst[] = {&c->q.macvtap, &c->q.virtio_rx, &c->q.virtio_tx,
                        &c->q.guest_qdisc};
@@ -527,8 +536,10 @@ static int read_thread(struct ctx *x, struct vsr_config *c, const char *name,
     snprintf(path, sizeof path, "threads.%s.kind", name);
     config_setting_t *s = get(x, path);
     if (!s)
-        return fail(x, get(x, "threads"), "missing setting '%s' (vcpu, "
-                    "vhost, vhost-rx or vhost-tx)", path);
+        return fail(x, get(x, "threads"),
+                    "missing setting '%s' (vcpu, "
+                    "vhost, vhost-rx or vhost-tx)",
+                    path);
     const char *kind = config_setting_get_string(s);
     if (strcmp(kind, "vcpu") == 0)
         t->kind = VSR_VCPU;
@@ -539,23 +550,27 @@ static int read_thread(struct ctx *x, struct vsr_config *c, const char *name,
     else if (strcmp(kind, "vhost-tx") == 0)
         t->kind = VSR_VHOST_TX;
     else
-        return fail(x, s, "'%s' must be vcpu, vhost, vhost-rx or vhost-tx "
-                    "(got '%s')", path, kind);
+        return fail(x, s,
+                    "'%s' must be vcpu, vhost, vhost-rx or vhost-tx "
+                    "(got '%s')",
+                    path, kind);
 
     snprintf(path, sizeof path, "threads.%s.cpus", name);
     if ((rc = get_cores(x, path, c->ncores, &t->cpus)))
         return rc;
     if (!(t->cpus & c->online))
-        return fail(x, get(x, path), "'%s' binds thread '%s' only to "
-                    "offline cores", path, name);
+        return fail(x, get(x, path),
+                    "'%s' binds thread '%s' only to "
+                    "offline cores",
+                    path, name);
 
     snprintf(path, sizeof path, "threads.%s.policy", name);
     s = get(x, path);
     const char *pol = s ? config_setting_get_string(s) : "cfs";
     t->cls = sched_find(pol);
     if (!t->cls || t->cls->rank == SCHED_IRQ)
-        return fail(x, s, "'%s' must be cfs, fifo or deadline (got '%s')",
-                    path, pol);
+        return fail(x, s, "'%s' must be cfs, fifo or deadline (got '%s')", path,
+                    pol);
     t->weight = 1024;
     if (t->cls->rank == SCHED_CFS) {
         int nice;
@@ -577,8 +592,10 @@ static int read_thread(struct ctx *x, struct vsr_config *c, const char *name,
         if ((rc = get_num(x, path, 1e-3, 1e6, 1, 0, &p)))
             return rc;
         if (q > p)
-            return fail(x, qs, "'threads.%s.runtime_ms' (%g) must not "
-                        "exceed period_ms (%g)", name, q, p);
+            return fail(x, qs,
+                        "'threads.%s.runtime_ms' (%g) must not "
+                        "exceed period_ms (%g)",
+                        name, q, p);
         t->dl_runtime_ns = (int64_t)(q * 1e6);
         t->dl_period_ns = (int64_t)(p * 1e6);
     }
@@ -599,9 +616,8 @@ static int defines_threads(const config_setting_t *g)
 
 static int read_threads(struct ctx *x, struct vsr_config *c)
 {
-    config_setting_t *g = x->curve ? config_setting_lookup(x->curve,
-                                                           "threads")
-                                   : NULL;
+    config_setting_t *g =
+        x->curve ? config_setting_lookup(x->curve, "threads") : NULL;
     config_setting_t *base = config_lookup(&x->cfg, "threads");
     if (!base && !g)
         return fail(x, x->curve, "missing setting 'threads'");
@@ -612,8 +628,8 @@ static int read_threads(struct ctx *x, struct vsr_config *c)
         if (c->nthreads == VSR_MAX_THREADS)
             return fail(x, names, "at most %d threads", VSR_MAX_THREADS);
         struct vsr_thread_cfg *t = &c->thread[c->nthreads++];
-        const char *name = config_setting_name(
-            config_setting_get_elem(names, i));
+        const char *name =
+            config_setting_name(config_setting_get_elem(names, i));
         int rc = read_thread(x, c, name, t);
         if (rc)
             return rc;
@@ -626,16 +642,20 @@ static int read_threads(struct ctx *x, struct vsr_config *c)
         for (int i = 0; i < config_setting_length(g); i++) {
             config_setting_t *s = config_setting_get_elem(g, i);
             if (!config_setting_lookup(base, config_setting_name(s)))
-                return fail(x, s, "curve sets thread '%s' that the "
+                return fail(x, s,
+                            "curve sets thread '%s' that the "
                             "scenario's threads do not define (give every "
                             "thread of the curve a kind to replace them)",
                             config_setting_name(s));
         }
     if (nvcpu < 1 || nvcpu > 2)
-        return fail(x, names, "the VM must have 1 or 2 vcpu threads (has "
-                    "%d)", nvcpu);
+        return fail(x, names,
+                    "the VM must have 1 or 2 vcpu threads (has "
+                    "%d)",
+                    nvcpu);
     if (!((nvh == 1 && nrx + ntx == 0) || (nvh == 0 && nrx == 1 && ntx == 1)))
-        return fail(x, names, "the VM needs one vhost thread, or one "
+        return fail(x, names,
+                    "the VM needs one vhost thread, or one "
                     "vhost-rx and one vhost-tx thread");
     return 0;
 }
@@ -643,8 +663,8 @@ static int read_threads(struct ctx *x, struct vsr_config *c)
 static int read_curve(struct ctx *x, struct scenario_curve *sc, int idx)
 {
     int rc;
-    config_setting_t *s = x->curve ? config_setting_lookup(x->curve, "name")
-                                   : NULL;
+    config_setting_t *s =
+        x->curve ? config_setting_lookup(x->curve, "name") : NULL;
     if (x->curve && !s)
         return fail(x, x->curve, "curve %d has no name", idx + 1);
     snprintf(sc->name, sizeof sc->name, "%s",
@@ -677,8 +697,8 @@ static int read_all(struct ctx *x, struct scenario *s)
     } else {
         char tmp[512];
         snprintf(tmp, sizeof tmp, "%s", x->path);
-        snprintf(s->costmodel_db, sizeof s->costmodel_db, "%s/%s",
-                 dirname(tmp), str);
+        snprintf(s->costmodel_db, sizeof s->costmodel_db, "%s/%s", dirname(tmp),
+                 str);
     }
     if (!config_lookup_string(&x->cfg, "costmodel.id", &str))
         return fail(x, NULL, "missing setting 'costmodel.id'");
@@ -710,8 +730,10 @@ static int read_all(struct ctx *x, struct scenario *s)
     for (int i = 0; i < s->nrates; i++) {
         s->rates_kpps[i] = num_of(config_setting_get_elem(r, i));
         if (!(s->rates_kpps[i] > 0))
-            return fail(x, r, "'traffic.rates_kpps' must hold positive "
-                        "rates (got %g)", s->rates_kpps[i]);
+            return fail(x, r,
+                        "'traffic.rates_kpps' must hold positive "
+                        "rates (got %g)",
+                        s->rates_kpps[i]);
     }
 
     config_setting_t *curves = config_lookup(&x->cfg, "curves");
@@ -727,16 +749,14 @@ static int read_all(struct ctx *x, struct scenario *s)
         sc->cfg.frame_bytes = frame;
         for (int j = 0; j < i; j++)
             if (strcmp(s->curve[j].name, sc->name) == 0)
-                return fail(x, x->curve, "two curves are named '%s'",
-                            sc->name);
+                return fail(x, x->curve, "two curves are named '%s'", sc->name);
     }
     x->curve = NULL;
     return 0;
 }
 
-int scenario_load(struct scenario *s, const char *path,
-                  const char *const *set, int nset, char *err,
-                  size_t errlen)
+int scenario_load(struct scenario *s, const char *path, const char *const *set,
+                  int nset, char *err, size_t errlen)
 {
     struct ctx x = {.path = path, .err = err, .errlen = errlen};
     int rc = SIM_EINPUT;

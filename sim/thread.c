@@ -16,9 +16,8 @@
 #include "core.h"
 #include "rng.h"
 
-void thread_init(struct thread *t, struct machine *m, int id,
-                 const char *name, const struct thread_ops *ops, void *ctx,
-                 enum cpu_class acct)
+void thread_init(struct thread *t, struct machine *m, int id, const char *name,
+                 const struct thread_ops *ops, void *ctx, enum cpu_class acct)
 {
     memset(t, 0, sizeof *t);
     t->m = m;
@@ -46,7 +45,7 @@ double thread_load(struct thread *t, int64_t now_ns)
 void thread_load_update(struct thread *t, int64_t now_ns, int was_running)
 {
     int64_t dt = now_ns - t->load_t_ns;
-    if (dt <= 0)
+    if (dt <= 0 || !t->m->balancing) /* only the balancer reads it */
         return;
     double y = exp2(-(double)dt / (double)t->m->hp.load_halflife_ns);
     t->load = t->load * y + (was_running ? 1.0 - y : 0.0);

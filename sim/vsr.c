@@ -36,8 +36,15 @@
 #include "rng.h"
 #include "vsr.h"
 
-enum { Q_NIC_RX, Q_MACVTAP, Q_VIRTIO_RX, Q_VIRTIO_TX, Q_GUEST_QDISC,
-       Q_NIC_TX, Q_N };
+enum {
+    Q_NIC_RX,
+    Q_MACVTAP,
+    Q_VIRTIO_RX,
+    Q_VIRTIO_TX,
+    Q_GUEST_QDISC,
+    Q_NIC_TX,
+    Q_N
+};
 
 static const char *const queue_names[Q_N] = {
     "nic_rx", "macvtap", "virtio_rx", "virtio_tx", "guest_qdisc", "nic_tx",
@@ -51,20 +58,21 @@ struct vhost {
     struct thread t;
     struct vsr *v;
     int does_rx, does_tx;
-    enum work list[2];        /* queued work items, in arrival order   */
+    enum work list[2]; /* queued work items, in arrival order   */
     int nlist;
-    int cur;                  /* item being run, or -1                 */
+    int cur; /* item being run, or -1                 */
     int weight_left;
-    int step;                 /* item the current step moves, or -1    */
-    uint32_t k;               /* packets in the current step           */
+    int since_point; /* packets since the last preemption point */
+    int step;        /* item the current step moves, or -1    */
+    uint32_t k;      /* packets in the current step           */
 };
 
 struct vcpu {
     struct thread t;
     struct vsr *v;
-    int irq_pending;          /* an interrupt was injected             */
+    int irq_pending; /* an interrupt was injected             */
     int halted;
-    int poll_left;            /* packets left in this NAPI poll        */
+    int poll_left; /* packets left in this NAPI poll        */
     uint32_t k;
 };
 
@@ -76,11 +84,11 @@ struct vsr {
 
     /* generator and NIC */
     int64_t rate_pps;
-    int64_t frame_ns;         /* wire time of one frame                */
-    uint64_t arrived;         /* arrivals moved into the rx ring       */
-    struct thread nic;        /* NAPI context on the irq core          */
-    int nic_irq_on;           /* interrupt enabled (NAPI idle)         */
-    int nic_short_poll;       /* last poll was below budget            */
+    int64_t frame_ns;   /* wire time of one frame                */
+    uint64_t arrived;   /* arrivals moved into the rx ring       */
+    struct thread nic;  /* NAPI context on the irq core          */
+    int nic_irq_on;     /* interrupt enabled (NAPI idle)         */
+    int nic_short_poll; /* last poll was below budget            */
     struct event *nic_irq_ev;
     int64_t nic_last_irq_ns;
     int64_t wire_free_ns;
@@ -90,16 +98,16 @@ struct vsr {
     int nvhost;
     struct vhost vh[2];
     struct vhost *vh_rx, *vh_tx;
-    int rx_wait_bufs;         /* handle_rx waits for a refill kick     */
-    int tx_notify;            /* guest must kick for tx                */
+    int rx_wait_bufs; /* handle_rx waits for a refill kick     */
+    int tx_notify;    /* guest must kick for tx                */
 
     /* guest */
     int nvcpu;
     struct vcpu vc[2];
-    int guest_irq_on;         /* virtio interrupts enabled             */
-    struct vcpu *napi_owner;  /* vCPU running guest NAPI, or NULL      */
-    int next_vcpu;            /* round robin of interrupts             */
-    int tx_stopped;           /* guest qdisc waits for tx completions  */
+    int guest_irq_on;        /* virtio interrupts enabled             */
+    struct vcpu *napi_owner; /* vCPU running guest NAPI, or NULL      */
+    int next_vcpu;           /* round robin of interrupts             */
+    int tx_stopped;          /* guest qdisc waits for tx completions  */
 
     /* measured window */
     int64_t w0, w1;
@@ -111,6 +119,9 @@ struct vsr {
 /* Arrival time of packet i (0-based), ceil(i * 1e9 / rate). */
 static int64_t arrival_ns(const struct vsr *v, uint64_t i)
 {
+    if (i < UINT64_MAX / 2000000000) /* no overflow: skip 128-bit division */
+        return (int64_t)((i * 1000000000 + (uint64_t)v->rate_pps - 1) /
+                         (uint64_t)v->rate_pps);
     return (int64_t)(((__int128)i * 1000000000 + v->rate_pps - 1) /
                      v->rate_pps);
 }
@@ -120,6 +131,8 @@ static uint64_t arrivals_by(const struct vsr *v, int64_t t)
 {
     if (v->rate_pps <= 0 || t < 0)
         return 0;
+    if ((uint64_t)t < UINT64_MAX / (uint64_t)v->rate_pps)
+        return (uint64_t)t * (uint64_t)v->rate_pps / 1000000000 + 1;
     return (uint64_t)((__int128)t * v->rate_pps / 1000000000) + 1;
 }
 
@@ -313,12 +326,16 @@ static int64_t vhost_step_begin(struct thread *t)
             h->list[0] = h->list[1];
             h->nlist--;
             h->weight_left = v->cfg->vhost_weight;
-            t->preempt_off = 1; /* no preemption point inside a run */
+            h->since_point = 0;
             cost += thread_cost(t, COST_VHOST_RUN, 1);
         }
+        t->preempt_off = 1; /* until the next preemption point */
         uint32_t k = (uint32_t)v->cfg->vhost_batch;
         if ((uint32_t)h->weight_left < k)
             k = (uint32_t)h->weight_left;
+        int every = v->cfg->vhost_preempt_every;
+        if (every > 0 && (uint32_t)(every - h->since_point) < k)
+            k = (uint32_t)(every - h->since_point);
         if (h->cur == WORK_RX) {
             uint32_t space = pktq_free(&v->q[Q_VIRTIO_RX]);
             if (space < k)
@@ -366,8 +383,8 @@ static void vhost_step_end(struct thread *t)
                 nt->drops++;
                 continue;
             }
-            int64_t dep = (v->wire_free_ns > now ? v->wire_free_ns : now) +
-                          v->frame_ns;
+            int64_t dep =
+                (v->wire_free_ns > now ? v->wire_free_ns : now) + v->frame_ns;
             v->wire_free_ns = dep;
             pktq_push(nt, dep);
             if (dep >= v->w0 && dep < v->w1) {
@@ -381,14 +398,19 @@ static void vhost_step_end(struct thread *t)
             guest_signal(v, t); /* tx completion for a stopped queue */
     }
     h->weight_left -= (int)h->k;
+    h->since_point += (int)h->k;
     h->k = 0;
     h->step = -1;
-    if (vhost_item_done(h))
+    if (vhost_item_done(h)) {
         vhost_end_item(h);
+    } else if (v->cfg->vhost_preempt_every > 0 &&
+               h->since_point >= v->cfg->vhost_preempt_every) {
+        h->since_point = 0;
+        t->preempt_off = 0; /* a waiting wake-up may preempt here */
+    }
 }
 
-static const struct thread_ops vhost_ops = {vhost_step_begin,
-                                             vhost_step_end};
+static const struct thread_ops vhost_ops = {vhost_step_begin, vhost_step_end};
 
 /* ---- Guest vCPU ---------------------------------------------------- */
 
@@ -542,8 +564,8 @@ void vsr_run(const struct vsr_config *cfg, const struct costmodel *cm,
              int64_t measured_ns, struct run_result *out)
 {
     struct vsr *v = xcalloc(1, sizeof *v);
-    const uint32_t qsize[Q_N] = {cfg->q.nic_rx,    cfg->q.macvtap,
-                                 cfg->q.virtio_rx, cfg->q.virtio_tx,
+    const uint32_t qsize[Q_N] = {cfg->q.nic_rx,      cfg->q.macvtap,
+                                 cfg->q.virtio_rx,   cfg->q.virtio_tx,
                                  cfg->q.guest_qdisc, cfg->q.nic_tx};
     v->cfg = cfg;
     v->des = des_alloc();
@@ -591,8 +613,7 @@ void vsr_run(const struct vsr_config *cfg, const struct costmodel *cm,
         setup_thread(v, t, tc, i, seed);
     }
     assert(v->nvcpu >= 1 && v->vh_rx && v->vh_tx);
-    thread_init(&v->nic, &v->m, cfg->nthreads, "nic_irq", &nic_ops, v,
-                CPU_IRQ);
+    thread_init(&v->nic, &v->m, cfg->nthreads, "nic_irq", &nic_ops, v, CPU_IRQ);
     struct vsr_thread_cfg irq = {.cls = &sched_irq_class,
                                  .cpus = 1ULL << cfg->irq_core};
     setup_thread(v, &v->nic, &irq, cfg->nthreads, seed);
@@ -608,8 +629,7 @@ void vsr_run(const struct vsr_config *cfg, const struct costmodel *cm,
     out->offered_pkts = arrivals_by(v, v->w1 - 1) - arrivals_by(v, v->w0 - 1);
     out->events = des_events(v->des);
     for (int i = 0; i < cfg->ncores; i++)
-        memcpy(out->core_ns[i], v->m.core[i].acct_ns,
-               sizeof out->core_ns[i]);
+        memcpy(out->core_ns[i], v->m.core[i].acct_ns, sizeof out->core_ns[i]);
     for (int i = 0; i < v->m.nthreads; i++) {
         out->thread_ns[i] = v->m.thread[i]->busy_ns;
         out->thread_migrations[i] = v->m.thread[i]->migrations;

@@ -52,6 +52,8 @@ struct vsr_config {
     int napi_budget;             /* host NAPI poll weight (64)     */
     int vhost_weight;            /* packets per handle_* run (256) */
     int vhost_batch;             /* packets between guest signals  */
+    int vhost_preempt_every;     /* packets between preemption
+                                    points in a run; 0: none        */
     int guest_budget;            /* guest NAPI poll weight (64)    */
     struct vsr_queues q;
     int nthreads;

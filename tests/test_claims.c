@@ -26,8 +26,7 @@
 #include "sweep.h"
 
 /* Claims the model does not reproduce yet (see the notes). */
-static const char *const known_failing[] = {"C2.4", "C3.2", "C10.3",
-                                             NULL};
+static const char *const known_failing[] = {"C10.3", NULL};
 
 struct fig {
     struct scenario s;
@@ -53,8 +52,8 @@ static struct fig *load(int slot, const char *file)
     char path[512], err[1024];
     snprintf(path, sizeof path, "%s/models/paper/%s", srcdir(), file);
     if (scenario_load(&f->s, path, NULL, 0, err, sizeof err) ||
-        store_load_costmodel(f->s.costmodel_db, f->s.costmodel_id, &f->cm,
-                             err, sizeof err))
+        store_load_costmodel(f->s.costmodel_db, f->s.costmodel_id, &f->cm, err,
+                             sizeof err))
         fail_msg("%s", err);
     size_t n = (size_t)f->s.ncurves * f->s.nrates * f->s.reps;
     f->runs = xcalloc(n, sizeof *f->runs);
@@ -64,8 +63,7 @@ static struct fig *load(int slot, const char *file)
         struct stats_layout lay;
         vsr_layout(&f->s.curve[c].cfg, &lay);
         for (int r = 0; r < f->s.nrates; r++)
-            stats_summarise(&lay, &f->runs[(c * f->s.nrates + r) *
-                                           f->s.reps],
+            stats_summarise(&lay, &f->runs[(c * f->s.nrates + r) * f->s.reps],
                             f->s.reps, f->s.rates_kpps[r], &f->pt[c][r]);
     }
     f->loaded = 1;
@@ -115,8 +113,8 @@ static void claim(const char *id, int ok, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (is_known_failing(id)) {
-        printf("# %s known failing, %s now: %s\n", id,
-               ok ? "passes" : "fails", msg);
+        printf("# %s known failing, %s now: %s\n", id, ok ? "passes" : "fails",
+               msg);
         return;
     }
     printf("# %s %s: %s\n", id, ok ? "pass" : "FAIL", msg);
@@ -124,10 +122,22 @@ static void claim(const char *id, int ok, const char *fmt, ...)
         fail_msg("%s: %s", id, msg);
 }
 
-static struct fig *fig02(void) { return load(0, "fig02.cfg"); }
-static struct fig *fig03(void) { return load(1, "fig03.cfg"); }
-static struct fig *fig09(void) { return load(2, "fig09.cfg"); }
-static struct fig *fig10(void) { return load(3, "fig10.cfg"); }
+static struct fig *fig02(void)
+{
+    return load(0, "fig02.cfg");
+}
+static struct fig *fig03(void)
+{
+    return load(1, "fig03.cfg");
+}
+static struct fig *fig09(void)
+{
+    return load(2, "fig09.cfg");
+}
+static struct fig *fig10(void)
+{
+    return load(3, "fig10.cfg");
+}
 
 /* G2 on every curve of a figure: forwarded = offered within 1% below half
  * of the curve's peak. */
@@ -139,8 +149,8 @@ static void g2_on(const struct fig *f)
             const struct point_summary *q = &f->pt[c][r];
             if (q->offered_kpps >= p / 2)
                 continue;
-            double e = fabs(q->forwarded_kpps - q->offered_kpps) /
-                       q->offered_kpps;
+            double e =
+                fabs(q->forwarded_kpps - q->offered_kpps) / q->offered_kpps;
             claim("G2", e <= 0.01, "%s, %s at %g kpps: forwarded %.1f",
                   f->s.name, f->s.curve[c].name, q->offered_kpps,
                   q->forwarded_kpps);
@@ -153,9 +163,9 @@ static void test_g1_one_cost_model(void **state)
     (void)state;
     const struct fig *f[] = {fig02(), fig03(), fig09(), fig10()};
     for (int i = 1; i < 4; i++)
-        claim("G1", strcmp(f[i]->s.costmodel_id, f[0]->s.costmodel_id) == 0
-                        && strcmp(f[i]->s.costmodel_db,
-                                  f[0]->s.costmodel_db) == 0,
+        claim("G1",
+              strcmp(f[i]->s.costmodel_id, f[0]->s.costmodel_id) == 0 &&
+                  strcmp(f[i]->s.costmodel_db, f[0]->s.costmodel_db) == 0,
               "%s uses cost model %s", f[i]->s.name, f[i]->s.costmodel_id);
 }
 
@@ -198,8 +208,7 @@ static void test_c2_1_more_cores(void **state)
     double p1 = peak(f, curve(f, "1 core"), NULL);
     double p2 = peak(f, curve(f, "2 cores"), NULL);
     double p4 = peak(f, curve(f, "4 cores, tight-bind"), NULL);
-    claim("C2.1", p1 < p2 && p2 < p4, "peaks %.1f < %.1f < %.1f", p1, p2,
-          p4);
+    claim("C2.1", p1 < p2 && p2 < p4, "peaks %.1f < %.1f < %.1f", p1, p2, p4);
 }
 
 static void test_c2_2_no_bind_like_two_cores(void **state)
@@ -208,8 +217,8 @@ static void test_c2_2_no_bind_like_two_cores(void **state)
     struct fig *f = fig02();
     double p2 = peak(f, curve(f, "2 cores"), NULL);
     double pn = peak(f, curve(f, "4 cores, no bind"), NULL);
-    claim("C2.2", fabs(pn - p2) <= 0.10 * p2, "no bind %.1f, 2 cores %.1f",
-          pn, p2);
+    claim("C2.2", fabs(pn - p2) <= 0.10 * p2, "no bind %.1f, 2 cores %.1f", pn,
+          p2);
 }
 
 static void test_c2_3_bound_peaks(void **state)
@@ -218,8 +227,9 @@ static void test_c2_3_bound_peaks(void **state)
     struct fig *f = fig02();
     double pl = peak(f, curve(f, "4 cores, loose-bind"), NULL);
     double pt = peak(f, curve(f, "4 cores, tight-bind"), NULL);
-    claim("C2.3", fabs(pl - 900) <= 50 && fabs(pt - 900) <= 50 &&
-                      fabs(pl - pt) <= 0.05 * pt,
+    claim("C2.3",
+          fabs(pl - 900) <= 50 && fabs(pt - 900) <= 50 &&
+              fabs(pl - pt) <= 0.05 * pt,
           "loose %.1f, tight %.1f", pl, pt);
 }
 
@@ -228,7 +238,7 @@ static void test_c2_4_loose_bind_wider_ci(void **state)
     (void)state;
     struct fig *f = fig02();
     int l = curve(f, "4 cores, loose-bind"), t = curve(f, "4 cores, "
-                                                         "tight-bind");
+                                                          "tight-bind");
     double cl = 0, ct = 0;
     int n = 0;
     for (int r = 0; r < f->s.nrates; r++)
@@ -294,8 +304,10 @@ static void test_c3_1_vhost_above_vcpu_worst(void **state)
     double a = peak(f, curve(f, "vc98,vh99"), NULL);
     double b = peak(f, curve(f, "vc99,vh98"), NULL);
     double c = peak(f, curve(f, "vc99,vh99"), NULL);
-    claim("C3.1", a < b && a < c, "peaks vc98,vh99 %.1f; vc99,vh98 %.1f; "
-          "vc99,vh99 %.1f", a, b, c);
+    claim("C3.1", a < b && a < c,
+          "peaks vc98,vh99 %.1f; vc99,vh98 %.1f; "
+          "vc99,vh99 %.1f",
+          a, b, c);
 }
 
 static void test_c3_2_vcpu_above_falls(void **state)
@@ -318,8 +330,8 @@ static void test_c3_3_equal_priorities_stable(void **state)
     double oa = overload(f, curve(f, "vc98,vh99"));
     double ob = overload(f, curve(f, "vc99,vh98"));
     claim("C3.3", oc > oa && oc > ob && oc >= 0.9 * pc,
-          "vc99,vh99 overload %.1f (peak %.1f) vs %.1f and %.1f", oc, pc,
-          oa, ob);
+          "vc99,vh99 overload %.1f (peak %.1f) vs %.1f and %.1f", oc, pc, oa,
+          ob);
 }
 
 static void test_c3_4_separate_cores_above(void **state)
@@ -337,8 +349,8 @@ static void test_c3_4_separate_cores_above(void **state)
             double o = f->pt[c][r].forwarded_kpps;
             /* At rates all forward in full, "above" means not below. */
             claim("C3.4", a >= o - f->pt[s][r].ci99_kpps - 0.5,
-                  "at %g kpps separate %.1f vs %s %.1f", f->s.rates_kpps[r],
-                  a, f->s.curve[c].name, o);
+                  "at %g kpps separate %.1f vs %s %.1f", f->s.rates_kpps[r], a,
+                  f->s.curve[c].name, o);
         }
     }
 }
@@ -349,8 +361,7 @@ static void test_c10_1_split_vhost_above(void **state)
     struct fig *f = fig10();
     double p1 = peak(f, curve(f, "1 vhost 1 vcpu"), NULL);
     double p2 = peak(f, curve(f, "2 vhost 1 vcpu"), NULL);
-    claim("C10.1", p2 > p1 && p2 > 900, "2 vhost %.1f, 1 vhost %.1f", p2,
-          p1);
+    claim("C10.1", p2 > p1 && p2 > 900, "2 vhost %.1f, 1 vhost %.1f", p2, p1);
 }
 
 static void test_c10_2_vcpu_and_irq_busy(void **state)
@@ -379,8 +390,8 @@ static void test_c10_3_second_vcpu_no_help(void **state)
     double ci = f->pt[one][f->s.nrates - 1].ci99_kpps +
                 f->pt[two][f->s.nrates - 1].ci99_kpps;
     claim("C10.3", p2 <= 1.03 * p1 && o2 < o1 - ci,
-          "2 vcpu peak %.1f overload %.1f; 1 vcpu peak %.1f overload %.1f",
-          p2, o2, p1, o1);
+          "2 vcpu peak %.1f overload %.1f; 1 vcpu peak %.1f overload %.1f", p2,
+          o2, p1, o1);
 }
 
 int main(void)

@@ -1,0 +1,17 @@
+/*
+ * args.h - numbers from command-line options, checked whole.
+ *
+ * Both return 0 and set *out, or -1 (leaving *out alone) when the text is
+ * empty, has trailing characters, overflows or lies outside the range; the
+ * caller then names the option and the range in its one-line error.
+ */
+#ifndef VSRSIM_ARGS_H
+#define VSRSIM_ARGS_H
+
+/* An integer in [lo, hi]. */
+int args_count(const char *s, long long lo, long long hi, long long *out);
+
+/* A finite number in (lo, hi]. */
+int args_number(const char *s, double lo, double hi, double *out);
+
+#endif
