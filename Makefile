@@ -121,6 +121,7 @@ data/costs.db: data/schema.sql $(DATA_SQL)
 
 run: deps all
 	@mkdir -p results
+	rm -f results/results.db
 	$(BINDIR)/vsrsim run models/paper/fig02.cfg --jobs $(JOBS) \
 	    --csv results/fig02.csv --plot results/fig02.png \
 	    --db results/results.db
