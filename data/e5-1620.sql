@@ -53,7 +53,13 @@ VALUES
     ('e5-1620-paper', 'nic_tx_clean_pkt', 200, 0.1, 'packet', 'irq',
      'e1000e tx descriptor cleaning and skb free per packet'),
     ('e5-1620-paper', 'bridge_pkt', 600, 0.1, 'packet', 'irq',
-     'extra host hop (bridge or OVS + TAP); not used by macvtap paths'),
+     'bridge hop NIC <-> TAP, each direction: FDB lookup, br_forward and ' ||
+     'the bridge-netfilter hooks (bridge-nf-call-iptables, on by default), ' ||
+     'about 2200 cycles at 3.66 GHz; macvtap paths skip it'),
+    ('e5-1620-paper', 'ovs_pkt', 300, 0.1, 'packet', 'irq',
+     'Open vSwitch kernel datapath hop NIC <-> TAP, each direction: ' ||
+     'exact-match flow lookup and output action with no netfilter hooks, ' ||
+     'about half of bridge_pkt'),
     ('e5-1620-paper', 'wakeup', 300, 0.2, 'event', 'sys',
      'try_to_wake_up on the waker''s core'),
     ('e5-1620-paper', 'ctx_switch', 800, 0.2, 'event', 'sys',

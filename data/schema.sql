@@ -91,8 +91,11 @@ CREATE TABLE IF NOT EXISTS cost_model (
 --   nic_rx_pkt        (packet, irq)  driver receive and macvtap enqueue of
 --                                    one packet
 --   nic_tx_clean_pkt  (packet, irq)  tx completion cleaning of one packet
---   bridge_pkt        (packet, irq)  the extra host hop (Linux bridge, OVS)
---                                    of one packet, when the path has one
+--   bridge_pkt        (packet, irq)  a Linux bridge hop between the NIC and a
+--                                    TAP device, per packet and direction
+--   ovs_pkt           (packet, irq)  an Open vSwitch (kernel datapath) hop
+--                                    between the NIC and a TAP device, per
+--                                    packet and direction
 --   wakeup            (event, sys)   try_to_wake_up, charged to the waker
 --                                    (in whatever class the waker runs;
 --                                    'sys' is the class it was measured in)

@@ -14,6 +14,7 @@ static const char *const names[COST_N] = {
     [COST_NIC_RX_PKT] = "nic_rx_pkt",
     [COST_NIC_TX_CLEAN_PKT] = "nic_tx_clean_pkt",
     [COST_BRIDGE_PKT] = "bridge_pkt",
+    [COST_OVS_PKT] = "ovs_pkt",
     [COST_WAKEUP] = "wakeup",
     [COST_CTX_SWITCH] = "ctx_switch",
     [COST_MIGRATION] = "migration",

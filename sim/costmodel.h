@@ -17,7 +17,8 @@ enum cost_id {
     COST_NAPI_POLL,        /* softirq net_rx_action + poll, per poll      */
     COST_NIC_RX_PKT,       /* driver rx + macvtap enqueue, per packet     */
     COST_NIC_TX_CLEAN_PKT, /* tx completion cleaning, per packet          */
-    COST_BRIDGE_PKT,       /* extra host hop (bridge, OVS), per packet    */
+    COST_BRIDGE_PKT,       /* Linux bridge hop (with netfilter), per pkt  */
+    COST_OVS_PKT,          /* Open vSwitch datapath hop, per packet       */
     COST_WAKEUP,           /* try_to_wake_up, charged to the waker        */
     COST_CTX_SWITCH,       /* context switch, charged to the core         */
     COST_MIGRATION,        /* cold-cache penalty after a migration        */

@@ -74,6 +74,7 @@ static const struct key keys[] = {
     {"host.vhost.preempt_every", K_INT},
     {"vm", K_GROUP},
     {"vm.guest_budget", K_INT},
+    {"vm.interconnect", K_STR},
     {"vm.queues", K_GROUP},
     {"vm.queues.macvtap", K_INT},
     {"vm.queues.virtio_rx", K_INT},
@@ -513,6 +514,18 @@ static int read_vm(struct ctx *x, struct vsr_config *c)
     if ((rc = get_int(x, "vm.guest_budget", 1, 1 << 20, 0, 64,
                       &c->guest_budget)))
         return rc;
+    static const char *const links[] = {"macvtap", "bridge", "openvswitch"};
+    const config_setting_t *s = get(x, "vm.interconnect");
+    const char *link = s ? config_setting_get_string(s) : "macvtap";
+    c->interconnect = (enum vsr_interconnect) - 1;
+    for (int i = 0; i < 3; i++)
+        if (strcmp(link, links[i]) == 0)
+            c->interconnect = (enum vsr_interconnect)i;
+    if ((int)c->interconnect < 0)
+        return fail(x, s,
+                    "'vm.interconnect' must be macvtap, bridge or "
+                    "openvswitch (got '%s')",
+                    link);
     static const char *const names[] = {
         "vm.queues.macvtap", "vm.queues.virtio_rx", "vm.queues.virtio_tx",
         "vm.queues.guest_qdisc"};

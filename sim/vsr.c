@@ -195,6 +195,19 @@ static void nic_arm(struct vsr *v)
     v->nic_irq_ev = des_at(v->des, at, nic_on_irq, v);
 }
 
+/* The software switch hop of k packets between the NIC and a TAP device. */
+static int64_t switch_cost(const struct vsr *v, struct thread *t, uint32_t k)
+{
+    switch (v->cfg->interconnect) {
+    case VSR_BRIDGE:
+        return thread_cost(t, COST_BRIDGE_PKT, k);
+    case VSR_OVS:
+        return thread_cost(t, COST_OVS_PKT, k);
+    default:
+        return 0;
+    }
+}
+
 static int64_t nic_step_begin(struct thread *t)
 {
     struct vsr *v = t->ctx;
@@ -220,6 +233,7 @@ static int64_t nic_step_begin(struct thread *t)
     }
     return thread_cost(t, COST_NAPI_POLL, 1) +
            thread_cost(t, COST_NIC_RX_PKT, v->nic_k_rx) +
+           switch_cost(v, t, v->nic_k_rx) +
            thread_cost(t, COST_NIC_TX_CLEAN_PKT, v->nic_k_tx);
 }
 
@@ -358,7 +372,8 @@ static int64_t vhost_step_begin(struct thread *t)
         }
         h->k = k;
         h->step = WORK_TX;
-        return cost + thread_cost(t, COST_VHOST_TX_PKT, k);
+        return cost + thread_cost(t, COST_VHOST_TX_PKT, k) +
+               switch_cost(v, t, k);
     }
 }
 

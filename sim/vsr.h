@@ -26,6 +26,11 @@
 
 enum vsr_thread_kind { VSR_VCPU, VSR_VHOST, VSR_VHOST_RX, VSR_VHOST_TX };
 
+/* How the NIC reaches the VM's backend: macvtap straight from the driver,
+ * or a TAP device behind a software switch whose hop costs each packet in
+ * both directions (on the irq core for rx, in vhost-net for tx). */
+enum vsr_interconnect { VSR_MACVTAP, VSR_BRIDGE, VSR_OVS };
+
 struct vsr_thread_cfg {
     char name[STATS_NAME_LEN];
     enum vsr_thread_kind kind;
@@ -43,19 +48,20 @@ struct vsr_queues {
 
 struct vsr_config {
     int ncores;
-    uint64_t online;             /* bit n = core n online          */
+    uint64_t online; /* bit n = core n online          */
     struct host_params hp;
     int irq_core;
     double link_gbps;
     int frame_bytes;
-    int64_t irq_coalesce_ns;     /* minimum gap between NIC irqs   */
-    int napi_budget;             /* host NAPI poll weight (64)     */
-    int vhost_weight;            /* packets per handle_* run (256) */
-    int vhost_batch;             /* packets between guest signals  */
-    int vhost_preempt_every;     /* packets between preemption
-                                    points in a run; 0: none        */
-    int guest_budget;            /* guest NAPI poll weight (64)    */
+    int64_t irq_coalesce_ns; /* minimum gap between NIC irqs   */
+    int napi_budget;         /* host NAPI poll weight (64)     */
+    int vhost_weight;        /* packets per handle_* run (256) */
+    int vhost_batch;         /* packets between guest signals  */
+    int vhost_preempt_every; /* packets between preemption
+                                points in a run; 0: none        */
+    int guest_budget;        /* guest NAPI poll weight (64)    */
     struct vsr_queues q;
+    enum vsr_interconnect interconnect;
     int nthreads;
     struct vsr_thread_cfg thread[VSR_MAX_THREADS];
 };
