@@ -96,6 +96,12 @@ CREATE TABLE IF NOT EXISTS cost_model (
 --   ovs_pkt           (packet, irq)  an Open vSwitch (kernel datapath) hop
 --                                    between the NIC and a TAP device, per
 --                                    packet and direction
+--   qemu_pkt          (packet, sys)  what QEMU's I/O thread adds to
+--                                    vhost-net's work to move one packet
+--                                    between a host ring and a virtio ring
+--                                    in user space, per packet and direction
+--   tap_syscall       (packet, sys)  one read() or write() on a TAP file
+--                                    descriptor by QEMU, per packet
 --   wakeup            (event, sys)   try_to_wake_up, charged to the waker
 --                                    (in whatever class the waker runs;
 --                                    'sys' is the class it was measured in)

@@ -32,6 +32,8 @@ enum cost_id {
     COST_GUEST_KICK,       /* guest notify (VM exit), per kick            */
     COST_GUEST_HALT,       /* HLT exit and later re-entry, per halt       */
     COST_GUEST_SMP_PKT,    /* extra per packet when the guest has >1 vCPU */
+    COST_QEMU_PKT,         /* QEMU I/O thread's virtio work, per packet   */
+    COST_TAP_SYSCALL,      /* read()/write() on a TAP fd, per packet      */
     COST_N
 };
 

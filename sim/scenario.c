@@ -72,6 +72,9 @@ static const struct key keys[] = {
     {"host.vhost.weight", K_INT},
     {"host.vhost.batch", K_INT},
     {"host.vhost.preempt_every", K_INT},
+    {"host.qemu", K_GROUP},
+    {"host.qemu.rx_burst", K_INT},
+    {"host.qemu.tx_burst", K_INT},
     {"vm", K_GROUP},
     {"vm.guest_budget", K_INT},
     {"vm.interconnect", K_STR},
@@ -207,9 +210,18 @@ static int set_one(struct ctx *x, const char *arg)
         config_setting_set_float(s, v);
         return 0;
     }
-    case CONFIG_TYPE_STRING:
-        config_setting_set_string(s, val);
+    case CONFIG_TYPE_STRING: {
+        size_t n = strlen(val); /* "text" as in the file, or bare text */
+        if (n >= 2 && val[0] == '"' && val[n - 1] == '"') {
+            char *bare = xstrdup(val + 1);
+            bare[n - 2] = '\0';
+            config_setting_set_string(s, bare);
+            free(bare);
+        } else {
+            config_setting_set_string(s, val);
+        }
         return 0;
+    }
     case CONFIG_TYPE_ARRAY: {
         /* [a, b, c] of the array's element type */
         if (*val != '[' || val[strlen(val) - 1] != ']')
@@ -504,8 +516,14 @@ static int read_host(struct ctx *x, struct vsr_config *c)
     if ((rc = get_int(x, "host.vhost.batch", 1, 1 << 16, 0, 64,
                       &c->vhost_batch)))
         return rc;
-    return get_int(x, "host.vhost.preempt_every", 0, 1 << 24, 0, 0,
-                   &c->vhost_preempt_every);
+    if ((rc = get_int(x, "host.vhost.preempt_every", 0, 1 << 24, 0, 0,
+                      &c->vhost_preempt_every)))
+        return rc;
+    if ((rc = get_int(x, "host.qemu.rx_burst", 1, 1 << 24, 0, 50,
+                      &c->qemu_rx_burst)))
+        return rc;
+    return get_int(x, "host.qemu.tx_burst", 1, 1 << 24, 0, 256,
+                   &c->qemu_tx_burst);
 }
 
 static int read_vm(struct ctx *x, struct vsr_config *c)
@@ -514,17 +532,18 @@ static int read_vm(struct ctx *x, struct vsr_config *c)
     if ((rc = get_int(x, "vm.guest_budget", 1, 1 << 20, 0, 64,
                       &c->guest_budget)))
         return rc;
-    static const char *const links[] = {"macvtap", "bridge", "openvswitch"};
+    static const char *const links[] = {"macvtap", "bridge", "openvswitch",
+                                        "netmap"};
     const config_setting_t *s = get(x, "vm.interconnect");
     const char *link = s ? config_setting_get_string(s) : "macvtap";
     c->interconnect = (enum vsr_interconnect) - 1;
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 4; i++)
         if (strcmp(link, links[i]) == 0)
             c->interconnect = (enum vsr_interconnect)i;
     if ((int)c->interconnect < 0)
         return fail(x, s,
-                    "'vm.interconnect' must be macvtap, bridge or "
-                    "openvswitch (got '%s')",
+                    "'vm.interconnect' must be macvtap, bridge, "
+                    "openvswitch or netmap (got '%s')",
                     link);
     static const char *const names[] = {
         "vm.queues.macvtap", "vm.queues.virtio_rx", "vm.queues.virtio_tx",
@@ -551,7 +570,7 @@ static int read_thread(struct ctx *x, struct vsr_config *c, const char *name,
     if (!s)
         return fail(x, get(x, "threads"),
                     "missing setting '%s' (vcpu, "
-                    "vhost, vhost-rx or vhost-tx)",
+                    "vhost, vhost-rx, vhost-tx or io)",
                     path);
     const char *kind = config_setting_get_string(s);
     if (strcmp(kind, "vcpu") == 0)
@@ -562,9 +581,11 @@ static int read_thread(struct ctx *x, struct vsr_config *c, const char *name,
         t->kind = VSR_VHOST_RX;
     else if (strcmp(kind, "vhost-tx") == 0)
         t->kind = VSR_VHOST_TX;
+    else if (strcmp(kind, "io") == 0)
+        t->kind = VSR_IO;
     else
         return fail(x, s,
-                    "'%s' must be vcpu, vhost, vhost-rx or vhost-tx "
+                    "'%s' must be vcpu, vhost, vhost-rx, vhost-tx or io "
                     "(got '%s')",
                     path, kind);
 
@@ -636,7 +657,7 @@ static int read_threads(struct ctx *x, struct vsr_config *c)
         return fail(x, x->curve, "missing setting 'threads'");
     config_setting_t *names = defines_threads(g) || !base ? g : base;
     c->nthreads = 0;
-    int nvcpu = 0, nvh = 0, nrx = 0, ntx = 0;
+    int nvcpu = 0, nvh = 0, nrx = 0, ntx = 0, nio = 0;
     for (int i = 0; i < config_setting_length(names); i++) {
         if (c->nthreads == VSR_MAX_THREADS)
             return fail(x, names, "at most %d threads", VSR_MAX_THREADS);
@@ -650,6 +671,7 @@ static int read_threads(struct ctx *x, struct vsr_config *c)
         nvh += t->kind == VSR_VHOST;
         nrx += t->kind == VSR_VHOST_RX;
         ntx += t->kind == VSR_VHOST_TX;
+        nio += t->kind == VSR_IO;
     }
     if (g && names == base) /* adjusting: no new threads */
         for (int i = 0; i < config_setting_length(g); i++) {
@@ -666,10 +688,15 @@ static int read_threads(struct ctx *x, struct vsr_config *c)
                     "the VM must have 1 or 2 vcpu threads (has "
                     "%d)",
                     nvcpu);
-    if (!((nvh == 1 && nrx + ntx == 0) || (nvh == 0 && nrx == 1 && ntx == 1)))
+    if (!((nvh + nio == 1 && nrx + ntx == 0) ||
+          (nvh + nio == 0 && nrx == 1 && ntx == 1)))
         return fail(x, names,
-                    "the VM needs one vhost thread, or one "
-                    "vhost-rx and one vhost-tx thread");
+                    "the VM needs one vhost thread, one vhost-rx and one "
+                    "vhost-tx thread, or one io thread");
+    if (c->interconnect == VSR_NETMAP && nio != 1)
+        return fail(x, names,
+                    "netmap needs the VM's packets moved by an io thread "
+                    "(QEMU's), not vhost-net");
     return 0;
 }
 

@@ -58,6 +58,7 @@ struct vhost {
     struct thread t;
     struct vsr *v;
     int does_rx, does_tx;
+    int user;          /* a QEMU I/O thread, not vhost-net      */
     enum work list[2]; /* queued work items, in arrival order   */
     int nlist;
     int cur; /* item being run, or -1                 */
@@ -152,6 +153,19 @@ static void nic_rx_update(struct vsr *v)
     v->arrived = n;
 }
 
+static void vhost_queue(struct vhost *h, enum work w, struct core *waker);
+
+/* Where the backend takes received packets: the macvtap (or TAP) queue, or
+ * with netmap the NIC's rx ring itself. */
+static struct pktq *rx_src(struct vsr *v)
+{
+    if (v->cfg->interconnect == VSR_NETMAP) {
+        nic_rx_update(v);
+        return &v->q[Q_NIC_RX];
+    }
+    return &v->q[Q_MACVTAP];
+}
+
 static void nic_on_irq(void *arg)
 {
     struct vsr *v = arg;
@@ -162,6 +176,8 @@ static void nic_on_irq(void *arg)
     v->nic_last_irq_ns = des_now(v->des);
     thread_add_overhead(&v->nic, thread_cost(&v->nic, COST_NIC_IRQ, 1));
     thread_wake(&v->nic, NULL);
+    if (v->cfg->interconnect == VSR_NETMAP) /* wake the netmap poller */
+        vhost_queue(v->vh_rx, WORK_RX, v->nic.core);
 }
 
 /* Schedule the next interrupt for pending rx or tx work, if enabled. */
@@ -178,8 +194,9 @@ static void nic_arm(struct vsr *v)
             at = arrival_ns(v, v->arrived);
     }
     struct pktq *tx = &v->q[Q_NIC_TX];
-    if (tx->count > 0 && pktq_birth(tx, 0) < at)
-        at = pktq_birth(tx, 0);
+    if (v->cfg->interconnect != VSR_NETMAP && tx->count > 0 &&
+        pktq_birth(tx, 0) < at)
+        at = pktq_birth(tx, 0); /* netmap reclaims tx in its own txsync */
     if (at == INT64_MAX)
         return;
     int64_t gap = v->nic_last_irq_ns + v->cfg->irq_coalesce_ns;
@@ -212,6 +229,8 @@ static int64_t nic_step_begin(struct thread *t)
 {
     struct vsr *v = t->ctx;
     int64_t now = des_now(v->des);
+    if (v->cfg->interconnect == VSR_NETMAP)
+        return 0;            /* no NAPI: the interrupt only woke the poller */
     if (v->nic_short_poll) { /* napi_complete: interrupts back on */
         v->nic_short_poll = 0;
         v->nic_irq_on = 1;
@@ -236,8 +255,6 @@ static int64_t nic_step_begin(struct thread *t)
            switch_cost(v, t, v->nic_k_rx) +
            thread_cost(t, COST_NIC_TX_CLEAN_PKT, v->nic_k_tx);
 }
-
-static void vhost_queue(struct vhost *h, enum work w, struct core *waker);
 
 static void nic_step_end(struct thread *t)
 {
@@ -298,7 +315,12 @@ static void vhost_end_item(struct vhost *h)
 {
     struct vsr *v = h->v;
     if (h->cur == WORK_RX) {
-        if (pktq_unclaimed(&v->q[Q_MACVTAP]) > 0) {
+        if (v->cfg->interconnect == VSR_NETMAP &&
+            pktq_unclaimed(rx_src(v)) == 0) {
+            v->nic_irq_on = 1; /* poll() sleeps on the rx interrupt */
+            nic_arm(v);
+        }
+        if (pktq_unclaimed(rx_src(v)) > 0) {
             if (pktq_free(&v->q[Q_VIRTIO_RX]) == 0)
                 v->rx_wait_bufs = 1;
             else
@@ -316,13 +338,27 @@ static void vhost_end_item(struct vhost *h)
 /* Is the current run over after this step? */
 static int vhost_item_done(const struct vhost *h)
 {
-    const struct vsr *v = h->v;
+    struct vsr *v = h->v;
     if (h->weight_left <= 0)
         return 1;
     if (h->cur == WORK_RX)
-        return pktq_unclaimed(&v->q[Q_MACVTAP]) == 0 ||
+        return pktq_unclaimed(rx_src(v)) == 0 ||
                pktq_free(&v->q[Q_VIRTIO_RX]) == 0;
     return pktq_unclaimed(&v->q[Q_VIRTIO_TX]) == 0;
+}
+
+/* What a QEMU I/O thread adds to vhost-net's work for k packets in one
+ * direction: virtio emulation in user space, and a read() or write() per
+ * packet on a TAP file descriptor (netmap syncs whole rings instead). */
+static int64_t user_cost(const struct vhost *h, uint32_t k)
+{
+    if (!h->user)
+        return 0;
+    struct thread *t = (struct thread *)&h->t;
+    int64_t c = thread_cost(t, COST_QEMU_PKT, k);
+    if (h->v->cfg->interconnect != VSR_NETMAP)
+        c += thread_cost(t, COST_TAP_SYSCALL, k);
+    return c;
 }
 
 static int64_t vhost_step_begin(struct thread *t)
@@ -340,6 +376,16 @@ static int64_t vhost_step_begin(struct thread *t)
             h->list[0] = h->list[1];
             h->nlist--;
             h->weight_left = v->cfg->vhost_weight;
+            if (h->user && h->cur == WORK_TX)
+                h->weight_left = v->cfg->qemu_tx_burst;
+            else if (h->user && v->cfg->interconnect != VSR_NETMAP)
+                h->weight_left = v->cfg->qemu_rx_burst; /* tap_send() */
+            if (h->cur == WORK_RX && v->cfg->interconnect == VSR_NETMAP) {
+                /* one rxsync: the slots filled so far, then the loop */
+                int avail = (int)pktq_unclaimed(rx_src(v));
+                if (avail > 0 && avail < h->weight_left)
+                    h->weight_left = avail;
+            }
             h->since_point = 0;
             cost += thread_cost(t, COST_VHOST_RUN, 1);
         }
@@ -356,14 +402,15 @@ static int64_t vhost_step_begin(struct thread *t)
                 k = space;
             if (v->guest_irq_on && k > 1)
                 k = 1; /* the guest listens: signal after this packet */
-            k = pktq_claim(&v->q[Q_MACVTAP], k);
+            k = pktq_claim(rx_src(v), k);
             if (k == 0) {
                 vhost_end_item(h);
                 continue;
             }
             h->k = k;
             h->step = WORK_RX;
-            return cost + thread_cost(t, COST_VHOST_RX_PKT, k);
+            return cost + thread_cost(t, COST_VHOST_RX_PKT, k) +
+                   user_cost(h, k);
         }
         k = pktq_claim(&v->q[Q_VIRTIO_TX], k);
         if (k == 0) {
@@ -373,7 +420,7 @@ static int64_t vhost_step_begin(struct thread *t)
         h->k = k;
         h->step = WORK_TX;
         return cost + thread_cost(t, COST_VHOST_TX_PKT, k) +
-               switch_cost(v, t, k);
+               switch_cost(v, t, k) + user_cost(h, k);
     }
 }
 
@@ -385,7 +432,7 @@ static void vhost_step_end(struct thread *t)
     if (h->step < 0)
         return;
     if (h->step == WORK_RX) {
-        struct pktq *mq = &v->q[Q_MACVTAP], *vr = &v->q[Q_VIRTIO_RX];
+        struct pktq *mq = rx_src(v), *vr = &v->q[Q_VIRTIO_RX];
         for (uint32_t i = 0; i < h->k; i++)
             pktq_push(vr, pktq_birth(mq, i));
         pktq_release(mq, h->k);
@@ -393,6 +440,11 @@ static void vhost_step_end(struct thread *t)
     } else {
         struct pktq *vt = &v->q[Q_VIRTIO_TX], *nt = &v->q[Q_NIC_TX];
         struct run_result *r = v->res;
+        if (v->cfg->interconnect == VSR_NETMAP) /* txsync: reclaim sent */
+            while (nt->count > 0 && pktq_birth(nt, 0) <= now) {
+                pktq_claim(nt, 1);
+                pktq_release(nt, 1);
+            }
         for (uint32_t i = 0; i < h->k; i++) {
             if (pktq_is_full(nt)) {
                 nt->drops++;
@@ -618,6 +670,7 @@ void vsr_run(const struct vsr_config *cfg, const struct costmodel *cm,
             h->cur = -1;
             h->does_rx = tc->kind != VSR_VHOST_TX;
             h->does_tx = tc->kind != VSR_VHOST_RX;
+            h->user = tc->kind == VSR_IO;
             if (h->does_rx)
                 v->vh_rx = h;
             if (h->does_tx)

@@ -24,12 +24,22 @@
 
 #define VSR_MAX_THREADS 8
 
-enum vsr_thread_kind { VSR_VCPU, VSR_VHOST, VSR_VHOST_RX, VSR_VHOST_TX };
+/* A QEMU I/O thread (VSR_IO) moves packets like one vhost-net worker, in
+ * user space. */
+enum vsr_thread_kind {
+    VSR_VCPU,
+    VSR_VHOST,
+    VSR_VHOST_RX,
+    VSR_VHOST_TX,
+    VSR_IO
+};
 
-/* How the NIC reaches the VM's backend: macvtap straight from the driver,
- * or a TAP device behind a software switch whose hop costs each packet in
- * both directions (on the irq core for rx, in vhost-net for tx). */
-enum vsr_interconnect { VSR_MACVTAP, VSR_BRIDGE, VSR_OVS };
+/* How the NIC reaches the VM's backend: macvtap straight from the driver;
+ * a TAP device behind a software switch whose hop costs each packet in
+ * both directions (on the irq core for rx, in the backend for tx); or
+ * netmap, where the NIC's rings belong to a QEMU I/O thread, the interrupt
+ * only wakes it and no host stack runs. */
+enum vsr_interconnect { VSR_MACVTAP, VSR_BRIDGE, VSR_OVS, VSR_NETMAP };
 
 struct vsr_thread_cfg {
     char name[STATS_NAME_LEN];
@@ -57,6 +67,8 @@ struct vsr_config {
     int napi_budget;         /* host NAPI poll weight (64)     */
     int vhost_weight;        /* packets per handle_* run (256) */
     int vhost_batch;         /* packets between guest signals  */
+    int qemu_rx_burst;       /* packets per tap_send() call    */
+    int qemu_tx_burst;       /* packets per virtio tx flush    */
     int vhost_preempt_every; /* packets between preemption
                                 points in a run; 0: none        */
     int guest_budget;        /* guest NAPI poll weight (64)    */
