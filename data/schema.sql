@@ -102,6 +102,15 @@ CREATE TABLE IF NOT EXISTS cost_model (
 --                                    in user space, per packet and direction
 --   tap_syscall       (packet, sys)  one read() or write() on a TAP file
 --                                    descriptor by QEMU, per packet
+--   host_fwd_pkt      (packet, irq)  IP forwarding by the host itself (a
+--                                    native router), after the driver's
+--                                    receive, per packet
+--   route_miss        (packet, irq)  a route-cache miss in the host: the
+--                                    slow path and its share of garbage
+--                                    collection, per miss
+--   guest_route_miss  (packet, guest) the same miss in the guest
+--   fib_level         (event, irq)   one more LC-trie level walked by a
+--                                    miss, per level
 --   wakeup            (event, sys)   try_to_wake_up, charged to the waker
 --                                    (in whatever class the waker runs;
 --                                    'sys' is the class it was measured in)

@@ -34,6 +34,10 @@ enum cost_id {
     COST_GUEST_SMP_PKT,    /* extra per packet when the guest has >1 vCPU */
     COST_QEMU_PKT,         /* QEMU I/O thread's virtio work, per packet   */
     COST_TAP_SYSCALL,      /* read()/write() on a TAP fd, per packet      */
+    COST_HOST_FWD_PKT,     /* native IP forwarding in the host, per pkt   */
+    COST_ROUTE_MISS,       /* route-cache miss in the host, per miss      */
+    COST_GUEST_ROUTE_MISS, /* route-cache miss in the guest, per miss     */
+    COST_FIB_LEVEL,        /* one more LC-trie level on a miss            */
     COST_N
 };
 

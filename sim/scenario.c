@@ -78,6 +78,11 @@ static const struct key keys[] = {
     {"vm", K_GROUP},
     {"vm.guest_budget", K_INT},
     {"vm.interconnect", K_STR},
+    {"host.router", K_STR},
+    {"traffic.flows", K_INT},
+    {"routing", K_GROUP},
+    {"routing.routes", K_INT},
+    {"routing.cache_entries", K_INT},
     {"vm.queues", K_GROUP},
     {"vm.queues.macvtap", K_INT},
     {"vm.queues.virtio_rx", K_INT},
@@ -330,12 +335,15 @@ static int check_tree(struct ctx *x, config_setting_t *g, const char *prefix,
         const struct key *k = find_key(path);
         if (in_curve && strcmp(path, "name") != 0 &&
             strncmp(path, "host", 4) != 0 && strncmp(path, "vm", 2) != 0 &&
-            strncmp(path, "threads", 7) != 0)
+            strncmp(path, "threads", 7) != 0 &&
+            strncmp(path, "routing", 7) != 0 && strcmp(path, "traffic") != 0 &&
+            strcmp(path, "traffic.flows") != 0)
             k = NULL;
         if (!k)
             return fail(x, s, "unknown setting '%s'%s", path,
                         in_curve ? " in a curve (a curve may set name, "
-                                   "host, vm and threads)"
+                                   "host, vm, threads, routing and "
+                                   "traffic.flows)"
                                  : "");
         if (!has_kind(s, k->kind))
             return fail(x, s, "'%s' must be %s", path, kind_text[k->kind]);
@@ -700,6 +708,28 @@ static int read_threads(struct ctx *x, struct vsr_config *c)
     return 0;
 }
 
+/* Where packets are routed (a VM, or the host itself), over how many flows
+ * and routes, with how big a route cache. */
+static int read_routing(struct ctx *x, struct vsr_config *c)
+{
+    int rc, n;
+    const config_setting_t *s = get(x, "host.router");
+    const char *r = s ? config_setting_get_string(s) : "vm";
+    if (strcmp(r, "vm") != 0 && strcmp(r, "native") != 0)
+        return fail(x, s, "'host.router' must be vm or native (got '%s')", r);
+    c->native = strcmp(r, "native") == 0;
+    if ((rc = get_int(x, "traffic.flows", 1, 1 << 30, 0, 1, &n)))
+        return rc;
+    c->flows = (uint32_t)n;
+    if ((rc = get_int(x, "routing.routes", 1, 1 << 30, 0, 1, &n)))
+        return rc;
+    c->routes = (uint32_t)n;
+    if ((rc = get_int(x, "routing.cache_entries", 1, 1 << 30, 0, 32768, &n)))
+        return rc;
+    c->route_cache = (uint32_t)n;
+    return 0;
+}
+
 static int read_curve(struct ctx *x, struct scenario_curve *sc, int idx)
 {
     int rc;
@@ -710,7 +740,7 @@ static int read_curve(struct ctx *x, struct scenario_curve *sc, int idx)
     snprintf(sc->name, sizeof sc->name, "%s",
              s ? config_setting_get_string(s) : "default");
     if ((rc = read_host(x, &sc->cfg)) || (rc = read_vm(x, &sc->cfg)) ||
-        (rc = read_threads(x, &sc->cfg)))
+        (rc = read_routing(x, &sc->cfg)) || (rc = read_threads(x, &sc->cfg)))
         return rc;
     return 0;
 }

@@ -93,6 +93,11 @@ struct vsr {
     struct event *nic_irq_ev;
     int64_t nic_last_irq_ns;
     int64_t wire_free_ns;
+
+    /* routing */
+    double miss_frac; /* route-cache misses per packet         */
+    double miss_acc;  /* misses owed, below one                */
+    int fib_levels;   /* LC-trie levels of a full lookup       */
     uint32_t nic_k_rx, nic_k_tx;
 
     /* vhost-net */
@@ -212,6 +217,44 @@ static void nic_arm(struct vsr *v)
     v->nic_irq_ev = des_at(v->des, at, nic_on_irq, v);
 }
 
+/* A packet leaves through the host qdisc and NIC tx ring at wire speed;
+ * it counts as forwarded when it leaves within the measured window. */
+static void wire_send(struct vsr *v, int64_t birth)
+{
+    struct pktq *nt = &v->q[Q_NIC_TX];
+    int64_t now = des_now(v->des);
+    if (pktq_is_full(nt)) {
+        nt->drops++;
+        return;
+    }
+    int64_t dep = (v->wire_free_ns > now ? v->wire_free_ns : now) + v->frame_ns;
+    v->wire_free_ns = dep;
+    pktq_push(nt, dep);
+    if (dep >= v->w0 && dep < v->w1) {
+        v->res->forwarded_pkts++;
+        stats_add_latency(v->res, dep - birth);
+    }
+}
+
+/* Route-cache misses among the next k packets and what they cost: a
+ * fraction 1 - cache/flows of the packets miss when the flows outgrow the
+ * cache (misses carried over so the fraction holds exactly), and each miss
+ * takes the slow path `miss` plus one fib_level per LC-trie level below
+ * the first. */
+static int64_t route_cost(struct vsr *v, struct thread *t, enum cost_id miss,
+                          uint32_t k)
+{
+    if (v->miss_frac <= 0 || k == 0)
+        return 0;
+    v->miss_acc += v->miss_frac * k;
+    uint32_t n = (uint32_t)v->miss_acc;
+    v->miss_acc -= n;
+    if (n == 0)
+        return 0;
+    return thread_cost(t, miss, n) +
+           thread_cost(t, COST_FIB_LEVEL, n * (uint32_t)(v->fib_levels - 1));
+}
+
 /* The software switch hop of k packets between the NIC and a TAP device. */
 static int64_t switch_cost(const struct vsr *v, struct thread *t, uint32_t k)
 {
@@ -250,9 +293,13 @@ static int64_t nic_step_begin(struct thread *t)
         nic_arm(v);
         return 0;
     }
+    int64_t route = 0;
+    if (v->cfg->native)
+        route = thread_cost(t, COST_HOST_FWD_PKT, v->nic_k_rx) +
+                route_cost(v, t, COST_ROUTE_MISS, v->nic_k_rx);
     return thread_cost(t, COST_NAPI_POLL, 1) +
            thread_cost(t, COST_NIC_RX_PKT, v->nic_k_rx) +
-           switch_cost(v, t, v->nic_k_rx) +
+           switch_cost(v, t, v->nic_k_rx) + route +
            thread_cost(t, COST_NIC_TX_CLEAN_PKT, v->nic_k_tx);
 }
 
@@ -263,9 +310,13 @@ static void nic_step_end(struct thread *t)
     pktq_release(&v->q[Q_NIC_TX], v->nic_k_tx);
     uint32_t pushed = 0;
     for (uint32_t i = 0; i < v->nic_k_rx; i++)
-        if (pktq_push(mq, pktq_birth(rx, i)) == 0)
+        if (v->cfg->native)
+            wire_send(v, pktq_birth(rx, i)); /* routed in this softirq */
+        else if (pktq_push(mq, pktq_birth(rx, i)) == 0)
             pushed++;
     pktq_release(rx, v->nic_k_rx);
+    if (v->cfg->native)
+        nic_arm(v);
     if (v->nic_k_rx < (uint32_t)v->cfg->napi_budget &&
         v->nic_k_tx < (uint32_t)v->cfg->napi_budget)
         v->nic_short_poll = 1;
@@ -439,26 +490,13 @@ static void vhost_step_end(struct thread *t)
         guest_signal(v, t);
     } else {
         struct pktq *vt = &v->q[Q_VIRTIO_TX], *nt = &v->q[Q_NIC_TX];
-        struct run_result *r = v->res;
         if (v->cfg->interconnect == VSR_NETMAP) /* txsync: reclaim sent */
             while (nt->count > 0 && pktq_birth(nt, 0) <= now) {
                 pktq_claim(nt, 1);
                 pktq_release(nt, 1);
             }
-        for (uint32_t i = 0; i < h->k; i++) {
-            if (pktq_is_full(nt)) {
-                nt->drops++;
-                continue;
-            }
-            int64_t dep =
-                (v->wire_free_ns > now ? v->wire_free_ns : now) + v->frame_ns;
-            v->wire_free_ns = dep;
-            pktq_push(nt, dep);
-            if (dep >= v->w0 && dep < v->w1) {
-                r->forwarded_pkts++;
-                stats_add_latency(r, dep - pktq_birth(vt, i));
-            }
-        }
+        for (uint32_t i = 0; i < h->k; i++)
+            wire_send(v, pktq_birth(vt, i));
         pktq_release(vt, h->k);
         nic_arm(v);
         if (v->tx_stopped)
@@ -532,7 +570,8 @@ static int64_t vcpu_step_begin(struct thread *t)
             c->halted = 0;
             c->k = k;
             c->poll_left -= (int)k;
-            cost += thread_cost(t, COST_GUEST_FWD_PKT, k);
+            cost += thread_cost(t, COST_GUEST_FWD_PKT, k) +
+                    route_cost(v, t, COST_GUEST_ROUTE_MISS, k);
             if (v->nvcpu > 1)
                 cost += thread_cost(t, COST_GUEST_SMP_PKT, k);
             return cost;
@@ -591,14 +630,21 @@ double vsr_line_rate_pps(const struct vsr_config *cfg)
     return cfg->link_gbps * 1e9 / (8.0 * (cfg->frame_bytes + 20));
 }
 
+/* Threads of the VM that run: none when the host routes natively. */
+static int vm_threads(const struct vsr_config *cfg)
+{
+    return cfg->native ? 0 : cfg->nthreads;
+}
+
 void vsr_layout(const struct vsr_config *cfg, struct stats_layout *lay)
 {
+    int n = vm_threads(cfg);
     memset(lay, 0, sizeof *lay);
     lay->ncores = cfg->ncores;
-    lay->nthreads = cfg->nthreads + 1;
-    for (int i = 0; i < cfg->nthreads; i++)
+    lay->nthreads = n + 1;
+    for (int i = 0; i < n; i++)
         memcpy(lay->thread_name[i], cfg->thread[i].name, STATS_NAME_LEN);
-    snprintf(lay->thread_name[cfg->nthreads], STATS_NAME_LEN, "nic_irq");
+    snprintf(lay->thread_name[n], STATS_NAME_LEN, "nic_irq");
     lay->nqueues = Q_N;
     for (int i = 0; i < Q_N; i++)
         snprintf(lay->queue_name[i], STATS_NAME_LEN, "%s", queue_names[i]);
@@ -654,9 +700,14 @@ void vsr_run(const struct vsr_config *cfg, const struct costmodel *cm,
     v->guest_irq_on = 1;
     v->tx_notify = 1;
     v->nic_last_irq_ns = -cfg->irq_coalesce_ns;
+    if (cfg->flows > cfg->route_cache)
+        v->miss_frac = 1.0 - (double)cfg->route_cache / (double)cfg->flows;
+    v->fib_levels = 1;
+    for (uint32_t r = cfg->routes; r >= 32; r >>= 5)
+        v->fib_levels++; /* about 5 bits of the prefix per level */
 
     /* Threads: the scenario's, then the NIC's interrupt context. */
-    for (int i = 0; i < cfg->nthreads; i++) {
+    for (int i = 0; i < vm_threads(cfg); i++) {
         const struct vsr_thread_cfg *tc = &cfg->thread[i];
         struct thread *t;
         if (tc->kind == VSR_VCPU) {
@@ -680,11 +731,12 @@ void vsr_run(const struct vsr_config *cfg, const struct costmodel *cm,
         }
         setup_thread(v, t, tc, i, seed);
     }
-    assert(v->nvcpu >= 1 && v->vh_rx && v->vh_tx);
-    thread_init(&v->nic, &v->m, cfg->nthreads, "nic_irq", &nic_ops, v, CPU_IRQ);
+    assert(cfg->native || (v->nvcpu >= 1 && v->vh_rx && v->vh_tx));
+    thread_init(&v->nic, &v->m, vm_threads(cfg), "nic_irq", &nic_ops, v,
+                CPU_IRQ);
     struct vsr_thread_cfg irq = {.cls = &sched_irq_class,
                                  .cpus = 1ULL << cfg->irq_core};
-    setup_thread(v, &v->nic, &irq, cfg->nthreads, seed);
+    setup_thread(v, &v->nic, &irq, vm_threads(cfg), seed);
 
     machine_start(&v->m);
     nic_arm(v);

@@ -74,6 +74,10 @@ struct vsr_config {
     int guest_budget;        /* guest NAPI poll weight (64)    */
     struct vsr_queues q;
     enum vsr_interconnect interconnect;
+    int native;           /* routed by the host, no VM      */
+    uint32_t flows;       /* flows the generator cycles     */
+    uint32_t routes;      /* routing table entries          */
+    uint32_t route_cache; /* route-cache entries            */
     int nthreads;
     struct vsr_thread_cfg thread[VSR_MAX_THREADS];
 };
