@@ -110,4 +110,11 @@ VALUES
      'twice route_miss; an estimate'),
     ('e5-1620-paper', 'fib_level', 40, 0.2, 'event', 'irq',
      'one more LC-trie level in fib_lookup on a miss: a cache-missing node ' ||
-     'read, about 150 cycles');
+     'read, about 150 cycles'),
+    ('e5-1620-paper', 'click_pkt', 1800, 0.2, 'packet', 'guest',
+     'a Click load balancer in the guest instead of IP forwarding: ' ||
+     'packets cross to user-level Click and back through raw sockets, ' ||
+     'about 6600 cycles; an estimate, not fitted to any figure'),
+    ('e5-1620-paper', 'mq_hash_pkt', 80, 0.1, 'packet', 'irq',
+     'multi-queue macvtap picks a queue by the packet''s flow hash ' ||
+     '(skb_get_rxhash: flow dissection and jhash), about 300 cycles');

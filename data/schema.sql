@@ -111,6 +111,12 @@ CREATE TABLE IF NOT EXISTS cost_model (
 --   guest_route_miss  (packet, guest) the same miss in the guest
 --   fib_level         (event, irq)   one more LC-trie level walked by a
 --                                    miss, per level
+--   click_pkt         (packet, guest) a Click load balancer's work in its
+--                                    guest, per packet (instead of
+--                                    guest_fwd_pkt)
+--   mq_hash_pkt       (packet, irq)  a multi-queue macvtap choosing the
+--                                    queue (VM) of a packet by its flow
+--                                    hash, per packet
 --   wakeup            (event, sys)   try_to_wake_up, charged to the waker
 --                                    (in whatever class the waker runs;
 --                                    'sys' is the class it was measured in)

@@ -38,6 +38,8 @@ enum cost_id {
     COST_ROUTE_MISS,       /* route-cache miss in the host, per miss      */
     COST_GUEST_ROUTE_MISS, /* route-cache miss in the guest, per miss     */
     COST_FIB_LEVEL,        /* one more LC-trie level on a miss            */
+    COST_CLICK_PKT,        /* Click load balancer in the guest, per pkt   */
+    COST_MQ_HASH_PKT,      /* multi-queue macvtap queue choice, per pkt   */
     COST_N
 };
 

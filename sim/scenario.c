@@ -98,6 +98,13 @@ static const struct key keys[] = {
     {"threads.*.runtime_ms", K_NUM},
     {"threads.*.period_ms", K_NUM},
     {"curves", K_LIST},
+    {"vms", K_LIST},
+    {"vms.*.name", K_STR},
+    {"vms.*.role", K_STR},
+    {"threads.*.vm", K_STR},
+    {"threads.*.nic", K_INT},
+    {"traffic.spread", K_STR},
+    {"vm.internal", K_STR},
 };
 
 static const char *const kind_text[] = {
@@ -337,12 +344,12 @@ static int check_tree(struct ctx *x, config_setting_t *g, const char *prefix,
             strncmp(path, "host", 4) != 0 && strncmp(path, "vm", 2) != 0 &&
             strncmp(path, "threads", 7) != 0 &&
             strncmp(path, "routing", 7) != 0 && strcmp(path, "traffic") != 0 &&
-            strcmp(path, "traffic.flows") != 0)
+            strcmp(path, "traffic.flows") != 0 && strcmp(path, "vms") != 0)
             k = NULL;
         if (!k)
             return fail(x, s, "unknown setting '%s'%s", path,
                         in_curve ? " in a curve (a curve may set name, "
-                                   "host, vm, threads, routing and "
+                                   "host, vm, vms, threads, routing and "
                                    "traffic.flows)"
                                  : "");
         if (!has_kind(s, k->kind))
@@ -351,12 +358,15 @@ static int check_tree(struct ctx *x, config_setting_t *g, const char *prefix,
             int rc = check_tree(x, s, path, in_curve);
             if (rc)
                 return rc;
-        } else if (k->kind == K_LIST) { /* curves */
+        } else if (k->kind == K_LIST) { /* curves, vms */
+            int vms = strcmp(path, "vms") == 0;
             for (int j = 0; j < config_setting_length(s); j++) {
                 config_setting_t *c = config_setting_get_elem(s, j);
                 if (config_setting_type(c) != CONFIG_TYPE_GROUP)
-                    return fail(x, c, "each curve must be a group { ... }");
-                int rc = check_tree(x, c, "", 1);
+                    return fail(x, c, "each of '%s' must be a group { ... }",
+                                path);
+                int rc = vms ? check_tree(x, c, "vms.*", 0)
+                             : check_tree(x, c, "", 1);
                 if (rc)
                     return rc;
             }
@@ -581,6 +591,26 @@ static int read_thread(struct ctx *x, struct vsr_config *c, const char *name,
                     "vhost, vhost-rx, vhost-tx or io)",
                     path);
     const char *kind = config_setting_get_string(s);
+    snprintf(path, sizeof path, "threads.%s.vm", name);
+    config_setting_t *vs = get(x, path);
+    t->vm = 0;
+    if (vs) {
+        const char *vm = config_setting_get_string(vs);
+        t->vm = -1;
+        for (int m = 0; m < c->nvm; m++)
+            if (strcmp(c->vm[m].name, vm) == 0)
+                t->vm = m;
+        if (t->vm < 0)
+            return fail(x, vs, "'%s' names no VM of 'vms' (got '%s')", path,
+                        vm);
+    } else if (c->nvm > 1) {
+        return fail(x, s, "missing setting '%s' (the VM of thread '%s')", path,
+                    name);
+    }
+    snprintf(path, sizeof path, "threads.%s.nic", name);
+    int nics = c->vm[t->vm].role == VSR_LB ? 2 : 1;
+    if ((rc = get_int(x, path, 0, nics - 1, 0, 0, &t->nic)))
+        return rc;
     if (strcmp(kind, "vcpu") == 0)
         t->kind = VSR_VCPU;
     else if (strcmp(kind, "vhost") == 0)
@@ -665,7 +695,9 @@ static int read_threads(struct ctx *x, struct vsr_config *c)
         return fail(x, x->curve, "missing setting 'threads'");
     config_setting_t *names = defines_threads(g) || !base ? g : base;
     c->nthreads = 0;
-    int nvcpu = 0, nvh = 0, nrx = 0, ntx = 0, nio = 0;
+    int nvcpu[VSR_MAX_VMS] = {0}, nvh[VSR_MAX_VMS][2] = {{0}},
+        nrx[VSR_MAX_VMS][2] = {{0}}, ntx[VSR_MAX_VMS][2] = {{0}},
+        nio[VSR_MAX_VMS][2] = {{0}};
     for (int i = 0; i < config_setting_length(names); i++) {
         if (c->nthreads == VSR_MAX_THREADS)
             return fail(x, names, "at most %d threads", VSR_MAX_THREADS);
@@ -675,11 +707,11 @@ static int read_threads(struct ctx *x, struct vsr_config *c)
         int rc = read_thread(x, c, name, t);
         if (rc)
             return rc;
-        nvcpu += t->kind == VSR_VCPU;
-        nvh += t->kind == VSR_VHOST;
-        nrx += t->kind == VSR_VHOST_RX;
-        ntx += t->kind == VSR_VHOST_TX;
-        nio += t->kind == VSR_IO;
+        nvcpu[t->vm] += t->kind == VSR_VCPU;
+        nvh[t->vm][t->nic] += t->kind == VSR_VHOST;
+        nrx[t->vm][t->nic] += t->kind == VSR_VHOST_RX;
+        ntx[t->vm][t->nic] += t->kind == VSR_VHOST_TX;
+        nio[t->vm][t->nic] += t->kind == VSR_IO;
     }
     if (g && names == base) /* adjusting: no new threads */
         for (int i = 0; i < config_setting_length(g); i++) {
@@ -691,20 +723,80 @@ static int read_threads(struct ctx *x, struct vsr_config *c)
                             "thread of the curve a kind to replace them)",
                             config_setting_name(s));
         }
-    if (nvcpu < 1 || nvcpu > 2)
-        return fail(x, names,
-                    "the VM must have 1 or 2 vcpu threads (has "
-                    "%d)",
-                    nvcpu);
-    if (!((nvh + nio == 1 && nrx + ntx == 0) ||
-          (nvh + nio == 0 && nrx == 1 && ntx == 1)))
-        return fail(x, names,
-                    "the VM needs one vhost thread, one vhost-rx and one "
-                    "vhost-tx thread, or one io thread");
-    if (c->interconnect == VSR_NETMAP && nio != 1)
-        return fail(x, names,
-                    "netmap needs the VM's packets moved by an io thread "
-                    "(QEMU's), not vhost-net");
+    for (int m = 0; m < c->nvm; m++) {
+        const char *vm = c->vm[m].name;
+        if (nvcpu[m] < 1 || nvcpu[m] > 2)
+            return fail(x, names,
+                        "VM '%s' must have 1 or 2 vcpu threads (has %d)", vm,
+                        nvcpu[m]);
+        for (int k = 0; k < (c->vm[m].role == VSR_LB ? 2 : 1); k++) {
+            int h = nvh[m][k], r = nrx[m][k], t = ntx[m][k], io = nio[m][k];
+            if (!((h + io == 1 && r + t == 0) ||
+                  (h + io == 0 && r == 1 && t == 1)))
+                return fail(x, names,
+                            "NIC %d of VM '%s' needs one vhost thread, one "
+                            "vhost-rx and one vhost-tx thread, or one io "
+                            "thread",
+                            k, vm);
+            if (c->interconnect == VSR_NETMAP && io != 1)
+                return fail(x, names,
+                            "netmap needs the VM's packets moved by an io "
+                            "thread (QEMU's), not vhost-net");
+        }
+    }
+    if (c->interconnect == VSR_NETMAP && c->nvm > 1)
+        return fail(x, names, "netmap serves one VM");
+    return 0;
+}
+
+/* The VMs (one router named "vm" by default) and how flows are spread
+ * over several of them. */
+static int read_vms(struct ctx *x, struct vsr_config *c)
+{
+    config_setting_t *l = get(x, "vms");
+    c->nvm = 0;
+    if (!l) {
+        c->nvm = 1;
+        snprintf(c->vm[0].name, sizeof c->vm[0].name, "vm");
+        c->vm[0].role = VSR_ROUTER;
+    }
+    int n = l ? config_setting_length(l) : 0, routers = !l;
+    if (l && (n < 1 || n > VSR_MAX_VMS))
+        return fail(x, l, "'vms' must list 1 to %d VMs (has %d)", VSR_MAX_VMS,
+                    n);
+    for (int i = 0; i < n; i++) {
+        config_setting_t *e = config_setting_get_elem(l, i);
+        struct vsr_vm_cfg *vm = &c->vm[c->nvm++];
+        const char *name, *role = "router";
+        if (!config_setting_lookup_string(e, "name", &name))
+            return fail(x, e, "VM %d of 'vms' has no name", i + 1);
+        snprintf(vm->name, sizeof vm->name, "%s", name);
+        config_setting_lookup_string(e, "role", &role);
+        if (strcmp(role, "router") != 0 && strcmp(role, "lb") != 0)
+            return fail(x, config_setting_lookup(e, "role"),
+                        "'vms.%s.role' must be router or lb (got '%s')", name,
+                        role);
+        vm->role = strcmp(role, "lb") == 0 ? VSR_LB : VSR_ROUTER;
+        routers += vm->role == VSR_ROUTER;
+        for (int j = 0; j < i; j++)
+            if (strcmp(c->vm[j].name, name) == 0)
+                return fail(x, e, "two VMs are named '%s'", name);
+    }
+    if (!routers)
+        return fail(x, l, "'vms' must hold at least one router");
+    const config_setting_t *s = get(x, "traffic.spread");
+    const char *how = s ? config_setting_get_string(s) : "hash";
+    if (strcmp(how, "hash") != 0 && strcmp(how, "rr") != 0)
+        return fail(x, s, "'traffic.spread' must be hash or rr (got '%s')",
+                    how);
+    c->spread = strcmp(how, "rr") == 0 ? VSR_SPREAD_RR : VSR_SPREAD_HASH;
+    s = get(x, "vm.internal");
+    const char *link = s ? config_setting_get_string(s) : "openvswitch";
+    if (strcmp(link, "openvswitch") != 0 && strcmp(link, "bridge") != 0)
+        return fail(x, s,
+                    "'vm.internal' must be openvswitch or bridge (got '%s')",
+                    link);
+    c->internal = strcmp(link, "bridge") == 0 ? VSR_BRIDGE : VSR_OVS;
     return 0;
 }
 
@@ -740,7 +832,8 @@ static int read_curve(struct ctx *x, struct scenario_curve *sc, int idx)
     snprintf(sc->name, sizeof sc->name, "%s",
              s ? config_setting_get_string(s) : "default");
     if ((rc = read_host(x, &sc->cfg)) || (rc = read_vm(x, &sc->cfg)) ||
-        (rc = read_routing(x, &sc->cfg)) || (rc = read_threads(x, &sc->cfg)))
+        (rc = read_routing(x, &sc->cfg)) || (rc = read_vms(x, &sc->cfg)) ||
+        (rc = read_threads(x, &sc->cfg)))
         return rc;
     return 0;
 }

@@ -1,5 +1,5 @@
 /*
- * vsr.c - the packet path of a monolithic virtual router, as thread
+ * vsr.c - the packet path of virtual routers on a KVM host, as thread
  * behaviours over bounded queues.
  *
  * Who does what (Appendix A of the paper, macvtap + vhost-net):
@@ -7,20 +7,30 @@
  *   nic    The generator sends at a constant rate into the NIC rx ring
  *          (arrivals are computed when needed, never one event each). An
  *          interrupt, at most one per coalescing gap, schedules NAPI on the
- *          irq core; each poll takes up to napi_budget packets into macvtap
- *          and cleans tx completions. A short poll completes NAPI and
- *          re-enables the interrupt.
- *   vhost  A worker runs queued work items in arrival order: handle_rx
- *          (macvtap -> virtio rx ring, signalling the guest when its
- *          interrupts are on) and handle_tx (virtio tx ring -> host qdisc
- *          and NIC tx ring -> wire). A run stops at vhost_weight packets and
- *          requeues itself behind other work. handle_rx stops when the guest
- *          has no free rx buffers and waits for its refill kick.
+ *          irq core; each poll takes up to napi_budget packets into the
+ *          input queue (macvtap, or TAP behind a switch) of a VM and cleans
+ *          tx completions. A short poll completes NAPI and re-enables the
+ *          interrupt. A native router forwards in this softirq instead.
+ *   vhost  A worker of one virtual NIC runs queued work items in arrival
+ *          order: handle_rx (input queue -> virtio rx ring, signalling the
+ *          guest when its interrupts are on) and handle_tx (virtio tx ring
+ *          -> host qdisc and NIC tx ring -> wire, or a router VM's input
+ *          queue). A run stops at its weight and requeues itself behind
+ *          other work; it has a preemption point every preempt_every
+ *          packets. handle_rx stops when the guest has no free rx buffers
+ *          and waits for its refill kick. QEMU's I/O thread (io) does the
+ *          same from user space, in QEMU's bursts.
  *   vcpu   The guest takes the virtio interrupt, polls the rx ring (guest
  *          NAPI, guest_budget per poll), forwards each packet into the
- *          virtio tx ring (into the guest qdisc when the ring is full, and
- *          drops when that is full too), kicks vhost-net for tx and for rx
- *          refills when vhost-net asked for it, and halts when idle.
+ *          virtio tx ring of its output NIC (into the guest qdisc when the
+ *          ring is full, and drops when that is full too), kicks vhost-net
+ *          for tx and for rx refills when vhost-net asked for it, and halts
+ *          when idle.
+ *
+ * Several VMs: the NIC spreads flows over the entry VMs (the load
+ * balancers if there are any, else the routers: a multi-queue macvtap),
+ * and a load balancer spreads them over the routers through its second
+ * NIC and a software switch. Routers send to the wire.
  *
  * Notifications are suppressed as virtio does: vhost-net is kicked only
  * when it is not already busy with that direction, the guest is signalled
@@ -36,33 +46,36 @@
 #include "rng.h"
 #include "vsr.h"
 
-enum {
-    Q_NIC_RX,
-    Q_MACVTAP,
-    Q_VIRTIO_RX,
-    Q_VIRTIO_TX,
-    Q_GUEST_QDISC,
-    Q_NIC_TX,
-    Q_N
-};
+/* Queues of a virtual NIC. */
+enum { VQ_IN, VQ_VIRTIO_RX, VQ_VIRTIO_TX, VQ_GUEST_QDISC, VQ_N };
 
-static const char *const queue_names[Q_N] = {
-    "nic_rx", "macvtap", "virtio_rx", "virtio_tx", "guest_qdisc", "nic_tx",
-};
+static const char *const vq_names[VQ_N] = {"macvtap", "virtio_rx", "virtio_tx",
+                                           "guest_qdisc"};
 
 enum work { WORK_RX, WORK_TX };
 
 struct vsr;
+struct vm;
+
+struct vnic {
+    struct vm *vm;
+    int idx;
+    struct pktq q[VQ_N];
+    struct vhost *rx_worker, *tx_worker;
+    int rx_wait_bufs; /* handle_rx waits for a refill kick     */
+    int tx_notify;    /* guest must kick for tx                */
+    int tx_stopped;   /* guest qdisc waits for tx completions  */
+};
 
 struct vhost {
     struct thread t;
     struct vsr *v;
-    int does_rx, does_tx;
+    struct vnic *n;    /* the virtual NIC it serves             */
     int user;          /* a QEMU I/O thread, not vhost-net      */
     enum work list[2]; /* queued work items, in arrival order   */
     int nlist;
-    int cur; /* item being run, or -1                 */
-    int weight_left;
+    int cur;         /* item being run, or -1                 */
+    int weight_left; /* packets left in this run              */
     int since_point; /* packets since the last preemption point */
     int step;        /* item the current step moves, or -1    */
     uint32_t k;      /* packets in the current step           */
@@ -70,18 +83,35 @@ struct vhost {
 
 struct vcpu {
     struct thread t;
-    struct vsr *v;
+    struct vm *vm;
     int irq_pending; /* an interrupt was injected             */
     int halted;
     int poll_left; /* packets left in this NAPI poll        */
     uint32_t k;
 };
 
+struct vm {
+    struct vsr *v;
+    const struct vsr_vm_cfg *cfg;
+    int nnic;
+    struct vnic nic[2]; /* receives on nic[0], sends from out */
+    struct vnic *out;
+    int nvcpu;
+    struct vcpu *vc[2];
+    int guest_irq_on;        /* virtio interrupts enabled             */
+    struct vcpu *napi_owner; /* vCPU running guest NAPI, or NULL      */
+    int next_vcpu;           /* round robin of interrupts             */
+    double miss_frac;        /* route-cache misses per packet         */
+    double miss_acc;         /* misses owed, below one                */
+};
+
+enum { HQ_NIC_RX, HQ_NIC_TX, HQ_N };
+
 struct vsr {
     const struct vsr_config *cfg;
     struct des *des;
     struct machine m;
-    struct pktq q[Q_N];
+    struct pktq hq[HQ_N];
 
     /* generator and NIC */
     int64_t rate_pps;
@@ -93,27 +123,19 @@ struct vsr {
     struct event *nic_irq_ev;
     int64_t nic_last_irq_ns;
     int64_t wire_free_ns;
-
-    /* routing */
-    double miss_frac; /* route-cache misses per packet         */
-    double miss_acc;  /* misses owed, below one                */
-    int fib_levels;   /* LC-trie levels of a full lookup       */
     uint32_t nic_k_rx, nic_k_tx;
+    double miss_frac, miss_acc; /* the native router's route cache  */
+    int fib_levels;             /* LC-trie levels of a full lookup  */
 
-    /* vhost-net */
+    /* VMs: entry VMs take packets from the NIC; routers send to the wire */
+    int nvm;
+    struct vm vm[VSR_MAX_VMS];
+    struct vm *entry[VSR_MAX_VMS], *router[VSR_MAX_VMS];
+    int nentry, nrouter;
+    struct vhost vh[VSR_MAX_THREADS];
     int nvhost;
-    struct vhost vh[2];
-    struct vhost *vh_rx, *vh_tx;
-    int rx_wait_bufs; /* handle_rx waits for a refill kick     */
-    int tx_notify;    /* guest must kick for tx                */
-
-    /* guest */
+    struct vcpu vc[VSR_MAX_THREADS];
     int nvcpu;
-    struct vcpu vc[2];
-    int guest_irq_on;        /* virtio interrupts enabled             */
-    struct vcpu *napi_owner; /* vCPU running guest NAPI, or NULL      */
-    int next_vcpu;           /* round robin of interrupts             */
-    int tx_stopped;          /* guest qdisc waits for tx completions  */
 
     /* measured window */
     int64_t w0, w1;
@@ -150,7 +172,7 @@ static void nic_rx_update(struct vsr *v)
     if (n <= v->arrived)
         return;
     uint64_t fresh = n - v->arrived;
-    struct pktq *q = &v->q[Q_NIC_RX];
+    struct pktq *q = &v->hq[HQ_NIC_RX];
     uint64_t take = fresh < pktq_free(q) ? fresh : pktq_free(q);
     for (uint64_t i = 0; i < take; i++)
         pktq_push(q, arrival_ns(v, v->arrived + i));
@@ -158,17 +180,36 @@ static void nic_rx_update(struct vsr *v)
     v->arrived = n;
 }
 
+/* Which of n VMs a packet goes to: packet i (its arrival time tells which)
+ * belongs to flow i mod flows; flows are hashed, or packets dealt in turn. */
+static int spread(const struct vsr *v, int n, int64_t birth)
+{
+    if (n == 1)
+        return 0;
+    uint64_t i = arrivals_by(v, birth) - 1;
+    if (v->cfg->spread == VSR_SPREAD_RR)
+        return (int)(i % (uint64_t)n);
+    uint32_t h = (uint32_t)(i % v->cfg->flows); /* murmur3's finaliser */
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return (int)(h % (uint32_t)n);
+}
+
 static void vhost_queue(struct vhost *h, enum work w, struct core *waker);
 
-/* Where the backend takes received packets: the macvtap (or TAP) queue, or
- * with netmap the NIC's rx ring itself. */
-static struct pktq *rx_src(struct vsr *v)
+/* Where a virtual NIC's backend takes received packets: its input queue
+ * (macvtap or TAP), or with netmap the NIC's rx ring itself. */
+static struct pktq *rx_src(struct vnic *n)
 {
+    struct vsr *v = n->vm->v;
     if (v->cfg->interconnect == VSR_NETMAP) {
         nic_rx_update(v);
-        return &v->q[Q_NIC_RX];
+        return &v->hq[HQ_NIC_RX];
     }
-    return &v->q[Q_MACVTAP];
+    return &n->q[VQ_IN];
 }
 
 static void nic_on_irq(void *arg)
@@ -182,7 +223,7 @@ static void nic_on_irq(void *arg)
     thread_add_overhead(&v->nic, thread_cost(&v->nic, COST_NIC_IRQ, 1));
     thread_wake(&v->nic, NULL);
     if (v->cfg->interconnect == VSR_NETMAP) /* wake the netmap poller */
-        vhost_queue(v->vh_rx, WORK_RX, v->nic.core);
+        vhost_queue(v->entry[0]->nic[0].rx_worker, WORK_RX, v->nic.core);
 }
 
 /* Schedule the next interrupt for pending rx or tx work, if enabled. */
@@ -193,12 +234,12 @@ static void nic_arm(struct vsr *v)
     int64_t now = des_now(v->des);
     int64_t at = INT64_MAX;
     if (v->rate_pps > 0) {
-        if (pktq_unclaimed(&v->q[Q_NIC_RX]) > 0)
+        if (pktq_unclaimed(&v->hq[HQ_NIC_RX]) > 0)
             at = now;
         else
             at = arrival_ns(v, v->arrived);
     }
-    struct pktq *tx = &v->q[Q_NIC_TX];
+    struct pktq *tx = &v->hq[HQ_NIC_TX];
     if (v->cfg->interconnect != VSR_NETMAP && tx->count > 0 &&
         pktq_birth(tx, 0) < at)
         at = pktq_birth(tx, 0); /* netmap reclaims tx in its own txsync */
@@ -221,7 +262,7 @@ static void nic_arm(struct vsr *v)
  * it counts as forwarded when it leaves within the measured window. */
 static void wire_send(struct vsr *v, int64_t birth)
 {
-    struct pktq *nt = &v->q[Q_NIC_TX];
+    struct pktq *nt = &v->hq[HQ_NIC_TX];
     int64_t now = des_now(v->des);
     if (pktq_is_full(nt)) {
         nt->drops++;
@@ -237,28 +278,28 @@ static void wire_send(struct vsr *v, int64_t birth)
 }
 
 /* Route-cache misses among the next k packets and what they cost: a
- * fraction 1 - cache/flows of the packets miss when the flows outgrow the
- * cache (misses carried over so the fraction holds exactly), and each miss
- * takes the slow path `miss` plus one fib_level per LC-trie level below
- * the first. */
-static int64_t route_cost(struct vsr *v, struct thread *t, enum cost_id miss,
-                          uint32_t k)
+ * fraction of the packets miss when the flows outgrow the cache (misses
+ * carried over so the fraction holds exactly), and each miss takes the
+ * slow path `miss` plus one fib_level per LC-trie level below the first. */
+static int64_t route_cost(struct vsr *v, double frac, double *acc,
+                          struct thread *t, enum cost_id miss, uint32_t k)
 {
-    if (v->miss_frac <= 0 || k == 0)
+    if (frac <= 0 || k == 0)
         return 0;
-    v->miss_acc += v->miss_frac * k;
-    uint32_t n = (uint32_t)v->miss_acc;
-    v->miss_acc -= n;
+    *acc += frac * k;
+    uint32_t n = (uint32_t)*acc;
+    *acc -= n;
     if (n == 0)
         return 0;
     return thread_cost(t, miss, n) +
            thread_cost(t, COST_FIB_LEVEL, n * (uint32_t)(v->fib_levels - 1));
 }
 
-/* The software switch hop of k packets between the NIC and a TAP device. */
-static int64_t switch_cost(const struct vsr *v, struct thread *t, uint32_t k)
+/* The software switch hop of k packets (none with macvtap or netmap). */
+static int64_t switch_cost(enum vsr_interconnect link, struct thread *t,
+                           uint32_t k)
 {
-    switch (v->cfg->interconnect) {
+    switch (link) {
     case VSR_BRIDGE:
         return thread_cost(t, COST_BRIDGE_PKT, k);
     case VSR_OVS:
@@ -282,12 +323,12 @@ static int64_t nic_step_begin(struct thread *t)
     }
     nic_rx_update(v);
     uint32_t budget = (uint32_t)v->cfg->napi_budget;
-    struct pktq *tx = &v->q[Q_NIC_TX];
+    struct pktq *tx = &v->hq[HQ_NIC_TX];
     uint32_t k_tx = 0;
     while (k_tx < tx->count && k_tx < budget && pktq_birth(tx, k_tx) <= now)
         k_tx++;
     v->nic_k_tx = pktq_claim(tx, k_tx);
-    v->nic_k_rx = pktq_claim(&v->q[Q_NIC_RX], budget);
+    v->nic_k_rx = pktq_claim(&v->hq[HQ_NIC_RX], budget);
     if (v->nic_k_rx == 0 && v->nic_k_tx == 0) {
         v->nic_irq_on = 1;
         nic_arm(v);
@@ -296,32 +337,55 @@ static int64_t nic_step_begin(struct thread *t)
     int64_t route = 0;
     if (v->cfg->native)
         route = thread_cost(t, COST_HOST_FWD_PKT, v->nic_k_rx) +
-                route_cost(v, t, COST_ROUTE_MISS, v->nic_k_rx);
+                route_cost(v, v->miss_frac, &v->miss_acc, t, COST_ROUTE_MISS,
+                           v->nic_k_rx);
+    if (v->nentry > 1) /* a multi-queue macvtap hashes each packet */
+        route += thread_cost(t, COST_MQ_HASH_PKT, v->nic_k_rx);
     return thread_cost(t, COST_NAPI_POLL, 1) +
            thread_cost(t, COST_NIC_RX_PKT, v->nic_k_rx) +
-           switch_cost(v, t, v->nic_k_rx) + route +
+           switch_cost(v->cfg->interconnect, t, v->nic_k_rx) + route +
            thread_cost(t, COST_NIC_TX_CLEAN_PKT, v->nic_k_tx);
+}
+
+/* Put a packet into VM m's input queue; 1 if it was taken. */
+static int vm_take(struct vm *m, int64_t birth)
+{
+    return pktq_push(&m->nic[0].q[VQ_IN], birth) == 0;
+}
+
+/* Wake the rx workers of the VMs in `fed` (a bit per VM index). */
+static void wake_rx(struct vsr *v, unsigned fed, struct core *waker)
+{
+    for (int i = 0; fed; i++, fed >>= 1) {
+        struct vnic *n = &v->vm[i].nic[0];
+        if ((fed & 1) && !n->rx_wait_bufs)
+            vhost_queue(n->rx_worker, WORK_RX, waker);
+    }
 }
 
 static void nic_step_end(struct thread *t)
 {
     struct vsr *v = t->ctx;
-    struct pktq *rx = &v->q[Q_NIC_RX], *mq = &v->q[Q_MACVTAP];
-    pktq_release(&v->q[Q_NIC_TX], v->nic_k_tx);
-    uint32_t pushed = 0;
-    for (uint32_t i = 0; i < v->nic_k_rx; i++)
-        if (v->cfg->native)
-            wire_send(v, pktq_birth(rx, i)); /* routed in this softirq */
-        else if (pktq_push(mq, pktq_birth(rx, i)) == 0)
-            pushed++;
+    struct pktq *rx = &v->hq[HQ_NIC_RX];
+    pktq_release(&v->hq[HQ_NIC_TX], v->nic_k_tx);
+    unsigned fed = 0;
+    for (uint32_t i = 0; i < v->nic_k_rx; i++) {
+        int64_t b = pktq_birth(rx, i);
+        if (v->cfg->native) {
+            wire_send(v, b); /* routed in this softirq */
+        } else {
+            struct vm *m = v->entry[spread(v, v->nentry, b)];
+            if (vm_take(m, b))
+                fed |= 1u << (m - v->vm);
+        }
+    }
     pktq_release(rx, v->nic_k_rx);
     if (v->cfg->native)
         nic_arm(v);
     if (v->nic_k_rx < (uint32_t)v->cfg->napi_budget &&
         v->nic_k_tx < (uint32_t)v->cfg->napi_budget)
         v->nic_short_poll = 1;
-    if (pushed && !v->rx_wait_bufs)
-        vhost_queue(v->vh_rx, WORK_RX, t->core);
+    wake_rx(v, fed, t->core);
 }
 
 static const struct thread_ops nic_ops = {nic_step_begin, nic_step_end};
@@ -329,13 +393,13 @@ static const struct thread_ops nic_ops = {nic_step_begin, nic_step_end};
 /* ---- Guest notification ------------------------------------------- */
 
 /* vhost-net signals the guest (an irqfd write) if its interrupts are on. */
-static void guest_signal(struct vsr *v, struct thread *from)
+static void guest_signal(struct vm *m, struct thread *from)
 {
-    if (!v->guest_irq_on)
+    if (!m->guest_irq_on)
         return;
-    v->guest_irq_on = 0;
-    struct vcpu *c = &v->vc[v->next_vcpu];
-    v->next_vcpu = (v->next_vcpu + 1) % v->nvcpu;
+    m->guest_irq_on = 0;
+    struct vcpu *c = m->vc[m->next_vcpu];
+    m->next_vcpu = (m->next_vcpu + 1) % m->nvcpu;
     c->irq_pending = 1;
     thread_add_overhead(from, thread_cost(from, COST_VHOST_SIGNAL, 1));
     thread_wake(&c->t, from->core);
@@ -365,22 +429,23 @@ static void vhost_queue(struct vhost *h, enum work w, struct core *waker)
 static void vhost_end_item(struct vhost *h)
 {
     struct vsr *v = h->v;
+    struct vnic *n = h->n;
     if (h->cur == WORK_RX) {
         if (v->cfg->interconnect == VSR_NETMAP &&
-            pktq_unclaimed(rx_src(v)) == 0) {
+            pktq_unclaimed(rx_src(n)) == 0) {
             v->nic_irq_on = 1; /* poll() sleeps on the rx interrupt */
             nic_arm(v);
         }
-        if (pktq_unclaimed(rx_src(v)) > 0) {
-            if (pktq_free(&v->q[Q_VIRTIO_RX]) == 0)
-                v->rx_wait_bufs = 1;
+        if (pktq_unclaimed(rx_src(n)) > 0) {
+            if (pktq_free(&n->q[VQ_VIRTIO_RX]) == 0)
+                n->rx_wait_bufs = 1;
             else
                 h->list[h->nlist++] = WORK_RX; /* weight used up */
         }
-    } else if (pktq_unclaimed(&v->q[Q_VIRTIO_TX]) > 0) {
+    } else if (pktq_unclaimed(&n->q[VQ_VIRTIO_TX]) > 0) {
         h->list[h->nlist++] = WORK_TX;
     } else {
-        v->tx_notify = 1; /* ring empty: the guest kicks again */
+        n->tx_notify = 1; /* ring empty: the guest kicks again */
     }
     h->cur = -1;
     h->t.preempt_off = 0;
@@ -389,13 +454,20 @@ static void vhost_end_item(struct vhost *h)
 /* Is the current run over after this step? */
 static int vhost_item_done(const struct vhost *h)
 {
-    struct vsr *v = h->v;
+    struct vnic *n = h->n;
     if (h->weight_left <= 0)
         return 1;
     if (h->cur == WORK_RX)
-        return pktq_unclaimed(rx_src(v)) == 0 ||
-               pktq_free(&v->q[Q_VIRTIO_RX]) == 0;
-    return pktq_unclaimed(&v->q[Q_VIRTIO_TX]) == 0;
+        return pktq_unclaimed(rx_src(n)) == 0 ||
+               pktq_free(&n->q[VQ_VIRTIO_RX]) == 0;
+    return pktq_unclaimed(&n->q[VQ_VIRTIO_TX]) == 0;
+}
+
+/* Where a virtual NIC's sent packets go: the wire, or (a load balancer's)
+ * the routers through the internal switch. */
+static int to_wire(const struct vnic *n)
+{
+    return n->vm->cfg->role == VSR_ROUTER;
 }
 
 /* What a QEMU I/O thread adds to vhost-net's work for k packets in one
@@ -412,10 +484,26 @@ static int64_t user_cost(const struct vhost *h, uint32_t k)
     return c;
 }
 
+/* Packets a new run may move. */
+static int vhost_weight(const struct vhost *h)
+{
+    const struct vsr_config *cfg = h->v->cfg;
+    if (h->user && h->cur == WORK_TX)
+        return cfg->qemu_tx_burst;
+    if (cfg->interconnect == VSR_NETMAP) {
+        /* one rxsync: the slots filled so far, then the loop */
+        int avail = (int)pktq_unclaimed(rx_src(h->n));
+        return avail > 0 && avail < cfg->vhost_weight ? avail
+                                                      : cfg->vhost_weight;
+    }
+    return h->user ? cfg->qemu_rx_burst : cfg->vhost_weight; /* tap_send */
+}
+
 static int64_t vhost_step_begin(struct thread *t)
 {
     struct vhost *h = t->ctx;
     struct vsr *v = h->v;
+    struct vnic *n = h->n;
     int64_t cost = 0;
     h->step = -1;
     h->k = 0;
@@ -426,17 +514,7 @@ static int64_t vhost_step_begin(struct thread *t)
             h->cur = h->list[0];
             h->list[0] = h->list[1];
             h->nlist--;
-            h->weight_left = v->cfg->vhost_weight;
-            if (h->user && h->cur == WORK_TX)
-                h->weight_left = v->cfg->qemu_tx_burst;
-            else if (h->user && v->cfg->interconnect != VSR_NETMAP)
-                h->weight_left = v->cfg->qemu_rx_burst; /* tap_send() */
-            if (h->cur == WORK_RX && v->cfg->interconnect == VSR_NETMAP) {
-                /* one rxsync: the slots filled so far, then the loop */
-                int avail = (int)pktq_unclaimed(rx_src(v));
-                if (avail > 0 && avail < h->weight_left)
-                    h->weight_left = avail;
-            }
+            h->weight_left = vhost_weight(h);
             h->since_point = 0;
             cost += thread_cost(t, COST_VHOST_RUN, 1);
         }
@@ -448,12 +526,12 @@ static int64_t vhost_step_begin(struct thread *t)
         if (every > 0 && (uint32_t)(every - h->since_point) < k)
             k = (uint32_t)(every - h->since_point);
         if (h->cur == WORK_RX) {
-            uint32_t space = pktq_free(&v->q[Q_VIRTIO_RX]);
+            uint32_t space = pktq_free(&n->q[VQ_VIRTIO_RX]);
             if (space < k)
                 k = space;
-            if (v->guest_irq_on && k > 1)
+            if (n->vm->guest_irq_on && k > 1)
                 k = 1; /* the guest listens: signal after this packet */
-            k = pktq_claim(rx_src(v), k);
+            k = pktq_claim(rx_src(n), k);
             if (k == 0) {
                 vhost_end_item(h);
                 continue;
@@ -463,44 +541,65 @@ static int64_t vhost_step_begin(struct thread *t)
             return cost + thread_cost(t, COST_VHOST_RX_PKT, k) +
                    user_cost(h, k);
         }
-        k = pktq_claim(&v->q[Q_VIRTIO_TX], k);
+        k = pktq_claim(&n->q[VQ_VIRTIO_TX], k);
         if (k == 0) {
             vhost_end_item(h);
             continue;
         }
         h->k = k;
         h->step = WORK_TX;
+        enum vsr_interconnect link =
+            to_wire(n) ? v->cfg->interconnect : v->cfg->internal;
         return cost + thread_cost(t, COST_VHOST_TX_PKT, k) +
-               switch_cost(v, t, k) + user_cost(h, k);
+               switch_cost(link, t, k) + user_cost(h, k);
     }
+}
+
+/* handle_tx's packets leave: to the wire, or over the routers. */
+static void vhost_send(struct vhost *h, struct pktq *vt)
+{
+    struct vsr *v = h->v;
+    if (to_wire(h->n)) {
+        struct pktq *nt = &v->hq[HQ_NIC_TX];
+        if (v->cfg->interconnect == VSR_NETMAP) /* txsync: reclaim sent */
+            while (nt->count > 0 && pktq_birth(nt, 0) <= des_now(v->des)) {
+                pktq_claim(nt, 1);
+                pktq_release(nt, 1);
+            }
+        for (uint32_t i = 0; i < h->k; i++)
+            wire_send(v, pktq_birth(vt, i));
+        nic_arm(v);
+        return;
+    }
+    unsigned fed = 0;
+    for (uint32_t i = 0; i < h->k; i++) {
+        int64_t b = pktq_birth(vt, i);
+        struct vm *m = v->router[spread(v, v->nrouter, b)];
+        if (vm_take(m, b))
+            fed |= 1u << (m - v->vm);
+    }
+    wake_rx(v, fed, h->t.core);
 }
 
 static void vhost_step_end(struct thread *t)
 {
     struct vhost *h = t->ctx;
     struct vsr *v = h->v;
-    int64_t now = des_now(v->des);
+    struct vnic *n = h->n;
     if (h->step < 0)
         return;
     if (h->step == WORK_RX) {
-        struct pktq *mq = rx_src(v), *vr = &v->q[Q_VIRTIO_RX];
+        struct pktq *mq = rx_src(n), *vr = &n->q[VQ_VIRTIO_RX];
         for (uint32_t i = 0; i < h->k; i++)
             pktq_push(vr, pktq_birth(mq, i));
         pktq_release(mq, h->k);
-        guest_signal(v, t);
+        guest_signal(n->vm, t);
     } else {
-        struct pktq *vt = &v->q[Q_VIRTIO_TX], *nt = &v->q[Q_NIC_TX];
-        if (v->cfg->interconnect == VSR_NETMAP) /* txsync: reclaim sent */
-            while (nt->count > 0 && pktq_birth(nt, 0) <= now) {
-                pktq_claim(nt, 1);
-                pktq_release(nt, 1);
-            }
-        for (uint32_t i = 0; i < h->k; i++)
-            wire_send(v, pktq_birth(vt, i));
+        struct pktq *vt = &n->q[VQ_VIRTIO_TX];
+        vhost_send(h, vt);
         pktq_release(vt, h->k);
-        nic_arm(v);
-        if (v->tx_stopped)
-            guest_signal(v, t); /* tx completion for a stopped queue */
+        if (n->tx_stopped)
+            guest_signal(n->vm, t); /* tx completion for a stopped queue */
     }
     h->weight_left -= (int)h->k;
     h->since_point += (int)h->k;
@@ -526,61 +625,67 @@ static void guest_kick(struct vcpu *c, struct vhost *h, enum work w)
     vhost_queue(h, w, c->t.core);
 }
 
-/* Move what the guest qdisc holds into the tx ring while there is room. */
-static uint32_t guest_qdisc_drain(struct vsr *v)
+/* Move what the guest qdisc of NIC n holds into its tx ring while there is
+ * room. */
+static uint32_t guest_qdisc_drain(struct vnic *n)
 {
-    struct pktq *gq = &v->q[Q_GUEST_QDISC], *vt = &v->q[Q_VIRTIO_TX];
-    uint32_t n = 0;
+    struct pktq *gq = &n->q[VQ_GUEST_QDISC], *vt = &n->q[VQ_VIRTIO_TX];
+    uint32_t k = 0;
     while (gq->count > 0 && !pktq_is_full(vt)) {
         pktq_push(vt, pktq_birth(gq, 0));
         pktq_claim(gq, 1);
         pktq_release(gq, 1);
-        n++;
+        k++;
     }
-    v->tx_stopped = gq->count > 0;
-    return n;
+    n->tx_stopped = gq->count > 0;
+    return k;
 }
 
 static int64_t vcpu_step_begin(struct thread *t)
 {
     struct vcpu *c = t->ctx;
-    struct vsr *v = c->v;
+    struct vm *m = c->vm;
+    struct vnic *in = &m->nic[0], *out = m->out;
     int64_t cost = 0;
     if (c->irq_pending) {
         c->irq_pending = 0;
         c->halted = 0;
         cost += thread_cost(t, COST_GUEST_IRQ, 1);
-        if (!v->napi_owner)
-            v->napi_owner = c;
-        if (guest_qdisc_drain(v) && v->tx_notify) {
-            v->tx_notify = 0;
-            guest_kick(c, v->vh_tx, WORK_TX);
+        if (!m->napi_owner)
+            m->napi_owner = c;
+        if (guest_qdisc_drain(out) && out->tx_notify) {
+            out->tx_notify = 0;
+            guest_kick(c, out->tx_worker, WORK_TX);
         }
     }
-    if (v->napi_owner == c) {
+    if (m->napi_owner == c) {
         if (c->poll_left <= 0) {
-            c->poll_left = v->cfg->guest_budget;
+            c->poll_left = m->v->cfg->guest_budget;
             cost += thread_cost(t, COST_GUEST_POLL, 1);
         }
         /* While vhost-net listens for tx, every packet sent kicks it: the
          * guest forwards one packet and notifies before the next. */
-        uint32_t want = v->tx_notify ? 1 : (uint32_t)c->poll_left;
-        uint32_t k = pktq_claim(&v->q[Q_VIRTIO_RX], want);
+        uint32_t want = out->tx_notify ? 1 : (uint32_t)c->poll_left;
+        uint32_t k = pktq_claim(&in->q[VQ_VIRTIO_RX], want);
         if (k > 0) {
             c->halted = 0;
             c->k = k;
             c->poll_left -= (int)k;
-            cost += thread_cost(t, COST_GUEST_FWD_PKT, k) +
-                    route_cost(v, t, COST_GUEST_ROUTE_MISS, k);
-            if (v->nvcpu > 1)
+            if (m->cfg->role == VSR_LB)
+                cost += thread_cost(t, COST_CLICK_PKT, k);
+            else
+                cost += thread_cost(t, COST_GUEST_FWD_PKT, k) +
+                        route_cost(m->v, m->miss_frac, &m->miss_acc, t,
+                                   COST_GUEST_ROUTE_MISS, k);
+            if (m->nvcpu > 1)
                 cost += thread_cost(t, COST_GUEST_SMP_PKT, k);
             return cost;
         }
         c->poll_left = 0;
-        v->napi_owner = NULL; /* napi_complete: interrupts back on */
-        v->guest_irq_on = 1;
-        if (pktq_unclaimed(&v->q[Q_VIRTIO_RX]) > 0)
-            guest_signal(v, t);
+        m->napi_owner = NULL; /* napi_complete: interrupts back on */
+        m->guest_irq_on = 1;
+        if (pktq_unclaimed(&in->q[VQ_VIRTIO_RX]) > 0)
+            guest_signal(m, t);
     }
     if (cost > 0)
         return cost;
@@ -594,10 +699,11 @@ static int64_t vcpu_step_begin(struct thread *t)
 static void vcpu_step_end(struct thread *t)
 {
     struct vcpu *c = t->ctx;
-    struct vsr *v = c->v;
-    struct pktq *vr = &v->q[Q_VIRTIO_RX], *vt = &v->q[Q_VIRTIO_TX];
-    struct pktq *gq = &v->q[Q_GUEST_QDISC];
-    uint32_t sent = guest_qdisc_drain(v); /* qdisc_run before new xmits */
+    struct vm *m = c->vm;
+    struct vnic *in = &m->nic[0], *out = m->out;
+    struct pktq *vr = &in->q[VQ_VIRTIO_RX], *vt = &out->q[VQ_VIRTIO_TX];
+    struct pktq *gq = &out->q[VQ_GUEST_QDISC];
+    uint32_t sent = guest_qdisc_drain(out); /* qdisc_run before new xmits */
     for (uint32_t i = 0; i < c->k; i++) {
         int64_t b = pktq_birth(vr, i);
         if (gq->count == 0 && !pktq_is_full(vt)) {
@@ -609,14 +715,14 @@ static void vcpu_step_end(struct thread *t)
     }
     pktq_release(vr, c->k);
     c->k = 0;
-    v->tx_stopped = gq->count > 0;
-    if (v->rx_wait_bufs) { /* refilled buffers vhost-net waits for */
-        v->rx_wait_bufs = 0;
-        guest_kick(c, v->vh_rx, WORK_RX);
+    out->tx_stopped = gq->count > 0;
+    if (in->rx_wait_bufs) { /* refilled buffers vhost-net waits for */
+        in->rx_wait_bufs = 0;
+        guest_kick(c, in->rx_worker, WORK_RX);
     }
-    if (sent && v->tx_notify) {
-        v->tx_notify = 0;
-        guest_kick(c, v->vh_tx, WORK_TX);
+    if (sent && out->tx_notify) {
+        out->tx_notify = 0;
+        guest_kick(c, out->tx_worker, WORK_TX);
     }
 }
 
@@ -630,12 +736,21 @@ double vsr_line_rate_pps(const struct vsr_config *cfg)
     return cfg->link_gbps * 1e9 / (8.0 * (cfg->frame_bytes + 20));
 }
 
-/* Threads of the VM that run: none when the host routes natively. */
+/* Threads of the VMs that run: none when the host routes natively. */
 static int vm_threads(const struct vsr_config *cfg)
 {
     return cfg->native ? 0 : cfg->nthreads;
 }
 
+/* Virtual NICs of a VM: a load balancer has one in and one out. */
+static int vm_nics(const struct vsr_vm_cfg *vm)
+{
+    return vm->role == VSR_LB ? 2 : 1;
+}
+
+/* Queues in layout order: the NIC's rx ring, each virtual NIC's queues
+ * (named plainly with one VM, else "vm.queue" and "vm.nicN.queue" for a
+ * second NIC), the NIC's tx side. */
 void vsr_layout(const struct vsr_config *cfg, struct stats_layout *lay)
 {
     int n = vm_threads(cfg);
@@ -645,9 +760,36 @@ void vsr_layout(const struct vsr_config *cfg, struct stats_layout *lay)
     for (int i = 0; i < n; i++)
         memcpy(lay->thread_name[i], cfg->thread[i].name, STATS_NAME_LEN);
     snprintf(lay->thread_name[n], STATS_NAME_LEN, "nic_irq");
-    lay->nqueues = Q_N;
-    for (int i = 0; i < Q_N; i++)
-        snprintf(lay->queue_name[i], STATS_NAME_LEN, "%s", queue_names[i]);
+    int q = 0;
+    snprintf(lay->queue_name[q++], STATS_NAME_LEN, "nic_rx");
+    for (int m = 0; m < cfg->nvm; m++)
+        for (int k = 0; k < vm_nics(&cfg->vm[m]); k++)
+            for (int j = 0; j < VQ_N; j++) {
+                char *dst = lay->queue_name[q++];
+                if (cfg->nvm == 1 && k == 0)
+                    snprintf(dst, STATS_NAME_LEN, "%s", vq_names[j]);
+                else if (k == 0)
+                    snprintf(dst, STATS_NAME_LEN, "%.20s.%s", cfg->vm[m].name,
+                             vq_names[j]);
+                else
+                    snprintf(dst, STATS_NAME_LEN, "%.20s.nic%d.%s",
+                             cfg->vm[m].name, k, vq_names[j]);
+            }
+    snprintf(lay->queue_name[q++], STATS_NAME_LEN, "nic_tx");
+    lay->nqueues = q;
+}
+
+/* Every queue, in layout order. */
+static int all_queues(struct vsr *v, struct pktq **qs)
+{
+    int q = 0;
+    qs[q++] = &v->hq[HQ_NIC_RX];
+    for (int m = 0; m < v->nvm; m++)
+        for (int k = 0; k < v->vm[m].nnic; k++)
+            for (int j = 0; j < VQ_N; j++)
+                qs[q++] = &v->vm[m].nic[k].q[j];
+    qs[q++] = &v->hq[HQ_NIC_TX];
+    return q;
 }
 
 static void setup_thread(struct vsr *v, struct thread *t,
@@ -664,12 +806,89 @@ static void setup_thread(struct vsr *v, struct thread *t,
     machine_add_thread(&v->m, t);
 }
 
+/* The VMs, their virtual NICs and queues, and who receives from whom. */
+static void setup_vms(struct vsr *v)
+{
+    const struct vsr_config *cfg = v->cfg;
+    int nlb = 0;
+    for (int i = 0; i < cfg->nvm; i++)
+        nlb += cfg->vm[i].role == VSR_LB;
+    v->nvm = cfg->nvm;
+    for (int i = 0; i < cfg->nvm; i++) {
+        struct vm *m = &v->vm[i];
+        m->v = v;
+        m->cfg = &cfg->vm[i];
+        m->nnic = vm_nics(m->cfg);
+        m->out = &m->nic[m->nnic - 1];
+        m->guest_irq_on = 1;
+        const uint32_t qsize[VQ_N] = {cfg->q.macvtap, cfg->q.virtio_rx,
+                                      cfg->q.virtio_tx, cfg->q.guest_qdisc};
+        for (int k = 0; k < m->nnic; k++) {
+            struct vnic *n = &m->nic[k];
+            n->vm = m;
+            n->idx = k;
+            n->tx_notify = 1;
+            for (int j = 0; j < VQ_N; j++)
+                pktq_init(&n->q[j], qsize[j]);
+        }
+        if (m->cfg->role == VSR_ROUTER)
+            v->router[v->nrouter++] = m;
+        if (m->cfg->role == (nlb ? VSR_LB : VSR_ROUTER))
+            v->entry[v->nentry++] = m;
+    }
+    /* A router sees its share of the flows when they are hashed to it. */
+    for (int i = 0; i < v->nrouter; i++) {
+        struct vm *m = v->router[i];
+        double flows = (double)cfg->flows;
+        if (cfg->spread == VSR_SPREAD_HASH)
+            flows /= v->nrouter;
+        if (flows > cfg->route_cache)
+            m->miss_frac = 1.0 - (double)cfg->route_cache / flows;
+    }
+}
+
+/* The scenario's threads, each in its VM, on its virtual NIC. */
+static void setup_vm_threads(struct vsr *v, uint64_t seed)
+{
+    const struct vsr_config *cfg = v->cfg;
+    for (int i = 0; i < vm_threads(cfg); i++) {
+        const struct vsr_thread_cfg *tc = &cfg->thread[i];
+        struct vm *m = &v->vm[tc->vm];
+        struct thread *t;
+        if (tc->kind == VSR_VCPU) {
+            struct vcpu *c = &v->vc[v->nvcpu++];
+            c->vm = m;
+            m->vc[m->nvcpu++] = c;
+            thread_init(&c->t, &v->m, i, tc->name, &vcpu_ops, c, CPU_GUEST);
+            t = &c->t;
+        } else {
+            struct vhost *h = &v->vh[v->nvhost++];
+            h->v = v;
+            h->n = &m->nic[tc->nic];
+            h->cur = -1;
+            h->user = tc->kind == VSR_IO;
+            if (tc->kind != VSR_VHOST_TX)
+                h->n->rx_worker = h;
+            if (tc->kind != VSR_VHOST_RX)
+                h->n->tx_worker = h;
+            thread_init(&h->t, &v->m, i, tc->name, &vhost_ops, h, CPU_SYS);
+            t = &h->t;
+        }
+        setup_thread(v, t, tc, i, seed);
+    }
+    for (int i = 0; i < v->nvm && !cfg->native; i++)
+        for (int k = 0; k < v->vm[i].nnic; k++)
+            assert(v->vm[i].nvcpu >= 1 && v->vm[i].nic[k].rx_worker &&
+                   v->vm[i].nic[k].tx_worker);
+}
+
 static void window_start(void *arg)
 {
     struct vsr *v = arg;
+    struct pktq *qs[STATS_MAX_QUEUES];
     machine_account(&v->m, 1);
-    for (int i = 0; i < Q_N; i++)
-        v->q[i].drops = 0;
+    for (int i = all_queues(v, qs); i-- > 0;)
+        qs[i]->drops = 0;
 }
 
 void vsr_run(const struct vsr_config *cfg, const struct costmodel *cm,
@@ -677,9 +896,6 @@ void vsr_run(const struct vsr_config *cfg, const struct costmodel *cm,
              int64_t measured_ns, struct run_result *out)
 {
     struct vsr *v = xcalloc(1, sizeof *v);
-    const uint32_t qsize[Q_N] = {cfg->q.nic_rx,      cfg->q.macvtap,
-                                 cfg->q.virtio_rx,   cfg->q.virtio_tx,
-                                 cfg->q.guest_qdisc, cfg->q.nic_tx};
     v->cfg = cfg;
     v->des = des_alloc();
     v->res = out;
@@ -687,8 +903,8 @@ void vsr_run(const struct vsr_config *cfg, const struct costmodel *cm,
     machine_init(&v->m, v->des, cm, &cfg->hp, cfg->ncores, seed);
     for (int i = 0; i < cfg->ncores; i++)
         v->m.core[i].online = (cfg->online >> i) & 1;
-    for (int i = 0; i < Q_N; i++)
-        pktq_init(&v->q[i], qsize[i]);
+    pktq_init(&v->hq[HQ_NIC_RX], cfg->q.nic_rx);
+    pktq_init(&v->hq[HQ_NIC_TX], cfg->q.nic_tx);
 
     double line = vsr_line_rate_pps(cfg);
     double pps = offered_kpps * 1e3 < line ? offered_kpps * 1e3 : line;
@@ -697,8 +913,6 @@ void vsr_run(const struct vsr_config *cfg, const struct costmodel *cm,
     v->w0 = warmup_ns;
     v->w1 = warmup_ns + measured_ns;
     v->nic_irq_on = 1;
-    v->guest_irq_on = 1;
-    v->tx_notify = 1;
     v->nic_last_irq_ns = -cfg->irq_coalesce_ns;
     if (cfg->flows > cfg->route_cache)
         v->miss_frac = 1.0 - (double)cfg->route_cache / (double)cfg->flows;
@@ -707,31 +921,8 @@ void vsr_run(const struct vsr_config *cfg, const struct costmodel *cm,
         v->fib_levels++; /* about 5 bits of the prefix per level */
 
     /* Threads: the scenario's, then the NIC's interrupt context. */
-    for (int i = 0; i < vm_threads(cfg); i++) {
-        const struct vsr_thread_cfg *tc = &cfg->thread[i];
-        struct thread *t;
-        if (tc->kind == VSR_VCPU) {
-            struct vcpu *c = &v->vc[v->nvcpu++];
-            c->v = v;
-            thread_init(&c->t, &v->m, i, tc->name, &vcpu_ops, c, CPU_GUEST);
-            t = &c->t;
-        } else {
-            struct vhost *h = &v->vh[v->nvhost++];
-            h->v = v;
-            h->cur = -1;
-            h->does_rx = tc->kind != VSR_VHOST_TX;
-            h->does_tx = tc->kind != VSR_VHOST_RX;
-            h->user = tc->kind == VSR_IO;
-            if (h->does_rx)
-                v->vh_rx = h;
-            if (h->does_tx)
-                v->vh_tx = h;
-            thread_init(&h->t, &v->m, i, tc->name, &vhost_ops, h, CPU_SYS);
-            t = &h->t;
-        }
-        setup_thread(v, t, tc, i, seed);
-    }
-    assert(cfg->native || (v->nvcpu >= 1 && v->vh_rx && v->vh_tx));
+    setup_vms(v);
+    setup_vm_threads(v, seed);
     thread_init(&v->nic, &v->m, vm_threads(cfg), "nic_irq", &nic_ops, v,
                 CPU_IRQ);
     struct vsr_thread_cfg irq = {.cls = &sched_irq_class,
@@ -754,12 +945,14 @@ void vsr_run(const struct vsr_config *cfg, const struct costmodel *cm,
         out->thread_ns[i] = v->m.thread[i]->busy_ns;
         out->thread_migrations[i] = v->m.thread[i]->migrations;
     }
-    for (int i = 0; i < Q_N; i++)
-        out->drops[i] = v->q[i].drops;
+    struct pktq *qs[STATS_MAX_QUEUES];
+    int nq = all_queues(v, qs);
+    for (int i = 0; i < nq; i++)
+        out->drops[i] = qs[i]->drops;
 
     machine_clear(&v->m);
-    for (int i = 0; i < Q_N; i++)
-        pktq_clear(&v->q[i]);
+    for (int i = 0; i < nq; i++)
+        pktq_clear(qs[i]);
     des_free(v->des);
     free(v);
 }

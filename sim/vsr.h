@@ -22,7 +22,8 @@
 #include "sched.h"
 #include "stats.h"
 
-#define VSR_MAX_THREADS 8
+#define VSR_MAX_THREADS 16
+#define VSR_MAX_VMS 8
 
 /* A QEMU I/O thread (VSR_IO) moves packets like one vhost-net worker, in
  * user space. */
@@ -49,7 +50,24 @@ struct vsr_thread_cfg {
     int prio;                      /* fifo priority 1..99            */
     int weight;                    /* cfs weight (1024 = nice 0)     */
     int64_t dl_runtime_ns, dl_period_ns;
+    int vm;  /* index in vsr_config.vm         */
+    int nic; /* the VM's virtual NIC it serves */
 };
+
+/* A router VM receives on its virtual NIC 0 and sends back out of it; a
+ * load balancer (Click) receives on NIC 0 and spreads flows over the
+ * routers through NIC 1. Without load balancers the host's NIC spreads
+ * flows over the routers (multi-queue macvtap), else over the balancers. */
+enum vsr_role { VSR_ROUTER, VSR_LB };
+
+struct vsr_vm_cfg {
+    char name[STATS_NAME_LEN];
+    enum vsr_role role;
+};
+
+/* How packets are spread over several VMs: by a hash of their flow, or
+ * packet by packet in turn. */
+enum vsr_spread { VSR_SPREAD_HASH, VSR_SPREAD_RR };
 
 /* Queue sizes in packets, all >= 1. */
 struct vsr_queues {
@@ -74,6 +92,10 @@ struct vsr_config {
     int guest_budget;        /* guest NAPI poll weight (64)    */
     struct vsr_queues q;
     enum vsr_interconnect interconnect;
+    enum vsr_interconnect internal; /* load balancer -> router hop   */
+    enum vsr_spread spread;
+    int nvm;
+    struct vsr_vm_cfg vm[VSR_MAX_VMS];
     int native;           /* routed by the host, no VM      */
     uint32_t flows;       /* flows the generator cycles     */
     uint32_t routes;      /* routing table entries          */
