@@ -60,6 +60,7 @@ static const struct key keys[] = {
     {"host.load_halflife_us", K_INT},
     {"host.active_balance_load", K_NUM},
     {"host.active_balance_tries", K_INT},
+    {"host.softirq_max_us", K_INT},
     {"host.nic", K_GROUP},
     {"host.nic.irq_core", K_INT},
     {"host.nic.link_gbps", K_NUM},
@@ -515,6 +516,10 @@ static int read_host(struct ctx *x, struct vsr_config *c)
     if ((rc = get_num(x, "host.nic.irq_coalesce_us", 0, 1e6, 0, 50, &co)))
         return rc;
     c->irq_coalesce_ns = (int64_t)(co * 1000);
+    int64_t sq;
+    if ((rc = get_i64(x, "host.softirq_max_us", 0, BIG, 0, 0, &sq)))
+        return rc;
+    c->softirq_max_ns = sq * 1000;
     int q;
     if ((rc = get_int(x, "host.nic.napi_budget", 1, 1 << 20, 0, 64,
                       &c->napi_budget)))

@@ -115,11 +115,14 @@ struct vsr {
 
     /* generator and NIC */
     int64_t rate_pps;
-    int64_t frame_ns;   /* wire time of one frame                */
-    uint64_t arrived;   /* arrivals moved into the rx ring       */
-    struct thread nic;  /* NAPI context on the irq core          */
-    int nic_irq_on;     /* interrupt enabled (NAPI idle)         */
-    int nic_short_poll; /* last poll was below budget            */
+    int64_t frame_ns;        /* wire time of one frame                */
+    uint64_t arrived;        /* arrivals moved into the rx ring       */
+    struct thread nic;       /* NAPI context on the irq core          */
+    struct thread ksoftirqd; /* NAPI deferred to a CFS thread     */
+    int deferred;            /* NAPI now runs in ksoftirqd            */
+    int64_t burst_ns;        /* when softirq work began without a break */
+    int nic_irq_on;          /* interrupt enabled (NAPI idle)         */
+    int nic_short_poll;      /* last poll was below budget            */
     struct event *nic_irq_ev;
     int64_t nic_last_irq_ns;
     int64_t wire_free_ns;
@@ -220,6 +223,7 @@ static void nic_on_irq(void *arg)
         return;
     v->nic_irq_on = 0;
     v->nic_last_irq_ns = des_now(v->des);
+    v->burst_ns = v->nic_last_irq_ns;
     thread_add_overhead(&v->nic, thread_cost(&v->nic, COST_NIC_IRQ, 1));
     thread_wake(&v->nic, NULL);
     if (v->cfg->interconnect == VSR_NETMAP) /* wake the netmap poller */
@@ -309,16 +313,33 @@ static int64_t switch_cost(enum vsr_interconnect link, struct thread *t,
     }
 }
 
+/* NAPI is complete: interrupts back on, and softirq work no longer
+ * deferred. */
+static int64_t napi_complete(struct vsr *v)
+{
+    v->nic_irq_on = 1;
+    v->deferred = 0;
+    nic_arm(v);
+    return 0;
+}
+
 static int64_t nic_step_begin(struct thread *t)
 {
     struct vsr *v = t->ctx;
     int64_t now = des_now(v->des);
     if (v->cfg->interconnect == VSR_NETMAP)
-        return 0;            /* no NAPI: the interrupt only woke the poller */
-    if (v->nic_short_poll) { /* napi_complete: interrupts back on */
+        return 0; /* no NAPI: the interrupt only woke the poller */
+    if (t == &v->nic && v->deferred)
+        return 0; /* ksoftirqd polls until NAPI completes */
+    if (v->nic_short_poll) {
         v->nic_short_poll = 0;
-        v->nic_irq_on = 1;
-        nic_arm(v);
+        return napi_complete(v);
+    }
+    if (t == &v->nic && v->cfg->softirq_max_ns > 0 &&
+        now - v->burst_ns >= v->cfg->softirq_max_ns) {
+        v->deferred = 1; /* __do_softirq ran too long: wake ksoftirqd */
+        thread_add_overhead(t, thread_cost(t, COST_WAKEUP, 1));
+        thread_wake(&v->ksoftirqd, t->core);
         return 0;
     }
     nic_rx_update(v);
@@ -329,11 +350,8 @@ static int64_t nic_step_begin(struct thread *t)
         k_tx++;
     v->nic_k_tx = pktq_claim(tx, k_tx);
     v->nic_k_rx = pktq_claim(&v->hq[HQ_NIC_RX], budget);
-    if (v->nic_k_rx == 0 && v->nic_k_tx == 0) {
-        v->nic_irq_on = 1;
-        nic_arm(v);
-        return 0;
-    }
+    if (v->nic_k_rx == 0 && v->nic_k_tx == 0)
+        return napi_complete(v);
     int64_t route = 0;
     if (v->cfg->native)
         route = thread_cost(t, COST_HOST_FWD_PKT, v->nic_k_rx) +
@@ -756,10 +774,12 @@ void vsr_layout(const struct vsr_config *cfg, struct stats_layout *lay)
     int n = vm_threads(cfg);
     memset(lay, 0, sizeof *lay);
     lay->ncores = cfg->ncores;
-    lay->nthreads = n + 1;
+    lay->nthreads = n + 1 + (cfg->softirq_max_ns > 0);
     for (int i = 0; i < n; i++)
         memcpy(lay->thread_name[i], cfg->thread[i].name, STATS_NAME_LEN);
     snprintf(lay->thread_name[n], STATS_NAME_LEN, "nic_irq");
+    if (cfg->softirq_max_ns > 0)
+        snprintf(lay->thread_name[n + 1], STATS_NAME_LEN, "ksoftirqd");
     int q = 0;
     snprintf(lay->queue_name[q++], STATS_NAME_LEN, "nic_rx");
     for (int m = 0; m < cfg->nvm; m++)
@@ -928,6 +948,13 @@ void vsr_run(const struct vsr_config *cfg, const struct costmodel *cm,
     struct vsr_thread_cfg irq = {.cls = &sched_irq_class,
                                  .cpus = 1ULL << cfg->irq_core};
     setup_thread(v, &v->nic, &irq, vm_threads(cfg), seed);
+    if (cfg->softirq_max_ns > 0) {
+        thread_init(&v->ksoftirqd, &v->m, vm_threads(cfg) + 1, "ksoftirqd",
+                    &nic_ops, v, CPU_IRQ);
+        struct vsr_thread_cfg ks = {.cls = sched_find("cfs"),
+                                    .cpus = 1ULL << cfg->irq_core};
+        setup_thread(v, &v->ksoftirqd, &ks, vm_threads(cfg) + 1, seed);
+    }
 
     machine_start(&v->m);
     nic_arm(v);

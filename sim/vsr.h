@@ -82,6 +82,8 @@ struct vsr_config {
     double link_gbps;
     int frame_bytes;
     int64_t irq_coalesce_ns; /* minimum gap between NIC irqs   */
+    int64_t softirq_max_ns;  /* NAPI in irq context before it
+                                goes to ksoftirqd; 0: never     */
     int napi_budget;         /* host NAPI poll weight (64)     */
     int vhost_weight;        /* packets per handle_* run (256) */
     int vhost_batch;         /* packets between guest signals  */
