@@ -329,8 +329,8 @@ static int64_t nic_step_begin(struct thread *t)
     int64_t now = des_now(v->des);
     if (v->cfg->interconnect == VSR_NETMAP)
         return 0; /* no NAPI: the interrupt only woke the poller */
-    if (t == &v->nic && v->deferred)
-        return 0; /* ksoftirqd polls until NAPI completes */
+    if ((t == &v->nic) == v->deferred)
+        return 0; /* ksoftirqd polls (only) until NAPI completes */
     if (v->nic_short_poll) {
         v->nic_short_poll = 0;
         return napi_complete(v);
