@@ -3,6 +3,7 @@
 #   make            bin/vsrsim and data/costs.db
 #   make run        the main job: figure 2 of the paper into results/
 #   make test       unit tests, the paper claims, then the bad inputs
+#   make paper      every paper figure, plotted, and plots/paper/report.md
 #   make bench      wall time and events/s on fixed scenarios
 #   make asan|ubsan unit tests built with sanitizers, in build-asan|build-ubsan
 #   make deps       install missing Debian 12 packages (tools/deps.sh)
@@ -61,7 +62,7 @@ CLAIMS    := tests/bad-scenarios.sh
 DATA_SQL := $(sort $(filter-out data/schema.sql,$(wildcard data/*.sql)))
 
 .DELETE_ON_ERROR:
-.PHONY: all run test test-unit bench asan ubsan deps format clean install FORCE
+.PHONY: all run test test-unit paper bench asan ubsan deps format clean install FORCE
 
 all: $(BINDIR)/vsrsim data/costs.db
 
@@ -125,6 +126,12 @@ run: deps all
 	$(BINDIR)/vsrsim run models/paper/fig02.cfg --jobs $(JOBS) \
 	    --csv results/fig02.csv --plot results/fig02.png \
 	    --db results/results.db
+
+# Every models/paper/ scenario at full fidelity, then the report of every
+# claim (plots/paper/report.md), which names the commit it was made from.
+paper: all
+	$(BINDIR)/vsrsim paper --jobs $(JOBS) \
+	    --commit "$$(git describe --always --dirty 2>/dev/null || echo unknown)"
 
 # tests/run-unit.sh runs each program in turn, stops at the first failure
 # and ends with "N passed, M failed". The claims script, when present, is

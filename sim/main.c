@@ -2,11 +2,11 @@
  * main.c - the vsrsim command line; it only wires modules together.
  *
  *   vsrsim run SCENARIO.cfg [options]
+ *   vsrsim paper [options]
  *
  * Exit status: 0 success, 1 a run or output failed, 2 bad input (scenario,
  * option, cost model), with one line on stderr naming what was wrong.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
@@ -18,6 +18,7 @@
 
 #include "args.h"
 #include "err.h"
+#include "paper.h"
 #include "plot.h"
 #include "report.h"
 #include "scenario.h"
@@ -32,6 +33,7 @@
 #endif
 
 #define MAX_SET 64
+#define DEFAULT_SPEC "../shared/spec/paper-claims.md"
 
 static void usage(FILE *f)
 {
@@ -44,7 +46,15 @@ static void usage(FILE *f)
           "  --seed N         base seed\n"
           "  --jobs N         worker processes (default 1)\n"
           "  --set KEY=VALUE  override a scenario setting (repeatable)\n"
-          "  --version, --help\n",
+          "  --version, --help\n"
+          "usage: vsrsim paper [options]\n"
+          "  --out DIR        write DIR/results/paper/figNN.csv and\n"
+          "                   DIR/plots/paper/{figNN.png,report.md} "
+          "(default .)\n"
+          "  --jobs N         worker processes (default 1)\n"
+          "  --only figNN     run this figure only (repeatable)\n"
+          "  --claims FILE    the claims (default " DEFAULT_SPEC ")\n"
+          "  --commit ID      source revision named in the report\n",
           f);
 }
 
@@ -141,6 +151,24 @@ static double wall_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* The last case of an option switch: --help, or an option getopt has
+ * refused with its own message. Returns the exit status. */
+static int help_or_bad(int opt)
+{
+    usage(opt == 'h' ? stdout : stderr);
+    return opt == 'h' ? 0 : 2;
+}
+
+/* --jobs N, checked. Returns 0, or the exit status after the error. */
+static int jobs_option(const char *arg, int *jobs)
+{
+    long long v;
+    if (args_count(arg, 1, 1024, &v))
+        return bad_option("--jobs", "expected an integer from 1 to 1024");
+    *jobs = (int)v;
+    return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -189,22 +217,16 @@ static int cmd_run(int argc, char **argv)
             set[nset++] = seed_set;
             break;
         case 'j':
-            if (args_count(optarg, 1, 1024, &v))
-                return bad_option("--jobs", "expected an integer from 1 "
-                                            "to 1024");
-            jobs = (int)v;
+            if (jobs_option(optarg, &jobs))
+                return 2;
             break;
         case 'S':
             if (nset >= MAX_SET)
                 return bad_option("--set", "too many overrides");
             set[nset++] = optarg;
             break;
-        case 'h':
-            usage(stdout);
-            return 0;
         default:
-            usage(stderr);
-            return 2;
+            return help_or_bad(opt);
         }
     }
     if (optind != argc - 1) {
@@ -262,23 +284,11 @@ static int cmd_run(int argc, char **argv)
         report_csv(stdout, s, runs);
         fflush(stdout);
     } else if (csv) {
-        char part[PATH_MAX];
-        snprintf(part, sizeof part, "%s.tmp-%d", csv, (int)getpid());
-        FILE *f = fopen(part, "w");
-        if (!f) {
-            fprintf(stderr, "vsrsim: %s: cannot write CSV: %s\n", csv,
-                    strerror(errno));
+        if (report_csv_file(csv, s, runs, err, sizeof err)) {
+            fprintf(stderr, "vsrsim: %s\n", err);
             rc = 1;
-        } else {
-            report_csv(f, s, runs);
-            if (fclose(f) != 0 || rename(part, csv) != 0) {
-                fprintf(stderr, "vsrsim: %s: cannot write CSV: %s\n", csv,
-                        strerror(errno));
-                unlink(part);
-                rc = 1;
-            }
-            csv_for_plot = csv;
         }
+        csv_for_plot = csv;
     }
     if (!rc && db)
         rc = write_db(db, s, runs);
@@ -310,6 +320,72 @@ static int cmd_run(int argc, char **argv)
     return rc;
 }
 
+/* figNN: "fig" and two digits. */
+static int is_fig_name(const char *s)
+{
+    return strncmp(s, "fig", 3) == 0 && s[3] >= '0' && s[3] <= '9' &&
+           s[4] >= '0' && s[4] <= '9' && s[5] == '\0';
+}
+
+static int cmd_paper(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"out", required_argument, 0, 'o'},
+        {"jobs", required_argument, 0, 'j'},
+        {"only", required_argument, 0, 'O'},
+        {"claims", required_argument, 0, 'C'},
+        {"commit", required_argument, 0, 'v'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    char dir[PATH_MAX];
+    struct paper_opts po = {
+        .out = ".",
+        .models = "models/paper",
+        .spec = DEFAULT_SPEC,
+        .commit = "unknown",
+        .version = VSRSIM_VERSION,
+        .jobs = 1,
+        .progress = isatty(2),
+    };
+    int opt;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'o':
+            po.out = optarg;
+            break;
+        case 'j':
+            if (jobs_option(optarg, &po.jobs))
+                return 2;
+            break;
+        case 'O':
+            if (!is_fig_name(optarg))
+                return bad_option("--only", "expected figNN, e.g. fig03");
+            if (po.nonly == PAPER_MAX_ONLY)
+                return bad_option("--only", "too many figures");
+            po.only[po.nonly++] = optarg;
+            break;
+        case 'C':
+            po.spec = optarg;
+            break;
+        case 'v':
+            po.commit = optarg;
+            break;
+        default:
+            return help_or_bad(opt);
+        }
+    }
+    if (optind != argc) {
+        fprintf(stderr, "vsrsim: paper: unexpected argument '%s'\n",
+                argv[optind]);
+        usage(stderr);
+        return 2;
+    }
+    plots_dir(dir, sizeof dir);
+    po.plots_dir = dir;
+    return paper_run(&po);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -326,6 +402,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "run") == 0)
         return cmd_run(argc - 1, argv + 1);
+    if (strcmp(argv[1], "paper") == 0)
+        return cmd_paper(argc - 1, argv + 1);
     fprintf(stderr, "vsrsim: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;

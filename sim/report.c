@@ -5,8 +5,12 @@
  * thread columns are the union of all curves' names in order of first
  * appearance, empty where a curve lacks the thread.
  */
+#include <errno.h>
+#include <limits.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "err.h"
 #include "report.h"
 #include "vsr.h"
 
@@ -118,4 +122,22 @@ void report_csv(FILE *f, const struct scenario *s,
             fputc('\n', f);
         }
     }
+}
+
+int report_csv_file(const char *path, const struct scenario *s,
+                    const struct run_result *runs, char *err, size_t errlen)
+{
+    char part[PATH_MAX];
+    snprintf(part, sizeof part, "%s.tmp-%d", path, (int)getpid());
+    FILE *f = fopen(part, "w");
+    if (f) {
+        report_csv(f, s, runs);
+        if (fclose(f) == 0 && rename(part, path) == 0)
+            return 0;
+        int e = errno;
+        unlink(part);
+        errno = e;
+    }
+    snprintf(err, errlen, "%s: cannot write CSV: %s", path, strerror(errno));
+    return SIM_EIO;
 }

@@ -10,6 +10,7 @@
 #ifndef VSRSIM_REPORT_H
 #define VSRSIM_REPORT_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "scenario.h"
@@ -18,5 +19,11 @@
 /* Write the CSV of all runs (in sweep order) to f. */
 void report_csv(FILE *f, const struct scenario *s,
                 const struct run_result *runs);
+
+/* Write the CSV to the file `path`, through a temporary file renamed into
+ * place so that a reader never sees half of it. Returns 0, or SIM_EIO with
+ * one line in err. */
+int report_csv_file(const char *path, const struct scenario *s,
+                    const struct run_result *runs, char *err, size_t errlen);
 
 #endif
