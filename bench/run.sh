@@ -24,6 +24,8 @@
 # the results so that a pasted report carries it. A workload whose scenario
 # file or program is missing is skipped; the exit status is non-zero if any
 # run failed. VSRSIM_BIN and TANDEM_BIN override the two programs' paths.
+# Last, the paper campaign (`vsrsim paper`, every figure, 10 replications)
+# runs once on all local cores and its wall time is reported.
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -138,4 +140,21 @@ echo "method: each workload run $runs times with VSRSIM_STATS=1, a scenario" \
 bench_one fig02 models/paper/fig02.cfg
 # shellcheck disable=SC2086 # tandem_args is a list of options
 bench_cmd tandem "$tandem" $tandem_args
+
+# The whole paper campaign once (it takes minutes): every models/paper
+# scenario at full fidelity on all local cores, as `make paper` runs it.
+jobs=$(nproc 2>/dev/null || echo 1)
+echo "paper campaign ($vsrsim paper --jobs $jobs --out (fresh folder)," \
+    "one run):"
+t0=$(date +%s.%N)
+if "$vsrsim" paper --jobs "$jobs" --out "$tmp/paper" >/dev/null \
+    2>"$tmp/err"; then
+    t1=$(date +%s.%N)
+    echo "  wall: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s" \
+        "(target: 60 s on 2 cores)"
+else
+    echo "  FAILED; its stderr ends:"
+    tail -n 5 "$tmp/err" | sed 's/^/    /'
+    failed=1
+fi
 exit "$failed"
