@@ -408,9 +408,10 @@ static int get_num(struct ctx *x, const char *path, double lo, double hi,
     double v = num_of(s);
     if (v < lo || v > hi) {
         if (hi >= 1e15)
-            return fail(x, s, "'%s' must be at least %g (got %g)", path, lo, v);
-        return fail(x, s, "'%s' must be between %g and %g (got %g)", path, lo,
-                    hi, v);
+            return fail(x, s, "'%s' must be at least %.15g (got %.15g)", path,
+                        lo, v);
+        return fail(x, s, "'%s' must be between %.15g and %.15g (got %.15g)",
+                    path, lo, hi, v);
     }
     *out = v;
     return 0;
@@ -426,6 +427,26 @@ static int get_i64(struct ctx *x, const char *path, double lo, double hi,
     if (!rc)
         *out = (int64_t)v;
     return rc;
+}
+
+/* A string setting that must be one of n names (default names[0]): *out
+ * is its index. */
+static int get_choice(struct ctx *x, const char *path, const char *const *names,
+                      int n, int *out)
+{
+    const config_setting_t *s = get(x, path);
+    const char *v = s ? config_setting_get_string(s) : names[0];
+    for (*out = 0; *out < n; ++*out)
+        if (strcmp(v, names[*out]) == 0)
+            return 0;
+    char list[256] = "";
+    for (int i = 0; i < n; i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                 i == 0       ? ""
+                 : i == n - 1 ? " or "
+                              : ", ",
+                 names[i]);
+    return fail(x, s, "'%s' must be %s (got '%s')", path, list, v);
 }
 
 static int get_int(struct ctx *x, const char *path, double lo, double hi,
@@ -556,18 +577,11 @@ static int read_vm(struct ctx *x, struct vsr_config *c)
                       &c->guest_budget)))
         return rc;
     static const char *const links[] = {"macvtap", "bridge", "openvswitch",
-                                        "netmap"};
-    const config_setting_t *s = get(x, "vm.interconnect");
-    const char *link = s ? config_setting_get_string(s) : "macvtap";
-    c->interconnect = (enum vsr_interconnect) - 1;
-    for (int i = 0; i < 4; i++)
-        if (strcmp(link, links[i]) == 0)
-            c->interconnect = (enum vsr_interconnect)i;
-    if ((int)c->interconnect < 0)
-        return fail(x, s,
-                    "'vm.interconnect' must be macvtap, bridge, "
-                    "openvswitch or netmap (got '%s')",
-                    link);
+                                        "netmap"}; /* enum vsr_interconnect */
+    int link;
+    if ((rc = get_choice(x, "vm.interconnect", links, 4, &link)))
+        return rc;
+    c->interconnect = (enum vsr_interconnect)link;
     static const char *const names[] = {
         "vm.queues.macvtap", "vm.queues.virtio_rx", "vm.queues.virtio_tx",
         "vm.queues.guest_qdisc"};
@@ -789,19 +803,15 @@ static int read_vms(struct ctx *x, struct vsr_config *c)
     }
     if (!routers)
         return fail(x, l, "'vms' must hold at least one router");
-    const config_setting_t *s = get(x, "traffic.spread");
-    const char *how = s ? config_setting_get_string(s) : "hash";
-    if (strcmp(how, "hash") != 0 && strcmp(how, "rr") != 0)
-        return fail(x, s, "'traffic.spread' must be hash or rr (got '%s')",
-                    how);
-    c->spread = strcmp(how, "rr") == 0 ? VSR_SPREAD_RR : VSR_SPREAD_HASH;
-    s = get(x, "vm.internal");
-    const char *link = s ? config_setting_get_string(s) : "openvswitch";
-    if (strcmp(link, "openvswitch") != 0 && strcmp(link, "bridge") != 0)
-        return fail(x, s,
-                    "'vm.internal' must be openvswitch or bridge (got '%s')",
-                    link);
-    c->internal = strcmp(link, "bridge") == 0 ? VSR_BRIDGE : VSR_OVS;
+    static const char *const spreads[] = {"hash", "rr"};
+    static const char *const links[] = {"openvswitch", "bridge"};
+    int i, rc;
+    if ((rc = get_choice(x, "traffic.spread", spreads, 2, &i)))
+        return rc;
+    c->spread = i ? VSR_SPREAD_RR : VSR_SPREAD_HASH;
+    if ((rc = get_choice(x, "vm.internal", links, 2, &i)))
+        return rc;
+    c->internal = i ? VSR_BRIDGE : VSR_OVS;
     return 0;
 }
 
@@ -809,12 +819,10 @@ static int read_vms(struct ctx *x, struct vsr_config *c)
  * and routes, with how big a route cache. */
 static int read_routing(struct ctx *x, struct vsr_config *c)
 {
+    static const char *const routers[] = {"vm", "native"};
     int rc, n;
-    const config_setting_t *s = get(x, "host.router");
-    const char *r = s ? config_setting_get_string(s) : "vm";
-    if (strcmp(r, "vm") != 0 && strcmp(r, "native") != 0)
-        return fail(x, s, "'host.router' must be vm or native (got '%s')", r);
-    c->native = strcmp(r, "native") == 0;
+    if ((rc = get_choice(x, "host.router", routers, 2, &c->native)))
+        return rc;
     if ((rc = get_int(x, "traffic.flows", 1, 1 << 30, 0, 1, &n)))
         return rc;
     c->flows = (uint32_t)n;

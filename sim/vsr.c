@@ -826,6 +826,13 @@ static void setup_thread(struct vsr *v, struct thread *t,
     machine_add_thread(&v->m, t);
 }
 
+/* Packets that miss a route cache when `flows` flows take turns through
+ * it: none while they fit, else the share the cache cannot hold. */
+static double miss_fraction(const struct vsr_config *cfg, double flows)
+{
+    return flows > cfg->route_cache ? 1.0 - cfg->route_cache / flows : 0.0;
+}
+
 /* The VMs, their virtual NICs and queues, and who receives from whom. */
 static void setup_vms(struct vsr *v)
 {
@@ -857,14 +864,11 @@ static void setup_vms(struct vsr *v)
             v->entry[v->nentry++] = m;
     }
     /* A router sees its share of the flows when they are hashed to it. */
-    for (int i = 0; i < v->nrouter; i++) {
-        struct vm *m = v->router[i];
-        double flows = (double)cfg->flows;
-        if (cfg->spread == VSR_SPREAD_HASH)
-            flows /= v->nrouter;
-        if (flows > cfg->route_cache)
-            m->miss_frac = 1.0 - (double)cfg->route_cache / flows;
-    }
+    double flows = (double)cfg->flows;
+    if (cfg->spread == VSR_SPREAD_HASH)
+        flows /= v->nrouter;
+    for (int i = 0; i < v->nrouter; i++)
+        v->router[i]->miss_frac = miss_fraction(cfg, flows);
 }
 
 /* The scenario's threads, each in its VM, on its virtual NIC. */
@@ -934,8 +938,7 @@ void vsr_run(const struct vsr_config *cfg, const struct costmodel *cm,
     v->w1 = warmup_ns + measured_ns;
     v->nic_irq_on = 1;
     v->nic_last_irq_ns = -cfg->irq_coalesce_ns;
-    if (cfg->flows > cfg->route_cache)
-        v->miss_frac = 1.0 - (double)cfg->route_cache / (double)cfg->flows;
+    v->miss_frac = miss_fraction(cfg, (double)cfg->flows);
     v->fib_levels = 1;
     for (uint32_t r = cfg->routes; r >= 32; r >>= 5)
         v->fib_levels++; /* about 5 bits of the prefix per level */

@@ -1,7 +1,8 @@
 /*
  * check.h - assertions for the unit tests that print both values in
  * decimal (cmocka prints integers in hex and compares floats as float),
- * and the time units the tests write durations in.
+ * the time units the tests write durations in, and a host to build
+ * machines on.
  */
 #ifndef VSRSIM_TESTS_CHECK_H
 #define VSRSIM_TESTS_CHECK_H
@@ -10,6 +11,8 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+
+#include "core.h"
 
 #define US 1000LL
 #define MS 1000000LL
@@ -68,5 +71,23 @@
             fail();                                                            \
         }                                                                      \
     } while (0)
+
+/* Scheduler settings of the paper's host, RT throttling off, for tests
+ * that build a machine by hand. */
+static inline struct host_params test_host_params(void)
+{
+    struct host_params hp = {
+        .cfs_latency_ns = 6 * MS,
+        .cfs_min_gran_ns = 750 * US,
+        .cfs_wakeup_gran_ns = 1 * MS,
+        .rt_period_ns = 1 * SEC,
+        .rt_runtime_ns = -1,
+        .balance_interval_ns = 4 * MS,
+        .load_halflife_ns = 32 * MS,
+        .active_balance_load = 0.9,
+        .active_balance_tries = 2,
+    };
+    return hp;
+}
 
 #endif

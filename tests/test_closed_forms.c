@@ -113,17 +113,7 @@ static struct queue_sim *queue_new(double service_ns, double service_cv,
 {
     struct queue_sim *s = calloc(1, sizeof *s);
     assert_non_null(s);
-    struct host_params hp = {
-        .cfs_latency_ns = 6 * MS,
-        .cfs_min_gran_ns = 750 * US,
-        .cfs_wakeup_gran_ns = 1 * MS,
-        .rt_period_ns = 1 * SEC,
-        .rt_runtime_ns = -1,
-        .balance_interval_ns = 4 * MS,
-        .load_halflife_ns = 32 * MS,
-        .active_balance_load = 0.9,
-        .active_balance_tries = 2,
-    };
+    struct host_params hp = test_host_params();
     s->d = des_alloc();
     machine_init(&s->m, s->d, &s->cm, &hp, 1, seed);
     s->m.core[0].online = 1;

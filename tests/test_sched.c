@@ -105,22 +105,6 @@ struct rig {
     int64_t worst_excess_ns; /* max over checks of core busy - elapsed */
 };
 
-static struct host_params host_default(void)
-{
-    struct host_params hp = {
-        .cfs_latency_ns = 6 * MS,
-        .cfs_min_gran_ns = 750 * US,
-        .cfs_wakeup_gran_ns = 1 * MS,
-        .rt_period_ns = 1 * SEC,
-        .rt_runtime_ns = -1,
-        .balance_interval_ns = 4 * MS,
-        .load_halflife_ns = 32 * MS,
-        .active_balance_load = 0.9,
-        .active_balance_tries = 2,
-    };
-    return hp;
-}
-
 /* Every millisecond: no core has counted more than the elapsed time. The
  * running stint, not yet charged, is added; nothing is changed. */
 static void check_busy_le_elapsed(void *arg)
@@ -254,7 +238,7 @@ static void rig_free(struct rig *r)
  * work. B runs 1..3 ms, A the rest. */
 static struct rig *fifo_preempt_rig(int64_t until_ns)
 {
-    struct host_params hp = host_default();
+    struct host_params hp = test_host_params();
     struct rig *r = rig_new(1, &hp);
     int a =
         rig_thread(r, "A", &sched_fifo_class, 1, FOREVER, 100 * US, CPU_SYS);
@@ -301,7 +285,7 @@ static void fifo_preempted_thread_busy_8ms_of_10(void **state)
 static void fifo_preempted_step_resumes_where_it_stopped(void **state)
 {
     (void)state;
-    struct host_params hp = host_default();
+    struct host_params hp = test_host_params();
     struct rig *r = rig_new(1, &hp);
     int a = rig_thread(r, "A", &sched_fifo_class, 1, 0, 1 * MS, CPU_SYS);
     int b = rig_thread(r, "B", &sched_fifo_class, 1, 0, 100 * US, CPU_SYS);
@@ -321,7 +305,7 @@ static void fifo_preempted_step_resumes_where_it_stopped(void **state)
 static void fifo_equal_prio_waits_until_first_sleeps(void **state)
 {
     (void)state;
-    struct host_params hp = host_default();
+    struct host_params hp = test_host_params();
     struct rig *r = rig_new(1, &hp);
     int a = rig_thread(r, "A", &sched_fifo_class, 1, 0, 100 * US, CPU_SYS);
     int b = rig_thread(r, "B", &sched_fifo_class, 1, 0, 100 * US, CPU_SYS);
@@ -340,7 +324,7 @@ static void fifo_equal_prio_waits_until_first_sleeps(void **state)
 static void fifo_equal_prio_runs_in_wake_order(void **state)
 {
     (void)state;
-    struct host_params hp = host_default();
+    struct host_params hp = test_host_params();
     struct rig *r = rig_new(1, &hp);
     int a = rig_thread(r, "A", &sched_fifo_class, 1, 0, 100 * US, CPU_SYS);
     int b = rig_thread(r, "B", &sched_fifo_class, 1, 0, 100 * US, CPU_SYS);
@@ -364,7 +348,7 @@ static void
 fifo_preempted_thread_resumes_before_equal_prio_waiters(void **state)
 {
     (void)state;
-    struct host_params hp = host_default();
+    struct host_params hp = test_host_params();
     struct rig *r = rig_new(1, &hp);
     int a = rig_thread(r, "A", &sched_fifo_class, 1, 0, 100 * US, CPU_SYS);
     int b = rig_thread(r, "B", &sched_fifo_class, 1, 0, 100 * US, CPU_SYS);
@@ -385,7 +369,7 @@ fifo_preempted_thread_resumes_before_equal_prio_waiters(void **state)
 
 static struct rig *rt_throttle_rig(int with_cfs, int64_t until_ns)
 {
-    struct host_params hp = host_default();
+    struct host_params hp = test_host_params();
     hp.rt_runtime_ns = 950 * MS;
     hp.rt_period_ns = 1 * SEC;
     struct rig *r = rig_new(1, &hp);
@@ -450,7 +434,7 @@ static void rt_throttle_with_cfs_fifo_still_gets_950ms(void **state)
 
 static struct rig *cbs_rig(int64_t q_ns, int64_t t_ns, int64_t until_ns)
 {
-    struct host_params hp = host_default();
+    struct host_params hp = test_host_params();
     struct rig *r = rig_new(1, &hp);
     int a = rig_thread(r, "dl", &sched_deadline_class, 1, FOREVER, 100 * US,
                        CPU_SYS);
@@ -501,7 +485,7 @@ static void cbs_190_of_200_gets_q_per_t(void **state)
  * over 1 s they get 200 ms and 600 ms. */
 static struct rig *cbs_pair_rig(void)
 {
-    struct host_params hp = host_default();
+    struct host_params hp = test_host_params();
     struct rig *r = rig_new(1, &hp);
     int a = rig_thread(r, "dl1", &sched_deadline_class, 1, FOREVER, 100 * US,
                        CPU_SYS);
@@ -540,7 +524,7 @@ static void cbs_two_reservations_second_gets_its_share(void **state)
 static void deadline_earlier_deadline_preempts(void **state)
 {
     (void)state;
-    struct host_params hp = host_default();
+    struct host_params hp = test_host_params();
     struct rig *r = rig_new(1, &hp);
     int a = rig_thread(r, "dl1", &sched_deadline_class, 1, FOREVER, 100 * US,
                        CPU_SYS);
@@ -565,7 +549,7 @@ static void deadline_earlier_deadline_preempts(void **state)
  * runs first (10..40 ms), then D1 (40..60 ms). */
 static struct rig *edf_pick_rig(void)
 {
-    struct host_params hp = host_default();
+    struct host_params hp = test_host_params();
     struct rig *r = rig_new(1, &hp);
     int q = rig_thread(r, "irq", &sched_irq_class, 1, 0, 100 * US, CPU_IRQ);
     int a = rig_thread(r, "dl1", &sched_deadline_class, 1, FOREVER, 100 * US,
@@ -597,7 +581,7 @@ static void deadline_earliest_deadline_runs_first(void **state)
 static void deadline_preempts_fifo_at_once(void **state)
 {
     (void)state;
-    struct host_params hp = host_default();
+    struct host_params hp = test_host_params();
     struct rig *r = rig_new(1, &hp);
     int f = rig_thread(r, "fifo99", &sched_fifo_class, 1, FOREVER, 100 * US,
                        CPU_SYS);
@@ -618,7 +602,7 @@ static void deadline_preempts_fifo_at_once(void **state)
 
 static struct rig *cfs_pair_rig(int weight_a, int weight_b)
 {
-    struct host_params hp = host_default();
+    struct host_params hp = test_host_params();
     struct rig *r = rig_new(1, &hp);
     int a = rig_thread(r, "A", &sched_cfs_class, 1, FOREVER, 100 * US, CPU_SYS);
     int b = rig_thread(r, "B", &sched_cfs_class, 1, FOREVER, 100 * US, CPU_SYS);
@@ -658,7 +642,7 @@ static void cfs_weights_2048_1024_split_two_to_one(void **state)
  * the end of A's slice, 20.55 + 6/2 = 23.55 ms. */
 static struct rig *cfs_wakeup_rig(int64_t wakeup_gran_ns)
 {
-    struct host_params hp = host_default();
+    struct host_params hp = test_host_params();
     hp.cfs_wakeup_gran_ns = wakeup_gran_ns;
     struct rig *r = rig_new(1, &hp);
     int a = rig_thread(r, "A", &sched_cfs_class, 1, FOREVER, 100 * US, CPU_SYS);
@@ -701,7 +685,7 @@ static void cfs_sleeper_gets_core_when_runner_slice_is_over(void **state)
 
 static struct rig *irq_rig(void)
 {
-    struct host_params hp = host_default();
+    struct host_params hp = test_host_params();
     struct rig *r = rig_new(1, &hp);
     int f = rig_thread(r, "fifo99", &sched_fifo_class, 1, FOREVER, 100 * US,
                        CPU_SYS);
@@ -741,7 +725,7 @@ static void irq_work_counts_as_irq_time(void **state)
 static void balance_wake_by_forbidden_core_goes_to_prev(void **state)
 {
     (void)state;
-    struct host_params hp = host_default();
+    struct host_params hp = test_host_params();
     struct rig *r = rig_new(3, &hp);
     int t = rig_thread(r, "T", &sched_cfs_class, 0x6, 0, 100 * US, CPU_SYS);
     machine_start(&r->m);
@@ -761,7 +745,7 @@ static void balance_wake_by_forbidden_core_goes_to_prev(void **state)
 static void balance_wake_affine_to_waker_running_only_irq(void **state)
 {
     (void)state;
-    struct host_params hp = host_default();
+    struct host_params hp = test_host_params();
     struct rig *r = rig_new(2, &hp);
     int q = rig_thread(r, "irq", &sched_irq_class, 0x1, 0, 100 * US, CPU_IRQ);
     int t = rig_thread(r, "T", &sched_cfs_class, 0x3, 0, 100 * US, CPU_SYS);
@@ -782,7 +766,7 @@ static void balance_wake_affine_to_waker_running_only_irq(void **state)
 static void balance_bound_threads_never_migrate(void **state)
 {
     (void)state;
-    struct host_params hp = host_default();
+    struct host_params hp = test_host_params();
     struct rig *r = rig_new(3, &hp);
     int a =
         rig_thread(r, "A", &sched_cfs_class, 0x1, FOREVER, 100 * US, CPU_SYS);
@@ -809,13 +793,13 @@ static void balance_bound_threads_never_migrate(void **state)
 static void balance_newidle_pull_runs_at_once(void **state)
 {
     (void)state;
-    struct host_params hp = host_default();
+    struct host_params hp = test_host_params();
     struct rig *r = rig_new(2, &hp);
     int x = rig_thread(r, "X", &sched_cfs_class, 0x2, 0, 100 * US, CPU_SYS);
-    int a = rig_thread(r, "A", &sched_cfs_class, 0x3, FOREVER, 100 * US,
-                       CPU_SYS);
-    int b = rig_thread(r, "B", &sched_cfs_class, 0x3, FOREVER, 100 * US,
-                       CPU_SYS);
+    int a =
+        rig_thread(r, "A", &sched_cfs_class, 0x3, FOREVER, 100 * US, CPU_SYS);
+    int b =
+        rig_thread(r, "B", &sched_cfs_class, 0x3, FOREVER, 100 * US, CPU_SYS);
     machine_start(&r->m);
     wake_at(r, 0, x, 1 * MS, 1);
     wake_at(r, 0, a, 0, -1);
@@ -834,11 +818,10 @@ static void balance_newidle_pull_runs_at_once(void **state)
 static void rt_throttle_holds_across_period_boundary(void **state)
 {
     (void)state;
-    struct host_params hp = host_default();
+    struct host_params hp = test_host_params();
     hp.rt_runtime_ns = 950 * MS;
     struct rig *r = rig_new(1, &hp);
-    int a = rig_thread(r, "A", &sched_fifo_class, 0x1, 0, 10 * SEC,
-                       CPU_SYS);
+    int a = rig_thread(r, "A", &sched_fifo_class, 0x1, 0, 10 * SEC, CPU_SYS);
     r->t[a].prio = 50;
     r->w[a].left_ns = FOREVER;
     machine_start(&r->m);
@@ -854,10 +837,10 @@ static void rt_throttle_holds_across_period_boundary(void **state)
  * placement and preemption use A's vruntime as of the wake-up. */
 static int64_t cfs_sleeper_done_ns(int64_t a_chunk_ns)
 {
-    struct host_params hp = host_default();
+    struct host_params hp = test_host_params();
     struct rig *r = rig_new(1, &hp);
-    int a = rig_thread(r, "A", &sched_cfs_class, 0x1, FOREVER, a_chunk_ns,
-                       CPU_SYS);
+    int a =
+        rig_thread(r, "A", &sched_cfs_class, 0x1, FOREVER, a_chunk_ns, CPU_SYS);
     int b = rig_thread(r, "B", &sched_cfs_class, 0x1, 0, 100 * US, CPU_SYS);
     machine_start(&r->m);
     wake_at(r, 0, a, 0, -1);
@@ -887,14 +870,13 @@ static void cfs_wakeup_uses_current_vruntime(void **state)
 static void cbs_late_replenishment_resets_deadline(void **state)
 {
     (void)state;
-    struct host_params hp = host_default();
+    struct host_params hp = test_host_params();
     struct rig *r = rig_new(1, &hp);
-    int d = rig_thread(r, "D", &sched_deadline_class, 0x1, FOREVER,
-                       100 * US, CPU_SYS);
+    int d = rig_thread(r, "D", &sched_deadline_class, 0x1, FOREVER, 100 * US,
+                       CPU_SYS);
     r->t[d].dl_runtime_ns = 10 * MS;
     r->t[d].dl_period_ns = 20 * MS;
-    int q = rig_thread(r, "irq", &sched_irq_class, 0x1, 0, 100 * US,
-                       CPU_IRQ);
+    int q = rig_thread(r, "irq", &sched_irq_class, 0x1, 0, 100 * US, CPU_IRQ);
     machine_start(&r->m);
     wake_at(r, 0, d, 0, -1);
     wake_at(r, 5 * MS, q, 45 * MS, -1);
