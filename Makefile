@@ -30,7 +30,8 @@ WARN = -std=c11 -Wall -Wextra -Wshadow -Wundef -Wwrite-strings \
 ifdef CI
 WARN += -Werror
 endif
-CPPFLAGS += -D_GNU_SOURCE -Isim
+# -iquote: sim/sched.h is found by #include "sched.h", never by <sched.h>.
+CPPFLAGS += -D_GNU_SOURCE -iquote sim
 DEPFLAGS  = -MMD -MP
 
 # The default build puts the program in bin/; others (asan, ubsan, or any
@@ -43,16 +44,22 @@ endif
 
 # pkg-config is asked at most once, and only when a recipe first needs the
 # flags: after `deps` has run, so a fresh machine can install them first.
-PKGS      = gsl libconfig sqlite3
-TEST_PKGS = $(PKGS) cmocka
+PKGS       = gsl libconfig sqlite3
+CALIB_PKGS = $(PKGS) libvirt libvirt-qemu
+TEST_PKGS  = $(CALIB_PKGS) cmocka
 PKG_CFLAGS      = $(eval PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
 PKG_LIBS        = $(eval PKG_LIBS := $(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
+CALIB_PKG_CFLAGS = $(eval CALIB_PKG_CFLAGS := $(shell pkg-config --cflags $(CALIB_PKGS)))$(CALIB_PKG_CFLAGS)
+CALIB_PKG_LIBS   = $(eval CALIB_PKG_LIBS := $(shell pkg-config --libs $(CALIB_PKGS)))$(CALIB_PKG_LIBS)
 TEST_PKG_CFLAGS = $(eval TEST_PKG_CFLAGS := $(shell pkg-config --cflags $(TEST_PKGS)))$(TEST_PKG_CFLAGS)
 TEST_PKG_LIBS   = $(eval TEST_PKG_LIBS := $(shell pkg-config --libs $(TEST_PKGS)))$(TEST_PKG_LIBS)
 
 SIM_SRCS  := $(sort $(wildcard sim/*.c))
-SIM_OBJS  := $(SIM_SRCS:%.c=$(BUILD)/%.o)
+SIM_OBJS  := $(SIM_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/schema_sql.o
 LIB_OBJS  := $(filter-out $(BUILD)/sim/main.o,$(SIM_OBJS))
+CAL_SRCS  := $(sort $(wildcard calib/*.c))
+CAL_OBJS  := $(CAL_SRCS:%.c=$(BUILD)/%.o)
+CAL_LIB_OBJS := $(filter-out $(BUILD)/calib/main.o,$(CAL_OBJS))
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 TEST_BINS := $(TEST_SRCS:%.c=$(BUILD)/%)
@@ -64,13 +71,13 @@ DATA_SQL := $(sort $(filter-out data/schema.sql,$(wildcard data/*.sql)))
 .DELETE_ON_ERROR:
 .PHONY: all run test test-unit paper bench asan ubsan deps format clean install FORCE
 
-all: $(BINDIR)/vsrsim data/costs.db
+all: $(BINDIR)/vsrsim $(BINDIR)/vsrcal data/costs.db
 
 # `run` and `test` install missing packages before building anything. Make
 # 4.3 has no .WAIT, so the order is kept by making every build step wait
 # for `deps` (order-only) whenever one of them is a goal.
 ifneq ($(filter run test,$(MAKECMDGOALS)),)
-$(SIM_OBJS) $(TEST_OBJS) data/costs.db: | deps
+$(SIM_OBJS) $(CAL_OBJS) $(TEST_OBJS) data/costs.db: | deps
 endif
 
 deps:
@@ -82,17 +89,40 @@ $(BINDIR)/vsrsim: $(SIM_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
+# data/schema.sql as a C string, so that sim/store.c can create the
+# calibration tables in a new file from the one documented schema.
+$(BUILD)/gen/schema_sql.c: data/schema.sql
+	@mkdir -p $(@D)
+	{ echo '/* Generated from data/schema.sql by the Makefile. */'; \
+	  echo 'extern const char schema_sql[];'; \
+	  echo 'const char schema_sql[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; } > $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
+
 $(BUILD)/sim/%.o: sim/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(PKG_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
+# vsrcal: calib/ on top of the simulator's scenario, store and stats.
+$(BINDIR)/vsrcal: $(CAL_OBJS) $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CALIB_PKG_LIBS) $(LDLIBS)
+
+$(BUILD)/calib/%.o: calib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -iquote calib $(WARN) $(CFLAGS) $(CALIB_PKG_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(TEST_PKG_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) -iquote calib $(WARN) $(CFLAGS) $(TEST_PKG_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
-# Each tests/test_X.c links with every sim object except main.o. A static
-# pattern rule, so that make keeps the test objects (no intermediates).
-$(TEST_BINS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB_OBJS)
+# Each tests/test_X.c links with every sim and calib object except the two
+# main.o. A static pattern rule, so that make keeps the test objects (no
+# intermediates).
+$(TEST_BINS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(CAL_LIB_OBJS) $(LIB_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_PKG_LIBS) $(LDLIBS)
 
 # main.c looks for installed plots under VSRSIM_SHAREDIR. The value is kept
@@ -105,7 +135,7 @@ $(BUILD)/sharedir.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(SHAREDIR)' | cmp -s - $@ || echo '$(SHAREDIR)' > $@
 
--include $(SIM_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
+-include $(SIM_OBJS:.o=.d) $(CAL_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
 
 # ---- cost-model database
 

@@ -168,13 +168,43 @@ CREATE TABLE IF NOT EXISTS cost (
 --   created      when the measurement was made, ISO 8601 (informational)
 --   host         host name the measurement ran on
 --   notes        free text
+--   plan         the scenario text of the calibration plan that was run
 CREATE TABLE IF NOT EXISTS measured_run (
     id       INTEGER PRIMARY KEY,
     model_id TEXT,
     config   TEXT NOT NULL,
     created  TEXT,
     host     TEXT,
-    notes    TEXT
+    notes    TEXT,
+    plan     TEXT
+);
+
+-- The raw samples of a measured run: one row per quantity per repetition
+-- at each offered rate, as the difference of two readings taken before
+-- the traffic started and after it stopped and the queues drained.
+--
+--   run_id        the measured_run
+--   offered_kpps  the rate asked of the traffic generator
+--   rep           repetition, 0 .. reps-1
+--   entity        what was read: 'window' (the measurement itself),
+--                 'thread:NAME' (a thread of the plan: vcpu0, io, ...),
+--                 'core:N' (a host CPU), 'net:gen' or 'net:sink' (the
+--                 generator's and the sink's device)
+--   metric        for window: 'seconds' (traffic time); for threads:
+--                 'run_ns' (schedstat time on CPU), 'ticks' (utime +
+--                 stime from stat, in USER_HZ ticks); for cores: 'user',
+--                 'system', 'irq', 'softirq', 'guest', 'idle' (ticks); for
+--                 devices: 'rx_packets', 'tx_packets', 'rx_dropped',
+--                 'tx_dropped'
+--   value         the difference over the window
+CREATE TABLE IF NOT EXISTS measured_sample (
+    run_id       INTEGER NOT NULL REFERENCES measured_run(id),
+    offered_kpps REAL NOT NULL,
+    rep          INTEGER NOT NULL,
+    entity       TEXT NOT NULL,
+    metric       TEXT NOT NULL,
+    value        REAL NOT NULL,
+    PRIMARY KEY (run_id, offered_kpps, rep, entity, metric)
 );
 
 -- One row per offered rate of a measured curve.

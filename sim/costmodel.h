@@ -57,6 +57,11 @@ struct costmodel {
 /* Name of an activity as stored in the database ("nic_rx_pkt", ...). */
 const char *costmodel_name(enum cost_id id);
 
+/* What one occurrence is ("packet" or "event") and the CPU-time class it
+ * shows up in ("irq", "sys" or "guest"), as data/schema.sql lists them. */
+const char *costmodel_unit(enum cost_id id);
+const char *costmodel_charged_as(enum cost_id id);
+
 /* Activity id for a database name, or -1 when the name is unknown. */
 int costmodel_lookup(const char *name);
 

@@ -106,6 +106,24 @@ static const struct key keys[] = {
     {"threads.*.nic", K_INT},
     {"traffic.spread", K_STR},
     {"vm.internal", K_STR},
+    {"measure", K_GROUP},
+    {"measure.connect", K_STR},
+    {"measure.domain", K_STR},
+    {"measure.tool", K_STR},
+    {"measure.point_s", K_NUM},
+    {"measure.settle_s", K_NUM},
+    {"measure.reps", K_INT},
+    {"measure.rates_kpps", K_NUMS},
+    {"measure.generator", K_GROUP},
+    {"measure.generator.netns", K_STR},
+    {"measure.generator.dev", K_STR},
+    {"measure.generator.conf", K_STR},
+    {"measure.generator.dst_mac", K_STR},
+    {"measure.generator.dst_ip", K_STR},
+    {"measure.generator.cpus", K_INTS},
+    {"measure.sink", K_GROUP},
+    {"measure.sink.netns", K_STR},
+    {"measure.sink.dev", K_STR},
 };
 
 static const char *const kind_text[] = {
@@ -669,6 +687,7 @@ static int read_thread(struct ctx *x, struct vsr_config *c, const char *name,
         if ((rc = get_int(x, path, -20, 19, 0, 0, &nice)))
             return rc;
         t->weight = nice_weight[nice + 20];
+        t->nice = nice;
     } else if (t->cls->rank == SCHED_FIFO) {
         snprintf(path, sizeof path, "threads.%s.priority", name);
         if ((rc = get_int(x, path, 1, 99, 1, 0, &t->prio)))
@@ -859,6 +878,92 @@ static uint64_t fnv1a(const char *s)
     return h;
 }
 
+/* A string of at most len-1 bytes into out (default dflt when absent). */
+static int get_str(struct ctx *x, const char *path, char *out, size_t len,
+                   const char *dflt)
+{
+    const config_setting_t *s = get(x, path);
+    if (!s) {
+        if (!dflt)
+            return fail(x, x->curve, "missing setting '%s'", path);
+        snprintf(out, len, "%s", dflt);
+        return 0;
+    }
+    const char *v = config_setting_get_string(s);
+    if (strlen(v) >= len)
+        return fail(x, s, "'%s' must be at most %zu bytes long", path,
+                    len - 1);
+    snprintf(out, len, "%s", v);
+    return 0;
+}
+
+/* A path relative to the scenario's folder, unless absolute. */
+static void resolve(const struct ctx *x, const char *p, char *out, size_t len)
+{
+    if (p[0] == '/' || p[0] == '\0') {
+        snprintf(out, len, "%s", p);
+        return;
+    }
+    char tmp[512];
+    snprintf(tmp, sizeof tmp, "%s", x->path);
+    snprintf(out, len, "%s/%s", dirname(tmp), p);
+}
+
+static int read_measure(struct ctx *x, struct scenario *s, int ncores)
+{
+    struct scenario_measure *m = &s->measure;
+    static const char *const tools[] = {"auto", "trafgen", "pktgen"};
+    char conf[512];
+    int rc, tool;
+    if (!config_lookup(&x->cfg, "measure"))
+        return 0;
+    m->present = 1;
+    if ((rc = get_str(x, "measure.connect", m->connect, sizeof m->connect,
+                      "qemu:///system")) ||
+        (rc = get_str(x, "measure.domain", m->domain, sizeof m->domain,
+                      NULL)) ||
+        (rc = get_choice(x, "measure.tool", tools, 3, &tool)) ||
+        (rc = get_str(x, "measure.generator.netns", m->gen_netns,
+                      sizeof m->gen_netns, "")) ||
+        (rc = get_str(x, "measure.generator.dev", m->gen_dev,
+                      sizeof m->gen_dev, NULL)) ||
+        (rc = get_str(x, "measure.generator.conf", conf, sizeof conf, "")) ||
+        (rc = get_str(x, "measure.generator.dst_mac", m->gen_dst_mac,
+                      sizeof m->gen_dst_mac, "")) ||
+        (rc = get_str(x, "measure.generator.dst_ip", m->gen_dst_ip,
+                      sizeof m->gen_dst_ip, "")) ||
+        (rc = get_cores(x, "measure.generator.cpus", ncores, &m->gen_cpus)) ||
+        (rc = get_str(x, "measure.sink.netns", m->sink_netns,
+                      sizeof m->sink_netns, "")) ||
+        (rc = get_str(x, "measure.sink.dev", m->sink_dev, sizeof m->sink_dev,
+                      NULL)) ||
+        (rc = get_num(x, "measure.point_s", 0.1, 3600, 0, 2.0,
+                      &m->point_s)) ||
+        (rc = get_num(x, "measure.settle_s", 0, 60, 0, 0.5, &m->settle_s)) ||
+        (rc = get_int(x, "measure.reps", 1, 100, 0, 3, &m->reps)))
+        return rc;
+    snprintf(m->tool, sizeof m->tool, "%s", tools[tool]);
+    if (conf[0])
+        resolve(x, conf, m->gen_conf, sizeof m->gen_conf);
+    config_setting_t *r = config_lookup(&x->cfg, "measure.rates_kpps");
+    if (!r) {
+        m->nrates = s->nrates;
+        memcpy(m->rates_kpps, s->rates_kpps, sizeof m->rates_kpps);
+        return 0;
+    }
+    m->nrates = config_setting_length(r);
+    if (m->nrates < 1 || m->nrates > SCENARIO_MAX_RATES)
+        return fail(x, r, "'measure.rates_kpps' must hold 1 to %d rates",
+                    SCENARIO_MAX_RATES);
+    for (int i = 0; i < m->nrates; i++) {
+        m->rates_kpps[i] = num_of(config_setting_get_elem(r, i));
+        if (!(m->rates_kpps[i] > 0))
+            return fail(x, r, "'measure.rates_kpps' must hold positive rates "
+                        "(got %g)", m->rates_kpps[i]);
+    }
+    return 0;
+}
+
 static int read_all(struct ctx *x, struct scenario *s)
 {
     int rc;
@@ -868,14 +973,7 @@ static int read_all(struct ctx *x, struct scenario *s)
         snprintf(s->name, sizeof s->name, "%s", str);
     if (!config_lookup_string(&x->cfg, "costmodel.db", &str))
         return fail(x, NULL, "missing setting 'costmodel.db'");
-    if (str[0] == '/') {
-        snprintf(s->costmodel_db, sizeof s->costmodel_db, "%s", str);
-    } else {
-        char tmp[512];
-        snprintf(tmp, sizeof tmp, "%s", x->path);
-        snprintf(s->costmodel_db, sizeof s->costmodel_db, "%s/%s", dirname(tmp),
-                 str);
-    }
+    resolve(x, str, s->costmodel_db, sizeof s->costmodel_db);
     if (!config_lookup_string(&x->cfg, "costmodel.id", &str))
         return fail(x, NULL, "missing setting 'costmodel.id'");
     snprintf(s->costmodel_id, sizeof s->costmodel_id, "%s", str);
@@ -928,7 +1026,7 @@ static int read_all(struct ctx *x, struct scenario *s)
                 return fail(x, x->curve, "two curves are named '%s'", sc->name);
     }
     x->curve = NULL;
-    return 0;
+    return read_measure(x, s, s->curve[0].cfg.ncores);
 }
 
 int scenario_load(struct scenario *s, const char *path, const char *const *set,

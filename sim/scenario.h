@@ -19,6 +19,32 @@
 #define SCENARIO_MAX_CURVES 32
 #define SCENARIO_MAX_RATES 64
 
+/* How `vsrcal measure` runs this scenario on a live host (the optional
+ * `measure` group; vsrsim checks it and otherwise ignores it). The threads
+ * of each curve are bound as the curve says: vCPU threads in order to the
+ * domain's vCPUs, an "io" thread to QEMU's main loop, vhost threads to its
+ * vhost-net workers. The queue vm.queues.macvtap becomes the queue length
+ * of the generator's TAP device (the queue QEMU or vhost-net reads). */
+struct scenario_measure {
+    int present;
+    char connect[256];   /* libvirt URI                              */
+    char domain[64];
+    char tool[16];       /* "auto", "trafgen" or "pktgen"            */
+    char gen_netns[32];  /* "" for vsrcal's own namespace            */
+    char gen_dev[32];
+    char gen_conf[512];  /* trafgen packet file, resolved             */
+    char gen_dst_mac[18]; /* pktgen: next hop's MAC                   */
+    char gen_dst_ip[16];  /* pktgen: destination address              */
+    uint64_t gen_cpus;   /* where the generator runs                 */
+    char sink_netns[32];
+    char sink_dev[32];
+    double point_s;      /* traffic time per point                   */
+    double settle_s;     /* drain time before counting               */
+    int reps;            /* repetitions per rate                     */
+    int nrates;          /* rates to measure (default traffic's)     */
+    double rates_kpps[SCENARIO_MAX_RATES];
+};
+
 struct scenario_curve {
     char name[64];
     struct vsr_config cfg;
@@ -37,6 +63,7 @@ struct scenario {
     double rates_kpps[SCENARIO_MAX_RATES];
     int ncurves;
     struct scenario_curve curve[SCENARIO_MAX_CURVES];
+    struct scenario_measure measure;
     char *text;              /* the scenario as loaded, overrides applied */
     uint64_t hash;           /* FNV-1a 64 of text                         */
 };

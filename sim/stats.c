@@ -35,6 +35,11 @@ void stats_add_latency(struct run_result *r, int64_t ns)
         r->lat_max_ns = ns;
 }
 
+double stats_ci99(double stddev, int n)
+{
+    return n > 1 ? gsl_cdf_tdist_Pinv(0.995, n - 1) * stddev / sqrt(n) : 0;
+}
+
 double stats_hist_quantile(const uint64_t *hist, uint64_t count, double p)
 {
     if (count == 0)
@@ -88,8 +93,7 @@ void stats_summarise(const struct stats_layout *lay,
     out->forwarded_kpps = mean;
     if (n > 1) {
         out->stddev_kpps = sqrt(m2 / (n - 1));
-        out->ci99_kpps = gsl_cdf_tdist_Pinv(0.995, n - 1) *
-                         out->stddev_kpps / sqrt((double)n);
+        out->ci99_kpps = stats_ci99(out->stddev_kpps, n);
     }
     out->loss_frac = offered > 0 ? 1.0 - mean / offered : 0;
     if (out->loss_frac < 0)

@@ -82,6 +82,10 @@ void stats_summarise(const struct stats_layout *lay,
                      const struct run_result *runs, int n, double offered_kpps,
                      struct point_summary *out);
 
+/* Half-width of the 99% Student t confidence interval of a mean of `n`
+ * values with sample standard deviation `stddev` (0 when n < 2). */
+double stats_ci99(double stddev, int n);
+
 /* The p-quantile (0..1) of a latency histogram, in nanoseconds, linearly
  * interpolated inside the log2 bucket. 0 when the histogram is empty. */
 double stats_hist_quantile(const uint64_t *hist, uint64_t count, double p);

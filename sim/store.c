@@ -949,3 +949,288 @@ void store_abort(struct store *s)
     rollback(s);
     store_free(s);
 }
+
+/* ------------------------------------------------------------------------
+ * Calibration data
+ * ------------------------------------------------------------------------ */
+
+/* data/schema.sql, compiled in (build/gen/schema_sql.c). */
+extern const char schema_sql[];
+
+struct caldb {
+    sqlite3 *db;
+    char *path;
+    int failed;
+};
+
+static int cal_fail(struct caldb *c, const char *what, char *err,
+                    size_t errlen)
+{
+    c->failed = 1;
+    set_err(err, errlen, "%s: %s: %s", c->path, what, sqlite3_errmsg(c->db));
+    return SIM_EIO;
+}
+
+static void cal_free(struct caldb *c)
+{
+    if (c->db != NULL && !sqlite3_get_autocommit(c->db))
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(c->db);
+    free(c->path);
+    free(c);
+}
+
+int caldb_open(struct caldb **out, const char *path, char *err,
+               size_t errlen)
+{
+    struct caldb *c = xcalloc(1, sizeof *c);
+    int64_t v;
+
+    *out = NULL;
+    c->path = xstrdup(path);
+    int rc = sqlite3_open_v2(path, &c->db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        set_err(err, errlen, "%s: cannot open calibration database: %s",
+                path, c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+        cal_free(c);
+        return SIM_EIO;
+    }
+    sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
+    rc = query_int(c->db, "PRAGMA user_version", NULL, &v);
+    if (rc != SQLITE_OK) {
+        int ret = read_failure(c->db, rc, path, err, errlen);
+        cal_free(c);
+        return ret;
+    }
+    if (v > SCHEMA_VERSION) {
+        set_err(err, errlen, "%s: schema version %" PRId64 " is newer than "
+                "this program understands (%d)", path, v, SCHEMA_VERSION);
+        cal_free(c);
+        return SIM_EINPUT;
+    }
+    if (sqlite3_exec(c->db, "PRAGMA foreign_keys = ON; BEGIN IMMEDIATE",
+                     NULL, NULL, NULL) != SQLITE_OK
+        || sqlite3_exec(c->db, schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
+        int ret = cal_fail(c, "cannot create the calibration tables", err,
+                           errlen);
+        cal_free(c);
+        return ret;
+    }
+    *out = c;
+    return SIM_OK;
+}
+
+/* Prepare `sql`, bind texts and numbers as `types` says ('t' text, 'r'
+ * real, 'i' integer, one letter per parameter, NULL text as NULL), step
+ * once and finalize. */
+static int cal_exec(struct caldb *c, const char *what, char *err,
+                    size_t errlen, const char *sql, const char *types, ...)
+{
+    sqlite3_stmt *st = NULL;
+    va_list ap;
+    int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+
+    va_start(ap, types);
+    for (int i = 0; rc == SQLITE_OK && types[i]; i++) {
+        if (types[i] == 't') {
+            const char *t = va_arg(ap, const char *);
+            rc = t ? sqlite3_bind_text(st, i + 1, t, -1, SQLITE_TRANSIENT)
+                   : sqlite3_bind_null(st, i + 1);
+        } else if (types[i] == 'r') {
+            double d = va_arg(ap, double);
+            rc = isfinite(d) ? sqlite3_bind_double(st, i + 1, d)
+                             : sqlite3_bind_null(st, i + 1);
+        } else {
+            rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+        }
+    }
+    va_end(ap);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return cal_fail(c, what, err, errlen);
+    return SIM_OK;
+}
+
+int caldb_add_run(struct caldb *c, const struct measured_run_meta *m,
+                  int64_t *run_id, char *err, size_t errlen)
+{
+    int ret = cal_exec(c, "cannot add a measured run", err, errlen,
+                       "INSERT INTO measured_run (model_id, config, created, "
+                       "host, notes, plan) VALUES (?, ?, ?, ?, ?, ?)",
+                       "tttttt", m->model_id, m->config, m->created, m->host,
+                       m->notes, m->plan);
+    if (ret == SIM_OK)
+        *run_id = sqlite3_last_insert_rowid(c->db);
+    return ret;
+}
+
+int caldb_add_sample(struct caldb *c, int64_t run_id,
+                     const struct measured_sample *s, char *err,
+                     size_t errlen)
+{
+    return cal_exec(c, "cannot add a sample", err, errlen,
+                    "INSERT INTO measured_sample (run_id, offered_kpps, rep, "
+                    "entity, metric, value) VALUES (?, ?, ?, ?, ?, ?)",
+                    "irittr", run_id, s->offered_kpps, (int64_t)s->rep,
+                    s->entity, s->metric, s->value);
+}
+
+int caldb_add_point(struct caldb *c, int64_t run_id,
+                    const struct measured_point *p, char *err, size_t errlen)
+{
+    return cal_exec(c, "cannot add a measured point", err, errlen,
+                    "INSERT INTO measured_point (run_id, offered_kpps, "
+                    "forwarded_kpps, ci99_kpps, reps) VALUES (?, ?, ?, ?, ?)",
+                    "irrri", run_id, p->offered_kpps, p->forwarded_kpps,
+                    p->ci99_kpps, (int64_t)p->reps);
+}
+
+int caldb_add_model(struct caldb *c, const struct cost_model_meta *m,
+                    const struct cost_row *rows, int nrows, char *err,
+                    size_t errlen)
+{
+    int ret = cal_exec(c, "cannot replace the cost model", err, errlen,
+                       "DELETE FROM cost WHERE model_id = ?", "t", m->id);
+    if (ret == SIM_OK)
+        ret = cal_exec(c, "cannot replace the cost model", err, errlen,
+                       "DELETE FROM cost_model WHERE id = ?", "t", m->id);
+    if (ret == SIM_OK)
+        ret = cal_exec(c, "cannot add the cost model", err, errlen,
+                       "INSERT INTO cost_model (id, description, host, "
+                       "cpu_model, cpu_mhz, kernel, qemu, created, plan, "
+                       "source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       "ttttrttttt", m->id, m->description, m->host,
+                       m->cpu_model, m->cpu_mhz, m->kernel, m->qemu,
+                       m->created, m->plan, m->source);
+    for (int i = 0; ret == SIM_OK && i < nrows; i++) {
+        const struct cost_row *r = &rows[i];
+        ret = cal_exec(c, "cannot add a cost", err, errlen,
+                       "INSERT INTO cost (model_id, activity, mean_ns, cv, "
+                       "stderr_ns, unit, charged_as, derivation) VALUES "
+                       "(?, ?, ?, ?, ?, ?, ?, ?)",
+                       "ttrrrttt", m->id, r->activity, r->mean_ns, r->cv,
+                       r->stderr_ns < 0 ? NAN : r->stderr_ns, r->unit,
+                       r->charged_as, r->derivation);
+    }
+    return ret;
+}
+
+int caldb_commit(struct caldb *c, char *err, size_t errlen)
+{
+    int ret = SIM_OK;
+
+    if (c->failed) {
+        set_err(err, errlen, "%s: not committed: an earlier write failed",
+                c->path);
+        ret = SIM_EIO;
+    } else if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        ret = cal_fail(c, "cannot commit", err, errlen);
+    }
+    cal_free(c);
+    return ret;
+}
+
+void caldb_abort(struct caldb *c)
+{
+    if (c != NULL)
+        cal_free(c);
+}
+
+int caldb_read_run(const char *path, const char *config, int64_t *run_id,
+                   struct measured_sample **samples, int *nsamples,
+                   struct measured_point **points, int *npoints, char *err,
+                   size_t errlen)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int ret = SIM_OK, n = 0, cap = 0;
+
+    *samples = NULL;
+    *points = NULL;
+    *nsamples = *npoints = 0;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+    if (rc != SQLITE_OK) {
+        set_err(err, errlen, "%s: cannot open calibration database: %s",
+                path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close(db);
+        return SIM_EIO;
+    }
+    sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+    rc = query_int(db, "SELECT max(id) FROM measured_run WHERE config = ?",
+                   config, run_id);
+    if (rc != SQLITE_OK) {
+        ret = read_failure(db, rc, path, err, errlen);
+        goto out;
+    }
+    if (*run_id == 0) {
+        set_err(err, errlen, "%s: no measured run of configuration '%s'",
+                path, config);
+        ret = SIM_EINPUT;
+        goto out;
+    }
+
+    rc = sqlite3_prepare_v2(db, "SELECT offered_kpps, rep, entity, metric, "
+                            "value FROM measured_sample WHERE run_id = ? "
+                            "ORDER BY offered_kpps, rep, entity, metric",
+                            -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 1, *run_id);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 256;
+            *samples = xrealloc(*samples, (size_t)cap * sizeof **samples);
+        }
+        struct measured_sample *s = &(*samples)[n++];
+        const char *e = (const char *)sqlite3_column_text(st, 2);
+        const char *m = (const char *)sqlite3_column_text(st, 3);
+        s->offered_kpps = sqlite3_column_double(st, 0);
+        s->rep = sqlite3_column_int(st, 1);
+        snprintf(s->entity, sizeof s->entity, "%s", e ? e : "");
+        snprintf(s->metric, sizeof s->metric, "%s", m ? m : "");
+        s->value = sqlite3_column_double(st, 4);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    *nsamples = n;
+    if (rc != SQLITE_DONE) {
+        ret = read_failure(db, rc, path, err, errlen);
+        goto out;
+    }
+
+    n = cap = 0;
+    rc = sqlite3_prepare_v2(db, "SELECT offered_kpps, forwarded_kpps, "
+                            "ci99_kpps, reps FROM measured_point WHERE "
+                            "run_id = ? ORDER BY offered_kpps", -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 1, *run_id);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 32;
+            *points = xrealloc(*points, (size_t)cap * sizeof **points);
+        }
+        struct measured_point *p = &(*points)[n++];
+        p->offered_kpps = sqlite3_column_double(st, 0);
+        p->forwarded_kpps = sqlite3_column_double(st, 1);
+        p->ci99_kpps = sqlite3_column_double(st, 2);
+        p->reps = sqlite3_column_int(st, 3);
+        rc = SQLITE_OK;
+    }
+    *npoints = n;
+    if (rc != SQLITE_DONE)
+        ret = read_failure(db, rc, path, err, errlen);
+out:
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    if (ret != SIM_OK) {
+        free(*samples);
+        free(*points);
+        *samples = NULL;
+        *points = NULL;
+        *nsamples = *npoints = 0;
+    }
+    return ret;
+}

@@ -64,4 +64,73 @@ int store_commit(struct store *s, char *err, size_t errlen);
 /* Roll back everything written since store_open() and close. */
 void store_abort(struct store *s);
 
+/* ---- Calibration data ------------------------------------------------
+ *
+ * What vsrcal measures and fits, in the tables of data/schema.sql
+ * (measured_run, measured_sample, measured_point, cost_model, cost). A
+ * new file gets the whole schema, so that the fitted model in it can be
+ * named by a scenario's costmodel.db like any other. */
+
+struct caldb; /* opaque: an open calibration database */
+
+struct measured_run_meta {
+    const char *model_id; /* may be NULL */
+    const char *config;   /* the curve measured                      */
+    const char *created;  /* ISO 8601                                */
+    const char *host, *notes;
+    const char *plan;     /* the scenario text of the plan           */
+};
+
+struct measured_point {
+    double offered_kpps, forwarded_kpps, ci99_kpps;
+    int reps;
+};
+
+struct measured_sample {
+    double offered_kpps;
+    int rep;
+    char entity[48]; /* "thread:vcpu0", "core:1", "net:sink", ...    */
+    char metric[32]; /* "run_ns", "ticks", "softirq", "rx_packets", ... */
+    double value;
+};
+
+struct cost_model_meta {
+    const char *id, *description, *host, *cpu_model, *kernel, *qemu;
+    const char *created, *plan, *source;
+    double cpu_mhz;
+};
+
+struct cost_row {
+    const char *activity;
+    double mean_ns, cv, stderr_ns; /* stderr_ns < 0: unknown */
+    const char *unit, *charged_as, *derivation;
+};
+
+/* Open, creating the schema when the file is new, and start one
+ * transaction holding everything until caldb_commit(). */
+int caldb_open(struct caldb **out, const char *path, char *err,
+               size_t errlen);
+int caldb_add_run(struct caldb *c, const struct measured_run_meta *m,
+                  int64_t *run_id, char *err, size_t errlen);
+int caldb_add_sample(struct caldb *c, int64_t run_id,
+                     const struct measured_sample *s, char *err,
+                     size_t errlen);
+int caldb_add_point(struct caldb *c, int64_t run_id,
+                    const struct measured_point *p, char *err,
+                    size_t errlen);
+/* Write a cost model, replacing one with the same id. */
+int caldb_add_model(struct caldb *c, const struct cost_model_meta *m,
+                    const struct cost_row *rows, int nrows, char *err,
+                    size_t errlen);
+/* Commit and close; on failure nothing is written. */
+int caldb_commit(struct caldb *c, char *err, size_t errlen);
+void caldb_abort(struct caldb *c);
+
+/* The newest measured run of `config` in the file at `path`: its id, its
+ * samples and its points (free both with free()). */
+int caldb_read_run(const char *path, const char *config, int64_t *run_id,
+                   struct measured_sample **samples, int *nsamples,
+                   struct measured_point **points, int *npoints, char *err,
+                   size_t errlen);
+
 #endif

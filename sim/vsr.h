@@ -49,6 +49,7 @@ struct vsr_thread_cfg {
     const struct sched_class *cls; /* cfs, fifo or deadline          */
     int prio;                      /* fifo priority 1..99            */
     int weight;                    /* cfs weight (1024 = nice 0)     */
+    int nice;                      /* the nice value it came from    */
     int64_t dl_runtime_ns, dl_period_ns;
     int vm;  /* index in vsr_config.vm         */
     int nic; /* the VM's virtual NIC it serves */

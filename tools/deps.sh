@@ -2,21 +2,27 @@
 # tools/deps.sh - install what vsrsim needs to build and test, on Debian 12.
 #
 # Called by `make deps` (and so by `make run` and `make test`). Silent when
-# everything is present: the pkg-config modules gsl, libconfig, sqlite3 and
-# cmocka, and the sqlite3 and gnuplot commands. Otherwise, as root, installs
-# the packages below with apt-get; as any other user, prints the command to
-# run and fails.
+# everything is present: the pkg-config modules gsl, libconfig, sqlite3,
+# libvirt and cmocka; the sqlite3 and gnuplot commands; and what the live
+# test router needs (QEMU, a Debian kernel for the guest, static busybox,
+# cpio, trafgen, ip, libvirtd and virsh). Otherwise, as root, installs the
+# packages below with apt-get; as any other user, prints the command to run
+# and fails.
 set -eu
 
 packages="build-essential pkg-config libgsl-dev libconfig-dev libsqlite3-dev
-libcmocka-dev sqlite3 gnuplot-nox"
+libvirt-dev libcmocka-dev sqlite3 gnuplot-nox qemu-system-x86 linux-image-amd64
+busybox-static cpio netsniff-ng iproute2 libvirt-daemon-system libvirt-clients"
 
 have() {
     command -v "$1" >/dev/null 2>&1
 }
 
-if have pkg-config && pkg-config --exists gsl libconfig sqlite3 cmocka \
-    && have sqlite3 && have gnuplot; then
+if have pkg-config \
+    && pkg-config --exists gsl libconfig sqlite3 libvirt libvirt-qemu cmocka \
+    && have sqlite3 && have gnuplot && have qemu-system-x86_64 \
+    && [ -x /bin/busybox ] && have cpio && have trafgen && have ip \
+    && have libvirtd && have virsh && ls /boot/vmlinuz-* >/dev/null 2>&1; then
     exit 0
 fi
 

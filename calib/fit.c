@@ -1,0 +1,462 @@
+/*
+ * fit.c - per-packet costs from measurements (see fit.h).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gsl/gsl_fit.h>
+
+#include "costmodel.h"
+#include "err.h"
+#include "fit.h"
+#include "procfs.h"
+#include "scenario.h"
+#include "store.h"
+#include "vsr.h"
+
+#define SATURATED_LOSS 0.05 /* a rate is saturated below 95% delivered  */
+#define SATURATED_BUSY 0.90 /* or when a thread is busier than this     */
+#define MIN_RATES 3         /* distinct rates a fit needs               */
+#define USER_HZ 100.0       /* /proc stat ticks per second              */
+#define SIM_SECONDS 1.0     /* simulated time per scaling step          */
+#define SCALE_STEPS 6
+
+/* The two groups of activities a thread measurement can scale. */
+enum group { G_VCPU, G_IO, G_N };
+
+static const char *const group_name[G_N] = {"vCPU", "I/O"};
+
+static int group_of_activity(enum cost_id id)
+{
+    switch (id) {
+    case COST_GUEST_IRQ: case COST_GUEST_POLL: case COST_GUEST_FWD_PKT:
+    case COST_GUEST_KICK: case COST_GUEST_HALT: case COST_GUEST_SMP_PKT:
+    case COST_GUEST_ROUTE_MISS: case COST_CLICK_PKT:
+        return G_VCPU;
+    case COST_VHOST_RUN: case COST_VHOST_RX_PKT: case COST_VHOST_TX_PKT:
+    case COST_VHOST_SIGNAL: case COST_QEMU_PKT: case COST_TAP_SYSCALL:
+        return G_IO;
+    default:
+        return -1;
+    }
+}
+
+static enum group group_of_thread(const struct vsr_thread_cfg *t)
+{
+    return t->kind == VSR_VCPU ? G_VCPU : G_IO;
+}
+
+/* What one repetition of one rate says about one thread. */
+struct obs {
+    double kpps;  /* offered */
+    double pps;   /* delivered */
+    double ns_per_s, ticks_per_s;
+};
+
+/* The value of (entity, metric) at (kpps, rep) in the samples, or NAN. */
+static double sample(const struct measured_sample *s, int n, double kpps,
+                     int rep, const char *entity, const char *metric)
+{
+    for (int i = 0; i < n; i++)
+        if (s[i].offered_kpps == kpps && s[i].rep == rep &&
+            strcmp(s[i].entity, entity) == 0 &&
+            strcmp(s[i].metric, metric) == 0)
+            return s[i].value;
+    return NAN;
+}
+
+struct fitted {
+    double b, b_se;   /* ns per packet */
+    double a, a_se;   /* ns per second */
+    double r2;
+    int npoints, nrates;
+};
+
+struct ctx {
+    const struct fit_opts *o;
+    struct scenario sc;
+    const struct scenario_curve *c;
+    struct measured_sample *s;
+    int ns;
+    struct measured_point *p;
+    int np;
+    int saturated[SCENARIO_MAX_RATES];
+    struct fitted f[VSR_MAX_THREADS];
+    char err[512];
+};
+
+/* Is the rate of point `i` saturated? */
+static int is_saturated(struct ctx *x, int i)
+{
+    const struct measured_point *p = &x->p[i];
+    if (p->forwarded_kpps < (1 - SATURATED_LOSS) * p->offered_kpps)
+        return 1;
+    for (int t = 0; t < x->c->cfg.nthreads; t++) {
+        char ent[48];
+        snprintf(ent, sizeof ent, "thread:%s", x->c->cfg.thread[t].name);
+        for (int rep = 0; rep < p->reps; rep++) {
+            double ns = sample(x->s, x->ns, p->offered_kpps, rep, ent,
+                               "run_ns");
+            double sec = sample(x->s, x->ns, p->offered_kpps, rep, "window",
+                                "seconds");
+            if (ns / sec / 1e9 > SATURATED_BUSY)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Weighted least squares of thread t's ns/s against delivered pps. */
+static int fit_thread(struct ctx *x, int t)
+{
+    const char *name = x->c->cfg.thread[t].name;
+    char ent[48];
+    snprintf(ent, sizeof ent, "thread:%s", name);
+    int cap = x->ns, n = 0, nrates = 0;
+    double *px = xcalloc((size_t)cap, sizeof *px);
+    double *py = xcalloc((size_t)cap, sizeof *py);
+    double *pw = xcalloc((size_t)cap, sizeof *pw);
+    for (int i = 0; i < x->np; i++) {
+        const struct measured_point *p = &x->p[i];
+        if (x->saturated[i] || p->offered_kpps == x->o->check_kpps)
+            continue;
+        int first = n;
+        double mean = 0, var = 0;
+        for (int rep = 0; rep < p->reps; rep++) {
+            double sec = sample(x->s, x->ns, p->offered_kpps, rep, "window",
+                                "seconds");
+            double ns = sample(x->s, x->ns, p->offered_kpps, rep, ent,
+                               "run_ns");
+            double rx = sample(x->s, x->ns, p->offered_kpps, rep, "net:sink",
+                               "rx_packets");
+            if (!(sec > 0) || isnan(ns) || isnan(rx))
+                continue;
+            px[n] = rx / sec;
+            py[n] = ns / sec;
+            mean += py[n];
+            n++;
+        }
+        int k = n - first;
+        if (k == 0)
+            continue;
+        nrates++;
+        mean /= k;
+        for (int j = first; j < n; j++)
+            var += (py[j] - mean) * (py[j] - mean);
+        var = k > 1 ? var / (k - 1) : 0;
+        /* A floor of 1% of the mean keeps one lucky rate from taking all
+         * the weight. */
+        double floor = 0.01 * mean;
+        if (var < floor * floor)
+            var = floor * floor > 0 ? floor * floor : 1;
+        for (int j = first; j < n; j++)
+            pw[j] = 1.0 / var;
+    }
+    struct fitted *f = &x->f[t];
+    f->npoints = n;
+    f->nrates = nrates;
+    int rc = 0;
+    if (nrates < MIN_RATES) {
+        snprintf(x->err, sizeof x->err,
+                 "%s: curve '%s', thread '%s': %d rate%s below saturation; "
+                 "a fit needs at least %d (measure lower rates)",
+                 x->o->db, x->c->name, name, nrates, nrates == 1 ? "" : "s",
+                 MIN_RATES);
+        rc = -1;
+    } else {
+        double cov00, cov01, cov11, chisq;
+        gsl_fit_wlinear(px, 1, pw, 1, py, 1, (size_t)n, &f->a, &f->b,
+                        &cov00, &cov01, &cov11, &chisq);
+        /* Scale the covariance by the residual variance, as for weights
+         * known only up to a factor. */
+        double s2 = n > 2 ? chisq / (n - 2) : 1;
+        f->a_se = sqrt(cov00 * s2);
+        f->b_se = sqrt(cov11 * s2);
+        double ym = 0, sst = 0, sw = 0;
+        for (int j = 0; j < n; j++) {
+            ym += pw[j] * py[j];
+            sw += pw[j];
+        }
+        ym /= sw;
+        for (int j = 0; j < n; j++)
+            sst += pw[j] * (py[j] - ym) * (py[j] - ym);
+        f->r2 = sst > 0 ? 1 - chisq / sst : 0;
+        if (!(f->b > 0)) {
+            snprintf(x->err, sizeof x->err,
+                     "%s: curve '%s', thread '%s': the CPU time does not "
+                     "grow with the rate (slope %.3g ns per packet); the "
+                     "thread does not handle these packets", x->o->db,
+                     x->c->name, name, f->b);
+            rc = -1;
+        }
+    }
+    free(px);
+    free(py);
+    free(pw);
+    return rc;
+}
+
+/* Simulated cost per packet of each group of threads under `cm`, at the
+ * lowest measured rate. */
+static void simulate(struct ctx *x, const struct costmodel *cm,
+                     double out[G_N])
+{
+    struct run_result r;
+    double kpps = x->p[0].offered_kpps;
+    vsr_run(&x->c->cfg, cm, kpps, x->sc.seed, (int64_t)(0.1 * 1e9),
+            (int64_t)(SIM_SECONDS * 1e9), &r);
+    out[G_VCPU] = out[G_IO] = 0;
+    for (int t = 0; t < x->c->cfg.nthreads; t++)
+        out[group_of_thread(&x->c->cfg.thread[t])] +=
+            (double)r.thread_ns[t] / (double)(r.forwarded_pkts ? r.forwarded_pkts : 1);
+}
+
+/* Scale each group's activities until the simulation charges each group
+ * what was measured. */
+static int scale_model(struct ctx *x, const struct costmodel *base,
+                       struct costmodel *cm, double scale[G_N],
+                       double want[G_N], double got[G_N])
+{
+    *cm = *base;
+    want[G_VCPU] = want[G_IO] = 0;
+    int has[G_N] = {0};
+    for (int t = 0; t < x->c->cfg.nthreads; t++) {
+        want[group_of_thread(&x->c->cfg.thread[t])] += x->f[t].b;
+        has[group_of_thread(&x->c->cfg.thread[t])] = 1;
+    }
+    scale[G_VCPU] = scale[G_IO] = 1;
+    for (int step = 0; step < SCALE_STEPS; step++) {
+        simulate(x, cm, got);
+        for (int g = 0; g < G_N; g++) {
+            if (!has[g] || !(got[g] > 0))
+                continue;
+            scale[g] *= want[g] / got[g];
+        }
+        for (int i = 0; i < COST_N; i++) {
+            int g = group_of_activity((enum cost_id)i);
+            if (g >= 0)
+                cm->c[i].mean_ns = base->c[i].mean_ns * scale[g];
+        }
+    }
+    simulate(x, cm, got);
+    for (int g = 0; g < G_N; g++)
+        if (has[g] && fabs(got[g] / want[g] - 1) > 0.05) {
+            snprintf(x->err, sizeof x->err,
+                     "%s: the model cannot charge the %s threads %.0f ns "
+                     "per packet (it reaches %.0f): too much of their cost "
+                     "is outside the activities a fit can scale",
+                     x->o->plan, group_name[g], want[g], got[g]);
+            return -1;
+        }
+    return 0;
+}
+
+/* The /proc/cpuinfo model name and MHz of the first CPU. */
+static void cpu_info(char *model, size_t len, double *mhz)
+{
+    static char text[1 << 16];
+    char err[256];
+    model[0] = '\0';
+    *mhz = NAN;
+    if (procfs_read("/", "proc/cpuinfo", text, sizeof text, err,
+                    sizeof err) < 0)
+        return;
+    char *p = strstr(text, "model name");
+    if (p && (p = strchr(p, ':')) != NULL)
+        sscanf(p + 1, " %127[^\n]", model);
+    p = strstr(text, "cpu MHz");
+    if (p && (p = strchr(p, ':')) != NULL)
+        *mhz = atof(p + 1);
+    (void)len;
+}
+
+static int write_model(struct ctx *x, const struct costmodel *base,
+                       const struct costmodel *cm, const double scale[G_N],
+                       const double want[G_N])
+{
+    struct utsname u;
+    char model[128], created[32], desc[256];
+    char deriv[COST_N][256];
+    struct cost_row rows[COST_N];
+    double mhz;
+    uname(&u);
+    cpu_info(model, sizeof model, &mhz);
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(desc, sizeof desc, "fitted by vsrcal from curve '%s' of %s",
+             x->c->name, x->o->plan);
+    double rel_se[G_N] = {0, 0};
+    for (int t = 0; t < x->c->cfg.nthreads; t++) {
+        int g = group_of_thread(&x->c->cfg.thread[t]);
+        rel_se[g] = fmax(rel_se[g], x->f[t].b_se / x->f[t].b);
+    }
+    for (int i = 0; i < COST_N; i++) {
+        int g = group_of_activity((enum cost_id)i);
+        struct cost_row *r = &rows[i];
+        r->activity = costmodel_name((enum cost_id)i);
+        r->mean_ns = cm->c[i].mean_ns;
+        r->cv = cm->c[i].cv;
+        r->unit = costmodel_unit((enum cost_id)i);
+        r->charged_as = costmodel_charged_as((enum cost_id)i);
+        if (g >= 0 && want[g] > 0) {
+            r->stderr_ns = r->mean_ns * rel_se[g];
+            snprintf(deriv[i], sizeof deriv[i],
+                     "%s model '%s' value %.4g ns times %.4f, so that the "
+                     "simulated %s threads cost %.0f ns per packet as "
+                     "fitted (schedstat, weighted least squares)",
+                     "base", base->id, base->c[i].mean_ns, scale[g],
+                     group_name[g], want[g]);
+        } else {
+            r->stderr_ns = -1;
+            snprintf(deriv[i], sizeof deriv[i],
+                     "taken from base model '%s': not separable by thread "
+                     "measurements on this host", base->id);
+        }
+        r->derivation = deriv[i];
+    }
+    struct cost_model_meta meta = {
+        .id = x->o->id, .description = desc, .host = u.nodename,
+        .cpu_model = model, .cpu_mhz = mhz, .kernel = u.release,
+        .qemu = NULL, .created = created, .plan = x->sc.text,
+        .source = "vsrcal-fit"};
+    struct caldb *db;
+    const char *out = x->o->out ? x->o->out : x->o->db;
+    if (caldb_open(&db, out, x->err, sizeof x->err) != 0)
+        return -1;
+    if (caldb_add_model(db, &meta, rows, COST_N, x->err, sizeof x->err) !=
+        0) {
+        caldb_abort(db);
+        return -1;
+    }
+    return caldb_commit(db, x->err, sizeof x->err);
+}
+
+/* Compare the fit with the CPU time per packet at the check rate from
+ * the stat ticks (utime + stime), a source the fit did not use. */
+static int check_rate(struct ctx *x)
+{
+    double kpps = x->o->check_kpps;
+    int found = 0, bad = 0;
+    for (int i = 0; i < x->np; i++)
+        found |= x->p[i].offered_kpps == kpps;
+    if (!found) {
+        snprintf(x->err, sizeof x->err, "--check-rate %g: the run has no "
+                 "such rate", kpps);
+        return 2;
+    }
+    printf("check at %g kpps (stat ticks, not used by the fit):\n", kpps);
+    for (int t = 0; t < x->c->cfg.nthreads; t++) {
+        char ent[48];
+        snprintf(ent, sizeof ent, "thread:%s", x->c->cfg.thread[t].name);
+        double ticks = 0, rx = 0;
+        for (int rep = 0;; rep++) {
+            double tk = sample(x->s, x->ns, kpps, rep, ent, "ticks");
+            double r = sample(x->s, x->ns, kpps, rep, "net:sink",
+                              "rx_packets");
+            if (isnan(tk) || isnan(r))
+                break;
+            ticks += tk;
+            rx += r;
+        }
+        double direct = rx > 0 ? ticks / USER_HZ * 1e9 / rx : NAN;
+        double err = direct / x->f[t].b - 1;
+        int ok = fabs(err) <= x->o->check_tol;
+        bad += !ok;
+        printf("  %-10s fitted %8.0f ns/pkt, measured %8.0f ns/pkt, "
+               "%+5.1f%% %s\n", x->c->cfg.thread[t].name, x->f[t].b, direct,
+               100 * err, ok ? "ok" : "OUTSIDE TOLERANCE");
+    }
+    return bad ? 1 : 0;
+}
+
+int fit_main(const struct fit_opts *o)
+{
+    struct ctx *x = xcalloc(1, sizeof *x);
+    struct costmodel base, cm;
+    int64_t run_id;
+    int status = 2;
+    x->o = o;
+    if (scenario_load(&x->sc, o->plan, NULL, 0, x->err, sizeof x->err) != 0)
+        goto out;
+    x->c = &x->sc.curve[0];
+    for (int i = 0; o->curve && i < x->sc.ncurves; i++)
+        if (strcmp(x->sc.curve[i].name, o->curve) == 0)
+            x->c = &x->sc.curve[i];
+    if (o->curve && strcmp(x->c->name, o->curve) != 0) {
+        snprintf(x->err, sizeof x->err, "--curve %s: %s has no such curve",
+                 o->curve, o->plan);
+        goto out;
+    }
+    int rc = store_load_costmodel(x->sc.costmodel_db, x->sc.costmodel_id,
+                                  &base, x->err, sizeof x->err);
+    if (rc != 0) {
+        status = rc == SIM_EINPUT ? 2 : 1;
+        goto out;
+    }
+    rc = caldb_read_run(o->db, x->c->name, &run_id, &x->s, &x->ns, &x->p,
+                        &x->np, x->err, sizeof x->err);
+    if (rc != 0) {
+        status = rc == SIM_EINPUT ? 2 : 1;
+        goto out;
+    }
+    if (x->np == 0) {
+        snprintf(x->err, sizeof x->err, "%s: run %lld of '%s' has no "
+                 "points", o->db, (long long)run_id, x->c->name);
+        goto out;
+    }
+    int below = 0;
+    for (int i = 0; i < x->np; i++) {
+        x->saturated[i] = is_saturated(x, i);
+        below += !x->saturated[i];
+    }
+    if (below == 0) {
+        snprintf(x->err, sizeof x->err, "%s: curve '%s' is saturated at "
+                 "every measured rate; nothing to fit", o->db, x->c->name);
+        goto out;
+    }
+    printf("run %lld of curve '%s': %d rates, %d below saturation\n",
+           (long long)run_id, x->c->name, x->np, below);
+    printf("%-10s %12s %10s %12s %6s %7s\n", "thread", "ns/packet", "+-",
+           "background", "R2", "points");
+    for (int t = 0; t < x->c->cfg.nthreads; t++) {
+        if (fit_thread(x, t) != 0)
+            goto out;
+        const struct fitted *f = &x->f[t];
+        printf("%-10s %12.0f %10.0f %9.2f ms/s %6.3f %7d\n",
+               x->c->cfg.thread[t].name, f->b, f->b_se, f->a / 1e6, f->r2,
+               f->npoints);
+    }
+    double scale[G_N], want[G_N], got[G_N];
+    if (scale_model(x, &base, &cm, scale, want, got) != 0)
+        goto out;
+    for (int g = 0; g < G_N; g++)
+        if (want[g] > 0)
+            printf("%s activities of '%s' scaled by %.4f: simulated %.0f "
+                   "ns/packet, fitted %.0f\n", group_name[g], base.id,
+                   scale[g], got[g], want[g]);
+    status = 1;
+    if (write_model(x, &base, &cm, scale, want) != 0)
+        goto out;
+    printf("cost model '%s' written to %s\n", o->id, o->out ? o->out : o->db);
+    status = 0;
+    if (o->check_kpps > 0) {
+        status = check_rate(x);
+        if (status == 2)
+            goto out;
+    }
+out:
+    if (status != 0 && x->err[0])
+        fprintf(stderr, "vsrcal: %s\n", x->err);
+    free(x->s);
+    free(x->p);
+    scenario_clear(&x->sc);
+    free(x);
+    return status;
+}

@@ -1,0 +1,40 @@
+/*
+ * fit.h - `vsrcal fit`: per-packet costs from a measured run, into a cost
+ * model.
+ *
+ * For each thread of the plan, the CPU time it used per second (schedstat)
+ * is fitted against the packets forwarded per second, over the
+ * repetitions at the rates below saturation, by weighted least squares
+ * (GSL's gsl_fit_wlinear, each repetition weighted by the inverse variance
+ * of its rate's repetitions): the slope is the thread's cost per packet,
+ * the intercept its background load. A rate is saturated when less than
+ * 95% of what was offered came out, or when a thread of the plan was busy
+ * more than 90% of the time.
+ *
+ * The activities of the cost model that run in a vCPU (guest_*, click_pkt)
+ * or in QEMU's I/O thread or vhost-net (vhost_*, qemu_pkt, tap_syscall)
+ * cannot be told apart by measuring threads, so the base model's
+ * activities of each are scaled by one factor, found by simulating the
+ * plan's curve with the model until the simulated cost per packet of each
+ * thread equals the fitted one. Every other activity keeps the base
+ * model's value, and each row's derivation says which happened.
+ */
+#ifndef VSRCAL_FIT_H
+#define VSRCAL_FIT_H
+
+struct fit_opts {
+    const char *plan;
+    const char *db;        /* measured run in, cost model out         */
+    const char *out;       /* where to write the model (default db)   */
+    const char *curve;     /* the curve measured (default the first)  */
+    const char *id;        /* id of the new cost model                */
+    double check_kpps;     /* > 0: leave this rate out and check the
+                              fit against its /proc stat ticks         */
+    double check_tol;      /* relative tolerance of the check (0.2)   */
+};
+
+/* Returns the exit status: 0, 1 (check failed or I/O) or 2 (bad input or
+ * a fit the data cannot support). */
+int fit_main(const struct fit_opts *o);
+
+#endif

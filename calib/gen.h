@@ -1,0 +1,37 @@
+/*
+ * gen.h - the traffic generator of a measurement: pktgen where the kernel
+ * has it (/proc/net/pktgen in the generator's namespace), trafgen
+ * otherwise, sending 64-byte frames out of the generator's device at a
+ * given rate, on the generator's CPUs.
+ *
+ * Generators run as child processes started with execve() and fixed
+ * argument vectors (no shell), each in its own process group so that one
+ * signal stops all of its forks.
+ */
+#ifndef VSRCAL_GEN_H
+#define VSRCAL_GEN_H
+
+#include <stddef.h>
+
+#include "scenario.h"
+
+struct gen;
+
+/* Which tool `m` will use: "pktgen" or "trafgen"; NULL with the reason in
+ * `why` when neither can run. `note` receives a line when "auto" had to
+ * fall back (may be NULL). */
+const char *gen_tool(const struct scenario_measure *m, char *note,
+                     size_t notelen, char *why, size_t whylen);
+
+/* Start sending at `kpps`. */
+int gen_start(struct gen **out, const struct scenario_measure *m,
+              double kpps, char *err, size_t errlen);
+
+/* Stop and reap the generator. Returns 0 when it ran until stopped, -1
+ * when it had failed (err holds its last words). */
+int gen_stop(struct gen *g, char *err, size_t errlen);
+
+/* Stop every generator still running (from a signal's clean-up path). */
+void gen_stop_all(void);
+
+#endif

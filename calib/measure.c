@@ -1,0 +1,417 @@
+/*
+ * measure.c - live measurement of a plan's curves (see measure.h).
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "discover.h"
+#include "err.h"
+#include "gen.h"
+#include "journal.h"
+#include "measure.h"
+#include "netns.h"
+#include "procfs.h"
+#include "scenario.h"
+#include "stats.h"
+#include "store.h"
+#include "tune.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+int measure_interrupted(void)
+{
+    return stop_signal != 0;
+}
+
+/* A thread of the plan and the live thread it stands for. */
+struct bound {
+    const struct vsr_thread_cfg *cfg;
+    const struct dthread *live;
+};
+
+/* Everything read at one instant. */
+struct reading {
+    struct timespec at;
+    uint64_t run_ns[VSR_MAX_THREADS], ticks[VSR_MAX_THREADS];
+    int ncpus;
+    struct cpu_times cpu[PROCFS_MAX_CPUS];
+    struct netdev_counters gen, sink;
+};
+
+struct ctx {
+    const struct measure_opts *o;
+    struct scenario sc;
+    struct virt *virt;
+    struct discovery d;
+    struct caldb *db;
+    struct journal *journal;
+    int nbound;
+    struct bound b[VSR_MAX_THREADS];
+    int tty;
+    char err[512];
+};
+
+/* ---- binding ---------------------------------------------------------- */
+
+/* Match each thread of the curve to a live thread: vCPU threads in order
+ * to vCPUs, "io" to QEMU's main loop, vhost threads in order to vhost-net
+ * workers. */
+static int bind_curve(struct ctx *x, const struct scenario_curve *c)
+{
+    int nvcpu = 0, nvhost = 0;
+    x->nbound = 0;
+    for (int i = 0; i < c->cfg.nthreads; i++) {
+        const struct vsr_thread_cfg *t = &c->cfg.thread[i];
+        const struct dthread *live = NULL;
+        const char *what;
+        if (t->kind == VSR_VCPU) {
+            live = discover_find(&x->d, DT_VCPU, nvcpu++);
+            what = "a vCPU";
+        } else if (t->kind == VSR_IO) {
+            live = discover_find(&x->d, DT_MAIN, 0);
+            what = "QEMU's main loop";
+        } else {
+            live = discover_find(&x->d, DT_VHOST, nvhost++);
+            what = "a vhost-net worker";
+        }
+        if (!live) {
+            snprintf(x->err, sizeof x->err,
+                     "%s: curve '%s': thread '%s' needs %s of domain '%s', "
+                     "which has none left (see vsrcal discover)",
+                     x->o->plan, c->name, t->name, what, x->d.dom.name);
+            return -1;
+        }
+        x->b[x->nbound++] = (struct bound){t, live};
+    }
+    return 0;
+}
+
+static void plan_sched(const struct vsr_thread_cfg *t, struct thread_sched *s)
+{
+    tune_sched_make(s, t->cls->name, t->prio, t->nice,
+                    (uint64_t)t->dl_runtime_ns, (uint64_t)t->dl_period_ns);
+}
+
+/* Apply the curve's binding and queue length through the journal. */
+static int apply_curve(struct ctx *x, const struct scenario_curve *c)
+{
+    const struct scenario_measure *m = &x->sc.measure;
+    for (int i = 0; i < x->nbound; i++) {
+        struct thread_sched s;
+        char note[256];
+        plan_sched(x->b[i].cfg, &s);
+        if (tune_thread_set(x->journal, x->b[i].live->tid, x->b[i].cfg->cpus,
+                            &s, note, sizeof note, x->err,
+                            sizeof x->err) != 0)
+            return -1;
+        if (note[0])
+            fprintf(stderr, "vsrcal: %s\n", note);
+    }
+    return tune_txqlen_set(x->journal, m->gen_netns, m->gen_dev,
+                           c->cfg.q.macvtap, x->err, sizeof x->err);
+}
+
+/* ---- readings --------------------------------------------------------- */
+
+static int read_netdev(const char *netns, const char *dev,
+                       struct netdev_counters *out, char *err, size_t errlen)
+{
+    static char text[1 << 16];
+    int saved;
+    if (netns_enter(netns, &saved, err, errlen) != 0)
+        return -1;
+    long n = procfs_read("/", "proc/thread-self/net/dev", text, sizeof text,
+                         err, errlen);
+    netns_leave(saved);
+    if (n < 0)
+        return -1;
+    return procfs_parse_net_dev(text, dev, out, err, errlen);
+}
+
+static int take_reading(struct ctx *x, struct reading *r)
+{
+    const struct scenario_measure *m = &x->sc.measure;
+    clock_gettime(CLOCK_MONOTONIC, &r->at);
+    for (int i = 0; i < x->nbound; i++) {
+        struct task_schedstat ss;
+        struct task_stat st;
+        int tid = x->b[i].live->tid;
+        if (procfs_task_schedstat("/", tid, tid, &ss, x->err,
+                                  sizeof x->err) != 0 ||
+            procfs_task_stat("/", tid, tid, &st, x->err, sizeof x->err) != 0)
+            return -1;
+        if (st.starttime != x->b[i].live->starttime) {
+            snprintf(x->err, sizeof x->err, "thread %d (%s) has exited", tid,
+                     x->b[i].cfg->name);
+            return -1;
+        }
+        r->run_ns[i] = ss.run_ns;
+        r->ticks[i] = st.utime + st.stime;
+    }
+    r->ncpus = procfs_cpu_times("/", r->cpu, PROCFS_MAX_CPUS, x->err,
+                                sizeof x->err);
+    if (r->ncpus < 0)
+        return -1;
+    if (read_netdev(m->gen_netns, m->gen_dev, &r->gen, x->err,
+                    sizeof x->err) != 0 ||
+        read_netdev(m->sink_netns, m->sink_dev, &r->sink, x->err,
+                    sizeof x->err) != 0)
+        return -1;
+    return 0;
+}
+
+static int add(struct ctx *x, int64_t run_id, double kpps, int rep,
+               const char *entity, const char *metric, double value)
+{
+    struct measured_sample s = {.offered_kpps = kpps, .rep = rep,
+                                .value = value};
+    snprintf(s.entity, sizeof s.entity, "%.31s", entity);
+    snprintf(s.metric, sizeof s.metric, "%s", metric);
+    return caldb_add_sample(x->db, run_id, &s, x->err, sizeof x->err);
+}
+
+/* Store the differences b - a; returns the forwarded rate in kpps, or a
+ * negative number on failure. */
+static double store_window(struct ctx *x, int64_t run_id, double kpps,
+                           int rep, const struct reading *a,
+                           const struct reading *b, double seconds)
+{
+    int rc = add(x, run_id, kpps, rep, "window", "seconds", seconds);
+    for (int i = 0; rc == 0 && i < x->nbound; i++) {
+        char ent[48];
+        snprintf(ent, sizeof ent, "thread:%s", x->b[i].cfg->name);
+        rc = add(x, run_id, kpps, rep, ent, "run_ns",
+                 (double)(b->run_ns[i] - a->run_ns[i]));
+        if (rc == 0)
+            rc = add(x, run_id, kpps, rep, ent, "ticks",
+                     (double)(b->ticks[i] - a->ticks[i]));
+    }
+    for (int k = 0; rc == 0 && k < a->ncpus && k < b->ncpus; k++) {
+        const struct cpu_times *p = &a->cpu[k], *q = &b->cpu[k];
+        char ent[32];
+        snprintf(ent, sizeof ent, "core:%d", q->cpu);
+        struct { const char *n; uint64_t v; } col[] = {
+            {"user", q->user - p->user},
+            {"system", q->system - p->system},
+            {"irq", q->irq - p->irq},
+            {"softirq", q->softirq - p->softirq},
+            {"guest", q->guest - p->guest},
+            {"idle", q->idle - p->idle},
+        };
+        for (size_t c = 0; rc == 0 && c < sizeof col / sizeof col[0]; c++)
+            rc = add(x, run_id, kpps, rep, ent, col[c].n, (double)col[c].v);
+    }
+    struct { const char *e, *n; uint64_t v; } net[] = {
+        {"net:gen", "tx_packets", b->gen.tx_packets - a->gen.tx_packets},
+        {"net:gen", "tx_dropped", b->gen.tx_drop - a->gen.tx_drop},
+        {"net:gen", "rx_packets", b->gen.rx_packets - a->gen.rx_packets},
+        {"net:sink", "rx_packets", b->sink.rx_packets - a->sink.rx_packets},
+        {"net:sink", "rx_dropped", b->sink.rx_drop - a->sink.rx_drop},
+    };
+    for (size_t c = 0; rc == 0 && c < sizeof net / sizeof net[0]; c++)
+        rc = add(x, run_id, kpps, rep, net[c].e, net[c].n, (double)net[c].v);
+    if (rc != 0)
+        return -1;
+    return (double)(b->sink.rx_packets - a->sink.rx_packets) / seconds / 1e3;
+}
+
+/* Sleep `s` seconds unless a signal arrives first (then -1). */
+static int nap(double s)
+{
+    struct timespec step = {0, 20 * 1000 * 1000};
+    for (double left = s; left > 0; left -= 0.02) {
+        if (stop_signal)
+            return -1;
+        if (left < 0.02)
+            step.tv_nsec = (long)(left * 1e9);
+        nanosleep(&step, NULL);
+    }
+    return stop_signal ? -1 : 0;
+}
+
+static double since(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) * 1e-9;
+}
+
+/* One repetition at one rate: returns the forwarded kpps, or -1. */
+static double one_rep(struct ctx *x, int64_t run_id, double kpps, int rep)
+{
+    const struct scenario_measure *m = &x->sc.measure;
+    struct reading a, b;
+    struct gen *g;
+    if (!virt_domain_running(x->virt)) {
+        snprintf(x->err, sizeof x->err, "domain '%s' is no longer running "
+                 "(or libvirt went away)", m->domain);
+        return -1;
+    }
+    if (take_reading(x, &a) != 0 ||
+        gen_start(&g, m, kpps, x->err, sizeof x->err) != 0)
+        return -1;
+    int slept = nap(m->point_s);
+    struct timespec stopped;
+    clock_gettime(CLOCK_MONOTONIC, &stopped);
+    int rc = gen_stop(g, x->err, sizeof x->err);
+    if (slept != 0 || rc != 0 || nap(m->settle_s) != 0)
+        return -1;
+    if (take_reading(x, &b) != 0)
+        return -1;
+    return store_window(x, run_id, kpps, rep, &a, &b, since(&a.at, &stopped));
+}
+
+static void progress(struct ctx *x, int ci, int nc, const char *curve,
+                     double kpps, int rep, int reps)
+{
+    if (x->tty)
+        fprintf(stderr, "\rvsrcal: curve %d/%d '%s': %g kpps, repetition "
+                "%d/%d   ", ci + 1, nc, curve, kpps, rep + 1, reps);
+}
+
+static void iso_now(char *buf, size_t len)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Measure one curve; the host is restored before returning. */
+static int measure_curve(struct ctx *x, int ci)
+{
+    const struct scenario_curve *c = &x->sc.curve[ci];
+    const struct scenario_measure *m = &x->sc.measure;
+    struct utsname u;
+    char created[32];
+    int64_t run_id;
+    uname(&u);
+    iso_now(created, sizeof created);
+    struct measured_run_meta meta = {
+        .config = c->name, .created = created, .host = u.nodename,
+        .notes = x->o->notes, .plan = x->sc.text};
+    if (bind_curve(x, c) != 0 ||
+        caldb_add_run(x->db, &meta, &run_id, x->err, sizeof x->err) != 0 ||
+        journal_open(&x->journal, x->o->journal, x->err, sizeof x->err) != 0)
+        return -1;
+    int rc = apply_curve(x, c);
+    for (int r = 0; rc == 0 && r < m->nrates; r++) {
+        double fwd[100], kpps = m->rates_kpps[r];
+        for (int k = 0; rc == 0 && k < m->reps; k++) {
+            progress(x, ci, x->sc.ncurves, c->name, kpps, k, m->reps);
+            fwd[k] = one_rep(x, run_id, kpps, k);
+            if (fwd[k] < 0)
+                rc = -1;
+        }
+        if (rc != 0)
+            break;
+        double mean = 0, ss = 0;
+        for (int k = 0; k < m->reps; k++)
+            mean += fwd[k] / m->reps;
+        for (int k = 0; k < m->reps; k++)
+            ss += (fwd[k] - mean) * (fwd[k] - mean);
+        double sd = m->reps > 1 ? sqrt(ss / (m->reps - 1)) : 0;
+        struct measured_point p = {kpps, mean, stats_ci99(sd, m->reps),
+                                   m->reps};
+        rc = caldb_add_point(x->db, run_id, &p, x->err, sizeof x->err);
+        if (rc == 0 && !x->tty)
+            fprintf(stderr, "vsrcal: %s: %g kpps offered, %.2f +- %.2f "
+                    "forwarded\n", c->name, kpps, mean, p.ci99_kpps);
+    }
+    if (x->tty)
+        fputc('\n', stderr);
+    gen_stop_all();
+    if (journal_close(x->journal) != 0 && rc == 0) {
+        snprintf(x->err, sizeof x->err, "the host could not be restored "
+                 "completely (see above)");
+        rc = -1;
+    }
+    x->journal = NULL;
+    return rc;
+}
+
+int measure_main(const struct measure_opts *o)
+{
+    struct ctx *x = xcalloc(1, sizeof *x);
+    char note[256], why[256];
+    int status = 1, ran = 0;
+    x->o = o;
+    x->tty = isatty(STDERR_FILENO);
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+
+    if (scenario_load(&x->sc, o->plan, NULL, 0, x->err, sizeof x->err) != 0) {
+        status = 2;
+        goto out;
+    }
+    if (!x->sc.measure.present) {
+        snprintf(x->err, sizeof x->err, "%s: no 'measure' group: expected "
+                 "measure = { domain = ...; generator = { ... }; sink = "
+                 "{ ... }; }", o->plan);
+        status = 2;
+        goto out;
+    }
+    if (!gen_tool(&x->sc.measure, note, sizeof note, why, sizeof why)) {
+        snprintf(x->err, sizeof x->err, "%s", why);
+        goto out;
+    }
+    if (note[0])
+        fprintf(stderr, "vsrcal: %s\n", note);
+    if (virt_open(&x->virt, x->sc.measure.connect, x->sc.measure.domain,
+                  x->err, sizeof x->err) != 0 ||
+        discover(x->virt, "/", &x->d, x->err, sizeof x->err) != 0)
+        goto out;
+    if (x->d.pid <= 0) {
+        snprintf(x->err, sizeof x->err, "domain '%s': no QEMU process found "
+                 "(%s)", x->d.dom.name, x->d.pid_from);
+        goto out;
+    }
+    if (caldb_open(&x->db, o->db, x->err, sizeof x->err) != 0)
+        goto out;
+    for (int i = 0; i < x->sc.ncurves; i++) {
+        if (o->curve && strcmp(o->curve, x->sc.curve[i].name) != 0)
+            continue;
+        ran++;
+        if (measure_curve(x, i) != 0)
+            goto out;
+    }
+    if (ran == 0) {
+        snprintf(x->err, sizeof x->err, "--curve %s: the plan has no such "
+                 "curve", o->curve);
+        status = 2;
+        goto out;
+    }
+    if (caldb_commit(x->db, x->err, sizeof x->err) != 0) {
+        x->db = NULL;
+        goto out;
+    }
+    x->db = NULL;
+    status = 0;
+out:
+    if (stop_signal) {
+        snprintf(x->err, sizeof x->err, "interrupted by signal %d; the host "
+                 "is restored and nothing was written", (int)stop_signal);
+        status = 130;
+    }
+    if (status != 0)
+        fprintf(stderr, "vsrcal: %s\n", x->err);
+    caldb_abort(x->db);
+    if (x->virt)
+        virt_close(x->virt);
+    scenario_clear(&x->sc);
+    free(x);
+    return status;
+}

@@ -1,0 +1,33 @@
+/*
+ * measure.h - `vsrcal measure`: run a plan's curves on the live domain.
+ *
+ * For each curve of the plan (a scenario with a `measure` group): bind and
+ * schedule the domain's threads as the curve says and set the generator
+ * device's queue length, all through the journal; then for each rate and
+ * repetition read every counter, send traffic for measure.point_s, stop,
+ * let the queues drain for measure.settle_s, read again, and keep the
+ * differences. The host is restored after each curve, on error and on
+ * SIGINT, SIGTERM or SIGHUP. Everything goes into the calibration
+ * database in one transaction, so an interrupted measurement writes
+ * nothing.
+ */
+#ifndef VSRCAL_MEASURE_H
+#define VSRCAL_MEASURE_H
+
+struct measure_opts {
+    const char *plan;
+    const char *db;
+    const char *journal;
+    const char *curve;    /* only this curve, or NULL for all */
+    const char *notes;
+};
+
+/* Returns the exit status: 0, 1 (a failure of the host or a tool), 2 (bad
+ * input) or 130 (interrupted). */
+int measure_main(const struct measure_opts *o);
+
+/* 1 once SIGINT, SIGTERM or SIGHUP has arrived (set by the handler that
+ * measure_main installs). */
+int measure_interrupted(void);
+
+#endif

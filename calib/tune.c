@@ -1,0 +1,380 @@
+/*
+ * tune.c - thread, IRQ, queue and sysctl settings (see tune.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "netns.h"
+#include "procfs.h"
+#include "tune.h"
+
+#ifndef SCHED_DEADLINE
+#define SCHED_DEADLINE 6
+#endif
+
+/* The sched_setattr(2) ABI (include/uapi/linux/sched/types.h), which
+ * glibc 2.36 does not declare and whose kernel header clashes with
+ * <sched.h>. */
+struct sched_attr {
+    uint32_t size;
+    uint32_t sched_policy;
+    uint64_t sched_flags;
+    int32_t sched_nice;
+    uint32_t sched_priority;
+    uint64_t sched_runtime;
+    uint64_t sched_deadline;
+    uint64_t sched_period;
+};
+
+#define SCHED_FLAG_RESET_ON_FORK 0x01
+#define SCHED_FLAG_RECLAIM 0x02
+#define SCHED_FLAG_DL_OVERRUN 0x04
+
+/* ---- threads ---------------------------------------------------------- */
+
+static int get_affinity(int tid, uint64_t *cpus)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(tid, sizeof set, &set) != 0)
+        return -1;
+    *cpus = 0;
+    for (int c = 0; c < 64; c++)
+        if (CPU_ISSET(c, &set))
+            *cpus |= UINT64_C(1) << c;
+    return 0;
+}
+
+static int set_affinity(int tid, uint64_t cpus)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    for (int c = 0; c < 64; c++)
+        if (cpus >> c & 1)
+            CPU_SET(c, &set);
+    return sched_setaffinity(tid, sizeof set, &set);
+}
+
+int tune_affinity(int tid, uint64_t cpus)
+{
+    return set_affinity(tid, cpus);
+}
+
+static int get_attr(int tid, struct thread_sched *s)
+{
+    struct sched_attr a;
+    memset(&a, 0, sizeof a);
+    if (syscall(SYS_sched_getattr, tid, &a, sizeof a, 0) != 0)
+        return -1;
+    s->policy = a.sched_policy;
+    s->priority = a.sched_priority;
+    s->nice = a.sched_nice;
+    s->runtime = a.sched_runtime;
+    s->deadline = a.sched_deadline;
+    s->period = a.sched_period;
+    s->flags = a.sched_flags;
+    return 0;
+}
+
+static int set_attr(int tid, const struct thread_sched *s)
+{
+    struct sched_attr a;
+    memset(&a, 0, sizeof a);
+    a.size = sizeof a;
+    a.sched_policy = s->policy;
+    a.sched_priority = s->priority;
+    a.sched_nice = s->nice;
+    a.sched_runtime = s->runtime;
+    a.sched_deadline = s->deadline;
+    a.sched_period = s->period;
+    /* Only flags a caller may set; the kernel reports others it keeps. */
+    a.sched_flags = s->flags & (SCHED_FLAG_RESET_ON_FORK | SCHED_FLAG_RECLAIM |
+                                SCHED_FLAG_DL_OVERRUN);
+    return (int)syscall(SYS_sched_setattr, tid, &a, 0);
+}
+
+int tune_thread_get(int tid, uint64_t *cpus, struct thread_sched *s,
+                    char *err, size_t errlen)
+{
+    if (get_affinity(tid, cpus) != 0 || get_attr(tid, s) != 0) {
+        snprintf(err, errlen, "thread %d: cannot read its scheduling: %s",
+                 tid, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int tune_thread_apply(int tid, uint64_t cpus, const struct thread_sched *s,
+                      char *err, size_t errlen)
+{
+    struct thread_sched now;
+    if (get_attr(tid, &now) != 0)
+        goto fail;
+    /* A deadline thread must keep the whole root domain in its mask: widen
+     * before becoming one, narrow only after ceasing to be one. */
+    if (s->policy == SCHED_DEADLINE || now.policy == SCHED_DEADLINE) {
+        if (s->policy == SCHED_DEADLINE && set_affinity(tid, cpus) != 0)
+            goto fail;
+        if (set_attr(tid, s) != 0)
+            goto fail;
+        if (s->policy != SCHED_DEADLINE && set_affinity(tid, cpus) != 0)
+            goto fail;
+        return 0;
+    }
+    if (set_affinity(tid, cpus) != 0 || set_attr(tid, s) != 0)
+        goto fail;
+    return 0;
+fail:
+    snprintf(err, errlen, "thread %d: cannot set %s scheduling on CPUs "
+             "%#" PRIx64 ": %s", tid, tune_policy_name(s->policy)
+             ? tune_policy_name(s->policy) : "unknown", cpus,
+             strerror(errno));
+    return -1;
+}
+
+int tune_thread_set(struct journal *j, int tid, uint64_t cpus,
+                    const struct thread_sched *s, char *note,
+                    size_t notelen, char *err, size_t errlen)
+{
+    struct jrec r = {.kind = JREC_THREAD, .id = tid};
+    struct task_stat st;
+    if (note && notelen)
+        note[0] = '\0';
+    if (procfs_task_stat("/", tid, tid, &st, err, errlen) != 0)
+        return -1;
+    r.starttime = st.starttime;
+    if (tune_thread_get(tid, &r.cpus, &r.sched, err, errlen) != 0)
+        return -1;
+    if (s->policy == SCHED_DEADLINE) {
+        uint64_t online = tune_online_cpus();
+        if ((cpus & online) != online && note && notelen) {
+            char want[64];
+            procfs_format_cpulist(cpus, want, sizeof want);
+            snprintf(note, notelen, "thread %d: SCHED_DEADLINE keeps every "
+                     "online CPU in its affinity (asked: %s); the kernel "
+                     "refuses a narrower one outside an exclusive cpuset",
+                     tid, want);
+        }
+        cpus = online;
+    }
+    if (journal_add(j, &r, err, errlen) != 0)
+        return -1;
+    return tune_thread_apply(tid, cpus, s, err, errlen);
+}
+
+/* ---- IRQs ------------------------------------------------------------- */
+
+int tune_irq_get(int irq, uint64_t *cpus, char *err, size_t errlen)
+{
+    return procfs_irq_affinity("/", irq, cpus, err, errlen);
+}
+
+static int write_file(const char *path, const char *text, char *err,
+                      size_t errlen)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    size_t n = strlen(text);
+    if (fd < 0 || write(fd, text, n) != (ssize_t)n) {
+        snprintf(err, errlen, "%s: cannot write '%s': %s", path, text,
+                 strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    if (close(fd) != 0) {
+        snprintf(err, errlen, "%s: cannot write '%s': %s", path, text,
+                 strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int tune_irq_apply(int irq, uint64_t cpus, char *err, size_t errlen)
+{
+    char path[64], list[256];
+    snprintf(path, sizeof path, "/proc/irq/%d/smp_affinity_list", irq);
+    procfs_format_cpulist(cpus, list, sizeof list);
+    return write_file(path, list, err, errlen);
+}
+
+int tune_irq_set(struct journal *j, int irq, uint64_t cpus, char *err,
+                 size_t errlen)
+{
+    struct jrec r = {.kind = JREC_IRQ, .id = irq};
+    if (tune_irq_get(irq, &r.cpus, err, errlen) != 0 ||
+        journal_add(j, &r, err, errlen) != 0)
+        return -1;
+    return tune_irq_apply(irq, cpus, err, errlen);
+}
+
+/* ---- queue lengths ---------------------------------------------------- */
+
+/* SIOCGIFTXQLEN / SIOCSIFTXQLEN (netdevice(7)) on a socket made inside the
+ * device's namespace. */
+static int txqlen_ioctl(const char *netns, const char *dev, unsigned long req,
+                        uint64_t *len, char *err, size_t errlen)
+{
+    struct ifreq ifr;
+    if (strlen(dev) >= sizeof ifr.ifr_name) {
+        snprintf(err, errlen, "device '%s': name longer than %zu bytes", dev,
+                 sizeof ifr.ifr_name - 1);
+        return -1;
+    }
+    int saved;
+    if (netns_enter(netns, &saved, err, errlen) != 0)
+        return -1;
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    memset(&ifr, 0, sizeof ifr);
+    strcpy(ifr.ifr_name, dev);
+    ifr.ifr_qlen = (int)*len;
+    int rc = fd < 0 ? -1 : ioctl(fd, req, &ifr);
+    int e = errno;
+    if (fd >= 0)
+        close(fd);
+    netns_leave(saved);
+    if (rc != 0) {
+        snprintf(err, errlen, "device '%s'%s%s: cannot %s its queue length: "
+                 "%s", dev, netns_is_self(netns) ? "" : " in namespace ",
+                 netns_is_self(netns) ? "" : netns,
+                 req == SIOCGIFTXQLEN ? "read" : "set", strerror(e));
+        return -1;
+    }
+    *len = (uint64_t)ifr.ifr_qlen;
+    return 0;
+}
+
+int tune_txqlen_get(const char *netns, const char *dev, uint64_t *len,
+                    char *err, size_t errlen)
+{
+    *len = 0;
+    return txqlen_ioctl(netns, dev, SIOCGIFTXQLEN, len, err, errlen);
+}
+
+int tune_txqlen_apply(const char *netns, const char *dev, uint64_t len,
+                      char *err, size_t errlen)
+{
+    return txqlen_ioctl(netns, dev, SIOCSIFTXQLEN, &len, err, errlen);
+}
+
+int tune_txqlen_set(struct journal *j, const char *netns, const char *dev,
+                    uint64_t len, char *err, size_t errlen)
+{
+    struct jrec r = {.kind = JREC_TXQLEN};
+    snprintf(r.netns, sizeof r.netns, "%s", netns_is_self(netns) ? "-" : netns);
+    snprintf(r.dev, sizeof r.dev, "%s", dev);
+    if (tune_txqlen_get(netns, dev, &r.len, err, errlen) != 0 ||
+        journal_add(j, &r, err, errlen) != 0)
+        return -1;
+    return tune_txqlen_apply(netns, dev, len, err, errlen);
+}
+
+/* ---- sysctls ---------------------------------------------------------- */
+
+static int sysctl_path(const char *name, char *path, size_t len, char *err,
+                       size_t errlen)
+{
+    if (name[0] == '/' || strstr(name, "..") != NULL) {
+        snprintf(err, errlen, "sysctl '%s': expected a path below /proc/sys",
+                 name);
+        return -1;
+    }
+    snprintf(path, len, "/proc/sys/%s", name);
+    return 0;
+}
+
+int tune_sysctl_get(const char *name, char *value, size_t len, char *err,
+                    size_t errlen)
+{
+    char path[192];
+    if (sysctl_path(name, path, sizeof path, err, errlen) != 0 ||
+        procfs_read("/", path + 1, value, len, err, errlen) < 0)
+        return -1;
+    value[strcspn(value, "\n")] = '\0';
+    return 0;
+}
+
+int tune_sysctl_apply(const char *name, const char *value, char *err,
+                      size_t errlen)
+{
+    char path[192];
+    if (sysctl_path(name, path, sizeof path, err, errlen) != 0)
+        return -1;
+    return write_file(path, value, err, errlen);
+}
+
+int tune_sysctl_set(struct journal *j, const char *name, const char *value,
+                    char *err, size_t errlen)
+{
+    struct jrec r = {.kind = JREC_SYSCTL};
+    snprintf(r.path, sizeof r.path, "%s", name);
+    if (tune_sysctl_get(name, r.value, sizeof r.value, err, errlen) != 0 ||
+        journal_add(j, &r, err, errlen) != 0)
+        return -1;
+    return tune_sysctl_apply(name, value, err, errlen);
+}
+
+/* ---- helpers ---------------------------------------------------------- */
+
+uint64_t tune_online_cpus(void)
+{
+    char buf[256], err[128];
+    uint64_t mask = 0;
+    if (procfs_read("/", "sys/devices/system/cpu/online", buf, sizeof buf,
+                    err, sizeof err) < 0)
+        return 1;
+    buf[strcspn(buf, "\n")] = '\0';
+    if (procfs_parse_cpulist(buf, &mask, err, sizeof err) != 0 || mask == 0)
+        return 1;
+    return mask;
+}
+
+int tune_sched_make(struct thread_sched *s, const char *policy,
+                    int priority, int nice, uint64_t runtime_ns,
+                    uint64_t period_ns)
+{
+    memset(s, 0, sizeof *s);
+    if (strcmp(policy, "fifo") == 0) {
+        s->policy = SCHED_FIFO;
+        s->priority = (unsigned)priority;
+    } else if (strcmp(policy, "rr") == 0) {
+        s->policy = SCHED_RR;
+        s->priority = (unsigned)priority;
+    } else if (strcmp(policy, "deadline") == 0) {
+        s->policy = SCHED_DEADLINE;
+        s->runtime = runtime_ns;
+        s->deadline = period_ns;
+        s->period = period_ns;
+    } else if (strcmp(policy, "cfs") == 0) {
+        s->policy = SCHED_OTHER;
+        s->nice = nice;
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+int tune_is_deadline(const struct thread_sched *s)
+{
+    return s->policy == SCHED_DEADLINE;
+}
+
+const char *tune_policy_name(unsigned policy)
+{
+    switch (policy) {
+    case SCHED_OTHER: return "cfs";
+    case SCHED_FIFO: return "fifo";
+    case SCHED_RR: return "rr";
+    case SCHED_BATCH: return "batch";
+    case SCHED_IDLE: return "idle";
+    case SCHED_DEADLINE: return "deadline";
+    default: return NULL;
+    }
+}
