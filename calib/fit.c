@@ -343,14 +343,7 @@ static int write_model(struct ctx *x, const struct costmodel *base,
 static int check_rate(struct ctx *x)
 {
     double kpps = x->o->check_kpps;
-    int found = 0, bad = 0;
-    for (int i = 0; i < x->np; i++)
-        found |= x->p[i].offered_kpps == kpps;
-    if (!found) {
-        snprintf(x->err, sizeof x->err, "--check-rate %g: the run has no "
-                 "such rate", kpps);
-        return 2;
-    }
+    int bad = 0;
     printf("check at %g kpps (stat ticks, not used by the fit):\n", kpps);
     for (int t = 0; t < x->c->cfg.nthreads; t++) {
         char ent[48];
@@ -411,6 +404,17 @@ int fit_main(const struct fit_opts *o)
                  "points", o->db, (long long)run_id, x->c->name);
         goto out;
     }
+    if (o->check_kpps > 0) {
+        int found = 0;
+        for (int i = 0; i < x->np; i++)
+            found |= x->p[i].offered_kpps == o->check_kpps;
+        if (!found) {
+            snprintf(x->err, sizeof x->err, "--check-rate %g: run %lld of "
+                     "'%s' has no such rate", o->check_kpps,
+                     (long long)run_id, x->c->name);
+            goto out;
+        }
+    }
     int below = 0;
     for (int i = 0; i < x->np; i++) {
         x->saturated[i] = is_saturated(x, i);
@@ -446,11 +450,8 @@ int fit_main(const struct fit_opts *o)
         goto out;
     printf("cost model '%s' written to %s\n", o->id, o->out ? o->out : o->db);
     status = 0;
-    if (o->check_kpps > 0) {
+    if (o->check_kpps > 0)
         status = check_rate(x);
-        if (status == 2)
-            goto out;
-    }
 out:
     if (status != 0 && x->err[0])
         fprintf(stderr, "vsrcal: %s\n", x->err);

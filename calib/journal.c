@@ -70,8 +70,16 @@ int jrec_parse(const char *line, struct jrec *r, char *err, size_t errlen)
         sscanf(line, " %31s %31s %" SCNu64 " %n", r->netns, r->dev, &r->len,
                &n);
     } else if (strcmp(kind, "sysctl") == 0) {
+        /* The value is the rest of the line: it may hold blanks. */
+        int v = -1;
         r->kind = JREC_SYSCTL;
-        sscanf(line, " %127s %63s %n", r->path, r->value, &n);
+        if (sscanf(line, " %127s%n", r->path, &v) == 1 && v >= 0 &&
+            (line[v] == ' ' || line[v] == '\0') &&
+            strlen(line + v) <= sizeof r->value) {
+            snprintf(r->value, sizeof r->value, "%s",
+                     line[v] ? line + v + 1 : "");
+            return 0;
+        }
     }
     if (n >= 0 && line[n] == '\0')
         return 0;
@@ -128,7 +136,9 @@ static int restore_one(const struct jrec *r, char *err, size_t errlen)
         if (procfs_task_stat("/", r->id, r->id, &st, err, errlen) != 0 ||
             st.starttime != r->starttime)
             return 1;
-        return tune_thread_apply(r->id, r->cpus, &r->sched, err, errlen);
+        if (tune_thread_apply(r->id, r->cpus, &r->sched, err, errlen) == 0)
+            return 0;
+        return errno == ESRCH ? 1 : -1; /* it exited just now */
     case JREC_IRQ:
         return tune_irq_apply(r->id, r->cpus, err, errlen);
     case JREC_TXQLEN:
@@ -187,8 +197,9 @@ static int restore_file(const char *path, int *failed, char *err,
         if (rc == 0) {
             restored++;
         } else if (rc == 1) {
-            fprintf(stderr, "vsrcal: restore: thread %d has exited; "
-                    "nothing to restore (%s)\n", rec[i].id, line2);
+            fprintf(stderr, "vsrcal: restore: thread %d has exited (or its "
+                    "id is another thread's now); left alone (%s)\n",
+                    rec[i].id, line2);
         } else {
             fprintf(stderr, "vsrcal: restore: %s\n", why);
             (*failed)++;

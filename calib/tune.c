@@ -92,9 +92,14 @@ static int set_attr(int tid, const struct thread_sched *s)
     a.sched_policy = s->policy;
     a.sched_priority = s->priority;
     a.sched_nice = s->nice;
-    a.sched_runtime = s->runtime;
-    a.sched_deadline = s->deadline;
-    a.sched_period = s->period;
+    /* Since Linux 6.12 sched_getattr() reports a fair thread's slice as
+     * its runtime, and a non-zero runtime set on one makes that slice a
+     * custom one: only deadline threads get theirs back. */
+    if (s->policy == SCHED_DEADLINE) {
+        a.sched_runtime = s->runtime;
+        a.sched_deadline = s->deadline;
+        a.sched_period = s->period;
+    }
     /* Only flags a caller may set; the kernel reports others it keeps. */
     a.sched_flags = s->flags & (SCHED_FLAG_RESET_ON_FORK | SCHED_FLAG_RECLAIM |
                                 SCHED_FLAG_DL_OVERRUN);

@@ -980,6 +980,36 @@ static void cal_free(struct caldb *c)
     free(c);
 }
 
+/* Columns added to tables of schema version 1 after they first shipped;
+ * a file made before gets them (CREATE TABLE IF NOT EXISTS does not). */
+static int add_missing_columns(struct caldb *c)
+{
+    static const char *const add[][3] = {
+        {"measured_run", "plan", "ALTER TABLE measured_run ADD COLUMN plan "
+                                 "TEXT"},
+    };
+    for (size_t i = 0; i < sizeof add / sizeof add[0]; i++) {
+        sqlite3_stmt *st = NULL;
+        int found = 0, rc = sqlite3_prepare_v2(
+            c->db, "SELECT count(*) FROM pragma_table_info(?) WHERE name = ?",
+            -1, &st, NULL);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_text(st, 1, add[i][0], -1, SQLITE_STATIC);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_text(st, 2, add[i][1], -1, SQLITE_STATIC);
+        if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+            found = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_OK)
+            return rc;
+        if (!found &&
+            (rc = sqlite3_exec(c->db, add[i][2], NULL, NULL, NULL)) !=
+                SQLITE_OK)
+            return rc;
+    }
+    return SQLITE_OK;
+}
+
 int caldb_open(struct caldb **out, const char *path, char *err,
                size_t errlen)
 {
@@ -1011,7 +1041,8 @@ int caldb_open(struct caldb **out, const char *path, char *err,
     }
     if (sqlite3_exec(c->db, "PRAGMA foreign_keys = ON; BEGIN IMMEDIATE",
                      NULL, NULL, NULL) != SQLITE_OK
-        || sqlite3_exec(c->db, schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
+        || sqlite3_exec(c->db, schema_sql, NULL, NULL, NULL) != SQLITE_OK
+        || add_missing_columns(c) != SQLITE_OK) {
         int ret = cal_fail(c, "cannot create the calibration tables", err,
                            errlen);
         cal_free(c);

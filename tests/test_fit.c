@@ -1,0 +1,519 @@
+/*
+ * test_fit.c - tests of calib/fit.c: a cost model fitted from a measured
+ * run.
+ *
+ * The measured runs are synthetic, written with caldb_* into databases in
+ * a temporary directory, for the curve 'shared-core' of
+ * models/testbed/calibrate.cfg (found under $VSRSIM_SRCDIR, default "."),
+ * whose base model is 'e5-1620-paper' in data/costs.db. At each offered
+ * rate (kpps) and repetition, over a 2 s window, the sink receives the
+ * offered packets give or take a few per mille, vcpu0 runs 1 ms/s plus
+ * 10 us per packet and io 0.5 ms/s plus 6 us per packet (schedstat
+ * run_ns), and the stat ticks say the same at 100 per second. fit_main
+ * simulates the plan several times per fit, so the tests make few fits.
+ * Each test checks one property.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "check.h"
+#include "costmodel.h"
+#include "err.h"
+#include "fit.h"
+#include "scenario.h"
+#include "stats.h"
+#include "store.h"
+#include "vsr.h"
+
+#define VCPU_BG_NS 1e6  /* vcpu0 ns per second at no load */
+#define VCPU_PKT_NS 1e4 /* vcpu0 ns per packet            */
+#define IO_BG_NS 5e5
+#define IO_PKT_NS 6e3
+#define WINDOW_S 2.0
+#define REPS 3
+
+static char tmpdir[256];
+static char plan[512];
+static char base_db[512]; /* the plan's data/costs.db */
+
+/* `name` inside the test's temporary directory. */
+static const char *tmp_path(char *buf, size_t n, const char *name)
+{
+    snprintf(buf, n, "%s/%s", tmpdir, name);
+    return buf;
+}
+
+static const char *read_text(const char *path, char *buf, size_t n)
+{
+    FILE *f = fopen(path, "r");
+    size_t got;
+
+    buf[0] = '\0';
+    if (f == NULL)
+        return buf;
+    got = fread(buf, 1, n - 1, f);
+    buf[got] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* One integer from a query on a database file; -1 on any failure. */
+static int64_t query_int(const char *db_path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int64_t v = -1;
+
+    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) ==
+            SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+static int group_setup(void **state)
+{
+    const char *base = getenv("TMPDIR");
+    const char *src = getenv("VSRSIM_SRCDIR");
+
+    (void)state;
+    snprintf(plan, sizeof plan, "%s/models/testbed/calibrate.cfg",
+             src ? src : ".");
+    snprintf(base_db, sizeof base_db, "%s/data/costs.db", src ? src : ".");
+    if (access(plan, R_OK) != 0 || access(base_db, R_OK) != 0) {
+        fprintf(stderr,
+                "%s or %s: not found (run `make data/costs.db`; set "
+                "VSRSIM_SRCDIR?)\n",
+                plan, base_db);
+        return -1;
+    }
+    snprintf(tmpdir, sizeof tmpdir, "%s/vsrsim-test-fit-XXXXXX",
+             base ? base : "/tmp");
+    if (mkdtemp(tmpdir) == NULL) {
+        perror(tmpdir);
+        return -1;
+    }
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    DIR *d = opendir(tmpdir);
+    struct dirent *e;
+    char path[512];
+
+    (void)state;
+    if (d == NULL)
+        return 0;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            unlink(tmp_path(path, sizeof path, e->d_name));
+    closedir(d);
+    rmdir(tmpdir);
+    return 0;
+}
+
+/* ---- synthetic measured runs ------------------------------------------ */
+
+struct synth {
+    const double *rates;
+    int nrates;
+    double delivered;   /* fraction of the offered packets received */
+    double ticks_at_40; /* factor on the ticks at 40 kpps           */
+};
+
+static const double all_rates[] = {5, 10, 20, 30, 40};
+
+static void add(struct caldb *c, int64_t id, double kpps, int rep,
+                const char *entity, const char *metric, double value)
+{
+    struct measured_sample s;
+    char err[512] = "";
+
+    memset(&s, 0, sizeof s);
+    s.offered_kpps = kpps;
+    s.rep = rep;
+    snprintf(s.entity, sizeof s.entity, "%s", entity);
+    snprintf(s.metric, sizeof s.metric, "%s", metric);
+    s.value = value;
+    if (caldb_add_sample(c, id, &s, err, sizeof err) != SIM_OK)
+        fail_msg("caldb_add_sample: %s", err);
+}
+
+/* A few per mille either way, the same every time. */
+static double noise(int r, int rep)
+{
+    static const double n[] = {-0.003, 0.001,  0.002, -0.001,
+                               0.0025, -0.002, 0.0015};
+    return n[(r * 3 + rep) % 7];
+}
+
+/* Write the measured run `y` of curve 'shared-core' into a new database
+ * `name`; its path goes into `path`. */
+static void write_run(const char *name, const struct synth *y, char *path,
+                      size_t pathlen)
+{
+    struct caldb *c = NULL;
+    int64_t id;
+    char err[512] = "";
+    struct measured_run_meta m = {.config = "shared-core",
+                                  .created = "2024-05-01T10:00:00Z",
+                                  .host = "synthetic",
+                                  .plan = "synthetic"};
+
+    tmp_path(path, pathlen, name);
+    unlink(path);
+    if (caldb_open(&c, path, err, sizeof err) != SIM_OK ||
+        caldb_add_run(c, &m, &id, err, sizeof err) != SIM_OK)
+        fail_msg("%s", err);
+    for (int r = 0; r < y->nrates; r++) {
+        double kpps = y->rates[r], sum = 0;
+        for (int rep = 0; rep < REPS; rep++) {
+            double pps = kpps * 1000 * y->delivered;
+            double rx = pps * WINDOW_S * (1 + noise(r, rep));
+            double vcpu = WINDOW_S * (VCPU_BG_NS + VCPU_PKT_NS * pps);
+            double io = WINDOW_S * (IO_BG_NS + IO_PKT_NS * pps);
+            double tf = kpps == 40 ? y->ticks_at_40 : 1;
+            add(c, id, kpps, rep, "window", "seconds", WINDOW_S);
+            add(c, id, kpps, rep, "net:gen", "tx_packets",
+                kpps * 1000 * WINDOW_S);
+            add(c, id, kpps, rep, "net:sink", "rx_packets", rx);
+            add(c, id, kpps, rep, "thread:vcpu0", "run_ns", vcpu);
+            add(c, id, kpps, rep, "thread:vcpu0", "ticks", vcpu / 1e7 * tf);
+            add(c, id, kpps, rep, "thread:io", "run_ns", io);
+            add(c, id, kpps, rep, "thread:io", "ticks", io / 1e7 * tf);
+            sum += rx / WINDOW_S / 1000;
+        }
+        struct measured_point p = {.offered_kpps = kpps,
+                                   .forwarded_kpps = sum / REPS,
+                                   .ci99_kpps = 0.01 * kpps,
+                                   .reps = REPS};
+        if (caldb_add_point(c, id, &p, err, sizeof err) != SIM_OK)
+            fail_msg("caldb_add_point: %s", err);
+    }
+    if (caldb_commit(c, err, sizeof err) != SIM_OK)
+        fail_msg("caldb_commit: %s", err);
+}
+
+/* fit_main with its stdout and stderr in files `name`.out and `name`.err
+ * of the temporary directory, read into out and err. */
+static int run_fit(const struct fit_opts *o, const char *name, char *out,
+                   size_t outlen, char *err, size_t errlen)
+{
+    char opath[512], epath[512], file[128];
+    int saved_out, saved_err, fo, fe, rc;
+
+    snprintf(file, sizeof file, "%s.out", name);
+    tmp_path(opath, sizeof opath, file);
+    snprintf(file, sizeof file, "%s.err", name);
+    tmp_path(epath, sizeof epath, file);
+    fflush(stdout);
+    fflush(stderr);
+    saved_out = dup(1);
+    saved_err = dup(2);
+    fo = open(opath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    fe = open(epath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (saved_out < 0 || saved_err < 0 || fo < 0 || fe < 0)
+        fail_msg("cannot redirect the output of fit_main");
+    dup2(fo, 1);
+    dup2(fe, 2);
+    close(fo);
+    close(fe);
+    rc = fit_main(o);
+    fflush(stdout);
+    fflush(stderr);
+    dup2(saved_out, 1);
+    dup2(saved_err, 2);
+    close(saved_out);
+    close(saved_err);
+    read_text(opath, out, outlen);
+    read_text(epath, err, errlen);
+    return rc;
+}
+
+/* The scale fit_main printed for group `group` ("vCPU" or "I/O"). */
+static double printed_scale(const char *out, const char *group)
+{
+    char key[64];
+    const char *p;
+    double scale;
+
+    snprintf(key, sizeof key, "%s activities of 'e5-1620-paper' scaled by ",
+             group);
+    p = strstr(out, key);
+    if (p == NULL || sscanf(p + strlen(key), "%lf", &scale) != 1)
+        fail_msg("no '%s' in the output:\n%s", key, out);
+    return scale;
+}
+
+/* The fitted ns per packet fit_main printed for thread `name`. */
+static double printed_slope(const char *out, const char *name)
+{
+    char key[32];
+    const char *p;
+    double b;
+
+    snprintf(key, sizeof key, "\n%-10s ", name);
+    p = strstr(out, key);
+    if (p == NULL || sscanf(p + strlen(key), "%lf", &b) != 1)
+        fail_msg("no line of thread '%s' in the output:\n%s", name, out);
+    return b;
+}
+
+/* The group of activities a fit scales: 0 vCPU, 1 I/O, -1 neither. */
+static int group_of(int i)
+{
+    switch (i) {
+    case COST_GUEST_IRQ:
+    case COST_GUEST_POLL:
+    case COST_GUEST_FWD_PKT:
+    case COST_GUEST_KICK:
+    case COST_GUEST_HALT:
+    case COST_GUEST_SMP_PKT:
+    case COST_GUEST_ROUTE_MISS:
+    case COST_CLICK_PKT:
+        return 0;
+    case COST_VHOST_RUN:
+    case COST_VHOST_RX_PKT:
+    case COST_VHOST_TX_PKT:
+    case COST_VHOST_SIGNAL:
+    case COST_QEMU_PKT:
+    case COST_TAP_SYSCALL:
+        return 1;
+    default:
+        return -1;
+    }
+}
+
+/* CPU time per forwarded packet of the plan's thread `name` when the
+ * curve is simulated at `kpps` with `cm`, as fit_main simulates it. */
+static double simulated_ns_per_pkt(const struct costmodel *cm, double kpps,
+                                   const char *name)
+{
+    static struct scenario sc;
+    static struct run_result r;
+    char err[512] = "";
+    double v = -1;
+
+    if (scenario_load(&sc, plan, NULL, 0, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    const struct vsr_config *cfg = &sc.curve[0].cfg;
+    vsr_run(cfg, cm, kpps, sc.seed, 100 * MS, 1 * SEC, &r);
+    for (int t = 0; t < cfg->nthreads; t++)
+        if (strcmp(cfg->thread[t].name, name) == 0 && r.forwarded_pkts > 0)
+            v = (double)r.thread_ns[t] / (double)r.forwarded_pkts;
+    scenario_clear(&sc);
+    if (v < 0)
+        fail_msg("no thread '%s' in %s, or nothing forwarded", name, plan);
+    return v;
+}
+
+/* ---- tests ------------------------------------------------------------- */
+
+static void test_fit_scales_model(void **state)
+{
+    struct synth y = {all_rates, 5, 1.0, 1.0};
+    char db[512], outdb[512], out[8192], err[4096];
+    struct costmodel paper, fitted;
+    char e[512] = "";
+
+    (void)state;
+    write_run("run.db", &y, db, sizeof db);
+    tmp_path(outdb, sizeof outdb, "model.db");
+    unlink(outdb);
+    struct fit_opts o = {.plan = plan,
+                         .db = db,
+                         .out = outdb,
+                         .curve = "shared-core",
+                         .id = "fit-test",
+                         .check_kpps = 0,
+                         .check_tol = 0.2};
+    int rc = run_fit(&o, "fit", out, sizeof out, err, sizeof err);
+    if (rc != 0)
+        fail_msg("fit_main returned %d:\n%s%s", rc, out, err);
+
+    /* the slopes are the per-packet costs written into the run */
+    assert_rel_near(printed_slope(out, "vcpu0"), VCPU_PKT_NS, 0.02);
+    assert_rel_near(printed_slope(out, "io"), IO_PKT_NS, 0.02);
+
+    if (store_load_costmodel(outdb, "fit-test", &fitted, e, sizeof e) != 0)
+        fail_msg("store_load_costmodel: %s", e);
+    if (store_load_costmodel(base_db, "e5-1620-paper", &paper, e, sizeof e) !=
+        0)
+        fail_msg("store_load_costmodel: %s", e);
+    double scale[2] = {printed_scale(out, "vCPU"), printed_scale(out, "I/O")};
+    double ratio = fitted.c[COST_GUEST_FWD_PKT].mean_ns /
+                   paper.c[COST_GUEST_FWD_PKT].mean_ns;
+    double p_vcpu = simulated_ns_per_pkt(&paper, 5, "vcpu0");
+    double p_io = simulated_ns_per_pkt(&paper, 5, "io");
+    double f_vcpu = simulated_ns_per_pkt(&fitted, 5, "vcpu0");
+    double f_io = simulated_ns_per_pkt(&fitted, 5, "io");
+    /* the fitted model charges the threads what was measured, in the
+     * simulation fit_main scales by */
+    assert_rel_near(f_vcpu, VCPU_PKT_NS, 0.05);
+    assert_rel_near(f_io, IO_PKT_NS, 0.05);
+    /* and each group moved the way the measurement is off the base
+     * model: the vCPU up (10 us against the paper's), the I/O down */
+    if (!((ratio > 1) == (VCPU_PKT_NS > p_vcpu)))
+        fail_msg("vCPU scale %g, but measured %g ns/packet against %g "
+                 "simulated with the paper's model",
+                 ratio, VCPU_PKT_NS, p_vcpu);
+    if (!((scale[1] > 1) == (IO_PKT_NS > p_io)))
+        fail_msg("I/O scale %g, but measured %g ns/packet against %g "
+                 "simulated with the paper's model",
+                 scale[1], IO_PKT_NS, p_io);
+    for (int i = 0; i < COST_N; i++) {
+        int g = group_of(i);
+        double want = paper.c[i].mean_ns * (g >= 0 ? scale[g] : 1.0);
+        /* the printed scale is rounded to 4 decimals */
+        if (!(fabs(fitted.c[i].mean_ns - want) <=
+              0.5e-4 * paper.c[i].mean_ns + 1e-9))
+            fail_msg("%s: %g ns, expected %g * %g", costmodel_name(i),
+                     fitted.c[i].mean_ns, paper.c[i].mean_ns,
+                     g >= 0 ? scale[g] : 1.0);
+        assert_true(fitted.c[i].cv == paper.c[i].cv);
+    }
+    /* every activity of a group by the same factor */
+    assert_rel_near(fitted.c[COST_GUEST_IRQ].mean_ns /
+                        paper.c[COST_GUEST_IRQ].mean_ns,
+                    ratio, 1e-9);
+    assert_rel_near(
+        fitted.c[COST_TAP_SYSCALL].mean_ns / paper.c[COST_TAP_SYSCALL].mean_ns,
+        fitted.c[COST_QEMU_PKT].mean_ns / paper.c[COST_QEMU_PKT].mean_ns, 1e-9);
+
+    /* written where asked, as a fit, and the run's file left alone */
+    assert_int_equal(query_int(outdb, "SELECT count(*) FROM cost_model "
+                                      "WHERE id = 'fit-test' AND source = "
+                                      "'vsrcal-fit'"),
+                     1);
+    assert_int_equal(query_int(outdb,
+                               "SELECT count(*) FROM cost WHERE "
+                               "model_id = 'fit-test' AND derivation LIKE "
+                               "'taken from base model%'"),
+                     COST_N - 14);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM cost_model"), 0);
+}
+
+static void test_check_rate_agrees(void **state)
+{
+    struct synth y = {all_rates, 5, 1.0, 1.0};
+    char db[512], outdb[512], out[8192], err[4096];
+
+    (void)state;
+    write_run("check-ok.db", &y, db, sizeof db);
+    tmp_path(outdb, sizeof outdb, "check-ok-model.db");
+    unlink(outdb);
+    struct fit_opts o = {.plan = plan,
+                         .db = db,
+                         .out = outdb,
+                         .curve = "shared-core",
+                         .id = "fit-check",
+                         .check_kpps = 40,
+                         .check_tol = 0.2};
+    int rc = run_fit(&o, "check-ok", out, sizeof out, err, sizeof err);
+    if (rc != 0)
+        fail_msg("fit_main returned %d:\n%s%s", rc, out, err);
+    assert_non_null(strstr(out, "check at 40 kpps"));
+    assert_null(strstr(out, "OUTSIDE TOLERANCE"));
+}
+
+static void test_check_rate_disagrees(void **state)
+{
+    struct synth y = {all_rates, 5, 1.0, 1.5};
+    char db[512], outdb[512], out[8192], err[4096];
+
+    (void)state;
+    write_run("check-bad.db", &y, db, sizeof db);
+    tmp_path(outdb, sizeof outdb, "check-bad-model.db");
+    unlink(outdb);
+    struct fit_opts o = {.plan = plan,
+                         .db = db,
+                         .out = outdb,
+                         .curve = "shared-core",
+                         .id = "fit-check",
+                         .check_kpps = 40,
+                         .check_tol = 0.2};
+    int rc = run_fit(&o, "check-bad", out, sizeof out, err, sizeof err);
+    if (rc != 1)
+        fail_msg("fit_main returned %d, expected 1:\n%s%s", rc, out, err);
+    assert_non_null(strstr(out, "OUTSIDE TOLERANCE"));
+}
+
+static void test_two_rates_refused(void **state)
+{
+    static const double two[] = {5, 10};
+    struct synth y = {two, 2, 1.0, 1.0};
+    char db[512], outdb[512], out[8192], err[4096];
+
+    (void)state;
+    write_run("two-rates.db", &y, db, sizeof db);
+    tmp_path(outdb, sizeof outdb, "two-rates-model.db");
+    unlink(outdb);
+    struct fit_opts o = {.plan = plan,
+                         .db = db,
+                         .out = outdb,
+                         .curve = "shared-core",
+                         .id = "fit-two",
+                         .check_tol = 0.2};
+    int rc = run_fit(&o, "two-rates", out, sizeof out, err, sizeof err);
+    if (rc != 2)
+        fail_msg("fit_main returned %d, expected 2:\n%s%s", rc, out, err);
+    if (strstr(err, "2 rates below saturation") == NULL ||
+        strstr(err, "at least 3") == NULL)
+        fail_msg("unexpected message: %s", err);
+    assert_int_equal(access(outdb, F_OK), -1); /* nothing written */
+}
+
+static void test_all_saturated_refused(void **state)
+{
+    struct synth y = {all_rates, 5, 0.5, 1.0};
+    char db[512], outdb[512], out[8192], err[4096];
+
+    (void)state;
+    write_run("saturated.db", &y, db, sizeof db);
+    tmp_path(outdb, sizeof outdb, "saturated-model.db");
+    unlink(outdb);
+    struct fit_opts o = {.plan = plan,
+                         .db = db,
+                         .out = outdb,
+                         .curve = "shared-core",
+                         .id = "fit-sat",
+                         .check_tol = 0.2};
+    int rc = run_fit(&o, "saturated", out, sizeof out, err, sizeof err);
+    if (rc != 2)
+        fail_msg("fit_main returned %d, expected 2:\n%s%s", rc, out, err);
+    if (strstr(err, "saturated at every measured rate") == NULL ||
+        strstr(err, "'shared-core'") == NULL)
+        fail_msg("unexpected message: %s", err);
+    assert_int_equal(access(outdb, F_OK), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fit_scales_model),
+        cmocka_unit_test(test_check_rate_agrees),
+        cmocka_unit_test(test_check_rate_disagrees),
+        cmocka_unit_test(test_two_rates_refused),
+        cmocka_unit_test(test_all_saturated_refused),
+    };
+
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
