@@ -13,7 +13,8 @@
  *
  * The activities of the cost model that run in a vCPU (guest_*, click_pkt)
  * or in QEMU's I/O thread or vhost-net (vhost_*, qemu_pkt, tap_syscall)
- * cannot be told apart by measuring threads, so the base model's
+ * cannot be told apart by measuring threads (a local generator's, gen_pkt,
+ * is one activity), so the base model's
  * activities of each are scaled by one factor, found by simulating the
  * plan's curve with the model until the simulated cost per packet of each
  * thread equals the fitted one. Every other activity keeps the base
@@ -28,8 +29,11 @@ struct fit_opts {
     const char *out;       /* where to write the model (default db)   */
     const char *curve;     /* the curve measured (default the first)  */
     const char *id;        /* id of the new cost model                */
-    double check_kpps;     /* > 0: leave this rate out and check the
-                              fit against its /proc stat ticks         */
+    double check_kpps;     /* > 0: leave this rate out of the fit and
+                              compare each thread's fitted CPU time per
+                              packet there (slope plus background per
+                              packet) with utime + stime from its /proc
+                              stat, a source the fit does not use      */
     double check_tol;      /* relative tolerance of the check (0.2)   */
 };
 

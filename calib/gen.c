@@ -15,6 +15,7 @@
 #include "err.h"
 #include "gen.h"
 #include "netns.h"
+#include "procfs.h"
 #include "tune.h"
 
 #define GEN_MAX 4
@@ -106,11 +107,11 @@ static int pg_write(const char *file, const char *cmd, char *err,
 /* Configure the generator's device on the kpktgend thread of its first
  * CPU: 64-byte frames on the wire (pkt_size 60 plus the FCS), no skb
  * clones (TAP and veth need fresh ones), `kpps` paced by ratep. */
-static int pg_setup(const struct scenario_measure *m, double kpps, char *err,
-                    size_t errlen)
+static int pg_setup(const struct scenario_measure *m, double kpps,
+                    uint64_t cpus, char *err, size_t errlen)
 {
     char thread[32], cmd[128];
-    int cpu = __builtin_ctzll(m->gen_cpus);
+    int cpu = cpus ? __builtin_ctzll(cpus) : 0;
     snprintf(thread, sizeof thread, "kpktgend_%d", cpu);
     if (pg_write(thread, "rem_device_all", err, errlen) != 0)
         return -1;
@@ -143,7 +144,8 @@ static int pg_setup(const struct scenario_measure *m, double kpps, char *err,
 /* In the child: own process group, the generator's namespace and CPUs,
  * stdout to /dev/null and stderr to `errfd`; then run `argv` or write
  * "start" to pktgen's pgctrl, which blocks until stopped. */
-static void child(const struct scenario_measure *m, int errfd,
+static void child(const struct scenario_measure *m, uint64_t cpus,
+                  const struct thread_sched *sched, int errfd,
                   char *const argv[])
 {
     char err[256];
@@ -157,8 +159,13 @@ static void child(const struct scenario_measure *m, int errfd,
         fprintf(stderr, "%s\n", err);
         _exit(127);
     }
-    if (tune_affinity(0, m->gen_cpus) != 0) {
+    if (cpus && tune_affinity(0, cpus) != 0) {
         fprintf(stderr, "generator CPUs: %s\n", strerror(errno));
+        _exit(127);
+    }
+    if (sched && tune_thread_apply(0, cpus ? cpus : tune_online_cpus(), sched,
+                                   err, sizeof err) != 0) {
+        fprintf(stderr, "generator scheduling: %s\n", err);
         _exit(127);
     }
     if (argv == NULL) {
@@ -176,7 +183,8 @@ static void child(const struct scenario_measure *m, int errfd,
 }
 
 int gen_start(struct gen **out, const struct scenario_measure *m,
-              double kpps, char *err, size_t errlen)
+              double kpps, uint64_t cpus, const struct thread_sched *sched,
+              char *err, size_t errlen)
 {
     char why[256], path[256], rate[32];
     const char *tool = gen_tool(m, NULL, 0, why, sizeof why);
@@ -190,7 +198,7 @@ int gen_start(struct gen **out, const struct scenario_measure *m,
         int saved;
         if (netns_enter(m->gen_netns, &saved, err, errlen) != 0)
             return -1;
-        int rc = pg_setup(m, kpps, err, errlen);
+        int rc = pg_setup(m, kpps, cpus, err, errlen);
         netns_leave(saved);
         if (rc != 0)
             return -1;
@@ -219,7 +227,7 @@ int gen_start(struct gen **out, const struct scenario_measure *m,
         return -1;
     }
     if (pid == 0)
-        child(m, errfd, pktgen ? NULL : argv);
+        child(m, cpus, sched, errfd, pktgen ? NULL : argv);
     setpgid(pid, pid); /* also here, so no signal can beat the child's */
     struct gen *g = xcalloc(1, sizeof *g);
     g->pid = pid;
@@ -282,6 +290,26 @@ int gen_stop(struct gen *g, char *err, size_t errlen)
     close(g->errfd);
     free(g);
     return rc;
+}
+
+int gen_tasks(const struct gen *g, int *tids, int max)
+{
+    static int pids[32768];
+    char err[256];
+    int n = 0, np = procfs_list_pids("/", pids, 32768, err, sizeof err);
+    for (int i = 0; i < np && n < max; i++) {
+        struct task_stat st;
+        if (pids[i] != g->pid &&
+            (procfs_task_stat("/", pids[i], pids[i], &st, err, sizeof err) !=
+                 0 ||
+             st.ppid != g->pid))
+            continue; /* neither the generator nor one of its forks */
+        int k = procfs_list_tasks("/", pids[i], tids + n, max - n, err,
+                                  sizeof err);
+        if (k > 0)
+            n += k;
+    }
+    return n;
 }
 
 void gen_stop_all(void)

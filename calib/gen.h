@@ -12,6 +12,7 @@
 #define VSRCAL_GEN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "scenario.h"
 
@@ -23,9 +24,16 @@ struct gen;
 const char *gen_tool(const struct scenario_measure *m, char *note,
                      size_t notelen, char *why, size_t whylen);
 
-/* Start sending at `kpps`. */
+/* Start sending at `kpps` on `cpus` (0: anywhere) with scheduling
+ * `sched` (NULL: inherited). */
+struct thread_sched;
 int gen_start(struct gen **out, const struct scenario_measure *m,
-              double kpps, char *err, size_t errlen);
+              double kpps, uint64_t cpus, const struct thread_sched *sched,
+              char *err, size_t errlen);
+
+/* The thread ids of the generator's processes (the one started and its
+ * forks) now; at most max. Returns the count. */
+int gen_tasks(const struct gen *g, int *tids, int max);
 
 /* Stop and reap the generator. Returns 0 when it ran until stopped, -1
  * when it had failed (err holds its last words). */

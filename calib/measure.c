@@ -57,6 +57,7 @@ struct ctx {
     struct discovery d;
     struct caldb *db;
     struct journal *journal;
+    struct gen *gen; /* the generator now running */
     int nbound;
     struct bound b[VSR_MAX_THREADS];
     int tty;
@@ -76,6 +77,10 @@ static int bind_curve(struct ctx *x, const struct scenario_curve *c)
         const struct vsr_thread_cfg *t = &c->cfg.thread[i];
         const struct dthread *live = NULL;
         const char *what;
+        if (t->kind == VSR_GEN) { /* the generator vsrcal starts */
+            x->b[x->nbound++] = (struct bound){t, NULL};
+            continue;
+        }
         if (t->kind == VSR_VCPU) {
             live = discover_find(&x->d, DT_VCPU, nvcpu++);
             what = "a vCPU";
@@ -111,6 +116,8 @@ static int apply_curve(struct ctx *x, const struct scenario_curve *c)
     for (int i = 0; i < x->nbound; i++) {
         struct thread_sched s;
         char note[256];
+        if (!x->b[i].live)
+            continue; /* the generator: set when it starts */
         plan_sched(x->b[i].cfg, &s);
         if (tune_thread_set(x->journal, x->b[i].live->tid, x->b[i].cfg->cpus,
                             &s, note, sizeof note, x->err,
@@ -140,6 +147,26 @@ static int read_netdev(const char *netns, const char *dev,
     return procfs_parse_net_dev(text, dev, out, err, errlen);
 }
 
+/* CPU time of the generator's processes, summed. */
+static int read_generator(struct ctx *x, uint64_t *run_ns, uint64_t *ticks)
+{
+    int tids[64];
+    int n = gen_tasks(x->gen, tids, 64);
+    *run_ns = *ticks = 0;
+    for (int k = 0; k < n; k++) {
+        struct task_schedstat ss;
+        struct task_stat st;
+        if (procfs_task_schedstat("/", tids[k], tids[k], &ss, x->err,
+                                  sizeof x->err) != 0 ||
+            procfs_task_stat("/", tids[k], tids[k], &st, x->err,
+                             sizeof x->err) != 0)
+            return -1;
+        *run_ns += ss.run_ns;
+        *ticks += st.utime + st.stime;
+    }
+    return 0;
+}
+
 static int take_reading(struct ctx *x, struct reading *r)
 {
     const struct scenario_measure *m = &x->sc.measure;
@@ -147,6 +174,11 @@ static int take_reading(struct ctx *x, struct reading *r)
     for (int i = 0; i < x->nbound; i++) {
         struct task_schedstat ss;
         struct task_stat st;
+        if (!x->b[i].live) {
+            if (read_generator(x, &r->run_ns[i], &r->ticks[i]) != 0)
+                return -1;
+            continue;
+        }
         int tid = x->b[i].live->tid;
         if (procfs_task_schedstat("/", tid, tid, &ss, x->err,
                                   sizeof x->err) != 0 ||
@@ -246,7 +278,10 @@ static double since(const struct timespec *a, const struct timespec *b)
     return (double)(b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) * 1e-9;
 }
 
-/* One repetition at one rate: returns the forwarded kpps, or -1. */
+/* One repetition at one rate: start the generator, let the path reach
+ * its steady state for settle_s, read, wait point_s, read again, stop,
+ * and let the queues drain for settle_s before the next repetition.
+ * Returns the forwarded kpps, or -1. */
 static double one_rep(struct ctx *x, int64_t run_id, double kpps, int rep)
 {
     const struct scenario_measure *m = &x->sc.measure;
@@ -257,18 +292,28 @@ static double one_rep(struct ctx *x, int64_t run_id, double kpps, int rep)
                  "(or libvirt went away)", m->domain);
         return -1;
     }
-    if (take_reading(x, &a) != 0 ||
-        gen_start(&g, m, kpps, x->err, sizeof x->err) != 0)
+    uint64_t cpus = m->gen_cpus;
+    struct thread_sched sched, *ps = NULL;
+    for (int i = 0; i < x->nbound; i++)
+        if (!x->b[i].live) {
+            cpus = x->b[i].cfg->cpus;
+            plan_sched(x->b[i].cfg, &sched);
+            ps = &sched;
+        }
+    if (gen_start(&g, m, kpps, cpus, ps, x->err, sizeof x->err) != 0)
         return -1;
-    int slept = nap(m->point_s);
-    struct timespec stopped;
-    clock_gettime(CLOCK_MONOTONIC, &stopped);
-    int rc = gen_stop(g, x->err, sizeof x->err);
-    if (slept != 0 || rc != 0 || nap(m->settle_s) != 0)
+    x->gen = g;
+    int rc = nap(m->settle_s) != 0 || take_reading(x, &a) != 0 ||
+             nap(m->point_s) != 0 || take_reading(x, &b) != 0;
+    char why[256] = "";
+    x->gen = NULL;
+    if (gen_stop(g, why, sizeof why) != 0) {
+        snprintf(x->err, sizeof x->err, "%s", why);
         return -1;
-    if (take_reading(x, &b) != 0)
+    }
+    if (rc != 0 || nap(m->settle_s) != 0)
         return -1;
-    return store_window(x, run_id, kpps, rep, &a, &b, since(&a.at, &stopped));
+    return store_window(x, run_id, kpps, rep, &a, &b, since(&a.at, &b.at));
 }
 
 static void progress(struct ctx *x, int ci, int nc, const char *curve,

@@ -4,9 +4,9 @@
  * For each curve of the plan (a scenario with a `measure` group): bind and
  * schedule the domain's threads as the curve says and set the generator
  * device's queue length, all through the journal; then for each rate and
- * repetition read every counter, send traffic for measure.point_s, stop,
- * let the queues drain for measure.settle_s, read again, and keep the
- * differences. The host is restored after each curve, on error and on
+ * repetition start the traffic, let it settle for measure.settle_s, read
+ * every counter, wait measure.point_s, read again and keep the
+ * differences; then stop and let the queues drain for settle_s. The host is restored after each curve, on error and on
  * SIGINT, SIGTERM or SIGHUP. Everything goes into the calibration
  * database in one transaction, so an interrupted measurement writes
  * nothing.

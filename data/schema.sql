@@ -117,6 +117,10 @@ CREATE TABLE IF NOT EXISTS cost_model (
 --   mq_hash_pkt       (packet, irq)  a multi-queue macvtap choosing the
 --                                    queue (VM) of a packet by its flow
 --                                    hash, per packet
+--   gen_pkt           (packet, sys)  a traffic generator on the host
+--                                    itself (trafgen) writing one packet
+--                                    into the VM's TAP device: its
+--                                    sendto() and the TAP's enqueue
 --   wakeup            (event, sys)   try_to_wake_up, charged to the waker
 --                                    (in whatever class the waker runs;
 --                                    'sys' is the class it was measured in)

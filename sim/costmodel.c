@@ -28,6 +28,7 @@ static const struct {
     [COST_FIB_LEVEL] = {"fib_level", "event", "irq"},
     [COST_CLICK_PKT] = {"click_pkt", "packet", "guest"},
     [COST_MQ_HASH_PKT] = {"mq_hash_pkt", "packet", "irq"},
+    [COST_GEN_PKT] = {"gen_pkt", "packet", "sys"},
     [COST_WAKEUP] = {"wakeup", "event", "sys"},
     [COST_CTX_SWITCH] = {"ctx_switch", "event", "sys"},
     [COST_MIGRATION] = {"migration", "event", "sys"},

@@ -40,6 +40,7 @@ enum cost_id {
     COST_FIB_LEVEL,        /* one more LC-trie level on a miss            */
     COST_CLICK_PKT,        /* Click load balancer in the guest, per pkt   */
     COST_MQ_HASH_PKT,      /* multi-queue macvtap queue choice, per pkt   */
+    COST_GEN_PKT,          /* local generator's send into a TAP, per pkt  */
     COST_N
 };
 

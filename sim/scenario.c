@@ -658,10 +658,12 @@ static int read_thread(struct ctx *x, struct vsr_config *c, const char *name,
         t->kind = VSR_VHOST_TX;
     else if (strcmp(kind, "io") == 0)
         t->kind = VSR_IO;
+    else if (strcmp(kind, "generator") == 0)
+        t->kind = VSR_GEN;
     else
         return fail(x, s,
-                    "'%s' must be vcpu, vhost, vhost-rx, vhost-tx or io "
-                    "(got '%s')",
+                    "'%s' must be vcpu, vhost, vhost-rx, vhost-tx, io or "
+                    "generator (got '%s')",
                     path, kind);
 
     snprintf(path, sizeof path, "threads.%s.cpus", name);
@@ -735,7 +737,7 @@ static int read_threads(struct ctx *x, struct vsr_config *c)
     c->nthreads = 0;
     int nvcpu[VSR_MAX_VMS] = {0}, nvh[VSR_MAX_VMS][2] = {{0}},
         nrx[VSR_MAX_VMS][2] = {{0}}, ntx[VSR_MAX_VMS][2] = {{0}},
-        nio[VSR_MAX_VMS][2] = {{0}};
+        nio[VSR_MAX_VMS][2] = {{0}}, ngen = 0;
     for (int i = 0; i < config_setting_length(names); i++) {
         if (c->nthreads == VSR_MAX_THREADS)
             return fail(x, names, "at most %d threads", VSR_MAX_THREADS);
@@ -750,7 +752,16 @@ static int read_threads(struct ctx *x, struct vsr_config *c)
         nrx[t->vm][t->nic] += t->kind == VSR_VHOST_RX;
         ntx[t->vm][t->nic] += t->kind == VSR_VHOST_TX;
         nio[t->vm][t->nic] += t->kind == VSR_IO;
+        ngen += t->kind == VSR_GEN;
     }
+    if (ngen > 1)
+        return fail(x, names, "at most one generator thread (has %d)", ngen);
+    if (ngen == 1 && (c->nvm > 1 || c->native ||
+                      c->interconnect != VSR_MACVTAP))
+        return fail(x, names,
+                    "a generator thread sends into the TAP of one router "
+                    "VM: it needs one VM, vm.interconnect = \"macvtap\" "
+                    "(a plain TAP) and host.router = \"vm\"");
     if (g && names == base) /* adjusting: no new threads */
         for (int i = 0; i < config_setting_length(g); i++) {
             config_setting_t *s = config_setting_get_elem(g, i);
@@ -932,7 +943,9 @@ static int read_measure(struct ctx *x, struct scenario *s, int ncores)
                       sizeof m->gen_dst_mac, "")) ||
         (rc = get_str(x, "measure.generator.dst_ip", m->gen_dst_ip,
                       sizeof m->gen_dst_ip, "")) ||
-        (rc = get_cores(x, "measure.generator.cpus", ncores, &m->gen_cpus)) ||
+        (config_lookup(&x->cfg, "measure.generator.cpus") &&
+         (rc = get_cores(x, "measure.generator.cpus", ncores,
+                         &m->gen_cpus))) ||
         (rc = get_str(x, "measure.sink.netns", m->sink_netns,
                       sizeof m->sink_netns, "")) ||
         (rc = get_str(x, "measure.sink.dev", m->sink_dev, sizeof m->sink_dev,

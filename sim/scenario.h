@@ -35,11 +35,12 @@ struct scenario_measure {
     char gen_conf[512];  /* trafgen packet file, resolved             */
     char gen_dst_mac[18]; /* pktgen: next hop's MAC                   */
     char gen_dst_ip[16];  /* pktgen: destination address              */
-    uint64_t gen_cpus;   /* where the generator runs                 */
+    uint64_t gen_cpus;   /* where the generator runs when no thread
+                            of kind generator says; 0: anywhere      */
     char sink_netns[32];
     char sink_dev[32];
-    double point_s;      /* traffic time per point                   */
-    double settle_s;     /* drain time before counting               */
+    double point_s;      /* counted traffic time per repetition       */
+    double settle_s;     /* traffic before counting, and drain after */
     int reps;            /* repetitions per rate                     */
     int nrates;          /* rates to measure (default traffic's)     */
     double rates_kpps[SCENARIO_MAX_RATES];

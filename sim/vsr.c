@@ -128,6 +128,12 @@ struct vsr {
     int64_t wire_free_ns;
     uint32_t nic_k_rx, nic_k_tx;
     double miss_frac, miss_acc; /* the native router's route cache  */
+    struct thread gen_thread;
+    struct thread *gen;         /* a local generator thread, or NULL */
+    uint64_t gen_sent;          /* packets it has written            */
+    uint32_t gen_k;             /* packets of its current step       */
+    int gen_blocked;            /* waiting for room in the TAP       */
+    struct event *gen_ev;       /* its wake-up at the next arrival   */
     int fib_levels;             /* LC-trie levels of a full lookup  */
 
     /* VMs: entry VMs take packets from the NIC; routers send to the wire */
@@ -171,6 +177,8 @@ static uint64_t arrivals_by(const struct vsr *v, int64_t t)
  * find it full are dropped. */
 static void nic_rx_update(struct vsr *v)
 {
+    if (v->gen)
+        return; /* the generator thread sends, not the NIC */
     uint64_t n = arrivals_by(v, des_now(v->des));
     if (n <= v->arrived)
         return;
@@ -237,7 +245,7 @@ static void nic_arm(struct vsr *v)
         return;
     int64_t now = des_now(v->des);
     int64_t at = INT64_MAX;
-    if (v->rate_pps > 0) {
+    if (v->rate_pps > 0 && !v->gen) {
         if (pktq_unclaimed(&v->hq[HQ_NIC_RX]) > 0)
             at = now;
         else
@@ -268,6 +276,13 @@ static void wire_send(struct vsr *v, int64_t birth)
 {
     struct pktq *nt = &v->hq[HQ_NIC_TX];
     int64_t now = des_now(v->des);
+    if (v->gen) { /* written to the sink's TAP: delivered now */
+        if (now >= v->w0 && now < v->w1) {
+            v->res->forwarded_pkts++;
+            stats_add_latency(v->res, now - birth);
+        }
+        return;
+    }
     if (pktq_is_full(nt)) {
         nt->drops++;
         return;
@@ -407,6 +422,63 @@ static void nic_step_end(struct thread *t)
 }
 
 static const struct thread_ops nic_ops = {nic_step_begin, nic_step_end};
+
+/* ---- Local generator ---------------------------------------------- */
+
+/* A generator on the host (trafgen) sends each packet at its time with a
+ * sendto() into the entry VM's TAP. It sleeps until the next packet is
+ * due; when the TAP is full it waits for the backend to make room (trafgen
+ * retries, yielding the core), so packets are delayed, not lost. */
+
+static void gen_on_timer(void *arg)
+{
+    struct vsr *v = arg;
+    v->gen_ev = NULL;
+    thread_wake(v->gen, NULL);
+}
+
+static int64_t gen_step_begin(struct thread *t)
+{
+    struct vsr *v = t->ctx;
+    struct pktq *in = &v->entry[0]->nic[0].q[VQ_IN];
+    uint64_t pending = arrivals_by(v, des_now(v->des)) - v->gen_sent;
+    uint64_t k = (uint64_t)v->cfg->vhost_batch;
+    if (pending < k)
+        k = pending;
+    if (pktq_free(in) < k)
+        k = pktq_free(in);
+    v->gen_k = (uint32_t)k;
+    if (k > 0)
+        return thread_cost(t, COST_GEN_PKT, v->gen_k);
+    if (pending > 0)
+        v->gen_blocked = 1;
+    else if (!v->gen_ev && v->rate_pps > 0)
+        v->gen_ev = des_at(v->des, arrival_ns(v, v->gen_sent), gen_on_timer,
+                           v);
+    return 0;
+}
+
+static void gen_step_end(struct thread *t)
+{
+    struct vsr *v = t->ctx;
+    struct vm *m = v->entry[0];
+    for (uint32_t i = 0; i < v->gen_k; i++)
+        vm_take(m, arrival_ns(v, v->gen_sent + i));
+    v->gen_sent += v->gen_k;
+    v->gen_k = 0;
+    wake_rx(v, 1u << (m - v->vm), t->core);
+}
+
+static const struct thread_ops gen_ops = {gen_step_begin, gen_step_end};
+
+/* The backend took packets from the generator's TAP: room again. */
+static void gen_room(struct vsr *v, struct thread *waker)
+{
+    if (v->gen && v->gen_blocked) {
+        v->gen_blocked = 0;
+        thread_wake(v->gen, waker->core);
+    }
+}
 
 /* ---- Guest notification ------------------------------------------- */
 
@@ -611,6 +683,7 @@ static void vhost_step_end(struct thread *t)
         for (uint32_t i = 0; i < h->k; i++)
             pktq_push(vr, pktq_birth(mq, i));
         pktq_release(mq, h->k);
+        gen_room(v, t);
         guest_signal(n->vm, t);
     } else {
         struct pktq *vt = &n->q[VQ_VIRTIO_TX];
@@ -879,7 +952,11 @@ static void setup_vm_threads(struct vsr *v, uint64_t seed)
         const struct vsr_thread_cfg *tc = &cfg->thread[i];
         struct vm *m = &v->vm[tc->vm];
         struct thread *t;
-        if (tc->kind == VSR_VCPU) {
+        if (tc->kind == VSR_GEN) {
+            v->gen = &v->gen_thread;
+            thread_init(v->gen, &v->m, i, tc->name, &gen_ops, v, CPU_SYS);
+            t = v->gen;
+        } else if (tc->kind == VSR_VCPU) {
             struct vcpu *c = &v->vc[v->nvcpu++];
             c->vm = m;
             m->vc[m->nvcpu++] = c;
@@ -961,6 +1038,8 @@ void vsr_run(const struct vsr_config *cfg, const struct costmodel *cm,
 
     machine_start(&v->m);
     nic_arm(v);
+    if (v->gen && v->rate_pps > 0)
+        v->gen_ev = des_at(v->des, arrival_ns(v, 0), gen_on_timer, v);
     des_at(v->des, v->w0, window_start, v);
     des_run(v->des, v->w1);
     machine_account(&v->m, 0);

@@ -26,13 +26,17 @@
 #define VSR_MAX_VMS 8
 
 /* A QEMU I/O thread (VSR_IO) moves packets like one vhost-net worker, in
- * user space. */
+ * user space. A generator thread (VSR_GEN) is a traffic generator on the
+ * host itself (trafgen) writing packets into the VM's TAP device: with
+ * one, no NIC takes part and forwarded packets count when the backend
+ * writes them to the sink's TAP. */
 enum vsr_thread_kind {
     VSR_VCPU,
     VSR_VHOST,
     VSR_VHOST_RX,
     VSR_VHOST_TX,
-    VSR_IO
+    VSR_IO,
+    VSR_GEN
 };
 
 /* How the NIC reaches the VM's backend: macvtap straight from the driver;

@@ -43,6 +43,8 @@
 #define VCPU_PKT_NS 1e4 /* vcpu0 ns per packet            */
 #define IO_BG_NS 5e5
 #define IO_PKT_NS 6e3
+#define GEN_BG_NS 2e5
+#define GEN_PKT_NS 4e3
 #define WINDOW_S 2.0
 #define REPS 3
 
@@ -190,6 +192,7 @@ static void write_run(const char *name, const struct synth *y, char *path,
             double rx = pps * WINDOW_S * (1 + noise(r, rep));
             double vcpu = WINDOW_S * (VCPU_BG_NS + VCPU_PKT_NS * pps);
             double io = WINDOW_S * (IO_BG_NS + IO_PKT_NS * pps);
+            double gen = WINDOW_S * (GEN_BG_NS + GEN_PKT_NS * pps);
             double tf = kpps == 40 ? y->ticks_at_40 : 1;
             add(c, id, kpps, rep, "window", "seconds", WINDOW_S);
             add(c, id, kpps, rep, "net:gen", "tx_packets",
@@ -199,6 +202,8 @@ static void write_run(const char *name, const struct synth *y, char *path,
             add(c, id, kpps, rep, "thread:vcpu0", "ticks", vcpu / 1e7 * tf);
             add(c, id, kpps, rep, "thread:io", "run_ns", io);
             add(c, id, kpps, rep, "thread:io", "ticks", io / 1e7 * tf);
+            add(c, id, kpps, rep, "thread:gen", "run_ns", gen);
+            add(c, id, kpps, rep, "thread:gen", "ticks", gen / 1e7 * tf);
             sum += rx / WINDOW_S / 1000;
         }
         struct measured_point p = {.offered_kpps = kpps,
@@ -277,7 +282,8 @@ static double printed_slope(const char *out, const char *name)
     return b;
 }
 
-/* The group of activities a fit scales: 0 vCPU, 1 I/O, -1 neither. */
+/* The group of activities a fit scales: 0 vCPU, 1 I/O, 2 generator, -1
+ * neither. */
 static int group_of(int i)
 {
     switch (i) {
@@ -297,6 +303,8 @@ static int group_of(int i)
     case COST_QEMU_PKT:
     case COST_TAP_SYSCALL:
         return 1;
+    case COST_GEN_PKT:
+        return 2;
     default:
         return -1;
     }
@@ -358,7 +366,8 @@ static void test_fit_scales_model(void **state)
     if (store_load_costmodel(base_db, "e5-1620-paper", &paper, e, sizeof e) !=
         0)
         fail_msg("store_load_costmodel: %s", e);
-    double scale[2] = {printed_scale(out, "vCPU"), printed_scale(out, "I/O")};
+    double scale[3] = {printed_scale(out, "vCPU"), printed_scale(out, "I/O"),
+                       printed_scale(out, "generator")};
     double ratio = fitted.c[COST_GUEST_FWD_PKT].mean_ns /
                    paper.c[COST_GUEST_FWD_PKT].mean_ns;
     double p_vcpu = simulated_ns_per_pkt(&paper, 5, "vcpu0");
@@ -407,7 +416,7 @@ static void test_fit_scales_model(void **state)
                                "SELECT count(*) FROM cost WHERE "
                                "model_id = 'fit-test' AND derivation LIKE "
                                "'taken from base model%'"),
-                     COST_N - 14);
+                     COST_N - 15);
     assert_int_equal(query_int(db, "SELECT count(*) FROM cost_model"), 0);
 }
 
