@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -151,6 +152,7 @@ static void child(const struct scenario_measure *m, uint64_t cpus,
     char err[256];
     int saved;
     setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive vsrcal */
     int null = open("/dev/null", O_RDWR);
     dup2(null, STDIN_FILENO);
     dup2(null, STDOUT_FILENO);
@@ -290,6 +292,11 @@ int gen_stop(struct gen *g, char *err, size_t errlen)
     close(g->errfd);
     free(g);
     return rc;
+}
+
+int gen_pid(const struct gen *g)
+{
+    return g->pid;
 }
 
 int gen_tasks(const struct gen *g, int *tids, int max)

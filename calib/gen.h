@@ -31,6 +31,9 @@ int gen_start(struct gen **out, const struct scenario_measure *m,
               double kpps, uint64_t cpus, const struct thread_sched *sched,
               char *err, size_t errlen);
 
+/* The generator's process group (its first process). */
+int gen_pid(const struct gen *g);
+
 /* The thread ids of the generator's processes (the one started and its
  * forks) now; at most max. Returns the count. */
 int gen_tasks(const struct gen *g, int *tids, int max);

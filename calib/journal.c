@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,9 @@ void jrec_format(const struct jrec *r, char *buf, size_t len)
     case JREC_SYSCTL:
         snprintf(buf, len, "sysctl %s %s", r->path, r->value);
         break;
+    case JREC_PROC:
+        snprintf(buf, len, "proc %d %" PRIu64, r->id, r->starttime);
+        break;
     }
 }
 
@@ -69,6 +73,9 @@ int jrec_parse(const char *line, struct jrec *r, char *err, size_t errlen)
         r->kind = JREC_TXQLEN;
         sscanf(line, " %31s %31s %" SCNu64 " %n", r->netns, r->dev, &r->len,
                &n);
+    } else if (strcmp(kind, "proc") == 0) {
+        r->kind = JREC_PROC;
+        sscanf(line, " %d %" SCNu64 " %n", &r->id, &r->starttime, &n);
     } else if (strcmp(kind, "sysctl") == 0) {
         /* The value is the rest of the line: it may hold blanks. */
         int v = -1;
@@ -84,8 +91,8 @@ int jrec_parse(const char *line, struct jrec *r, char *err, size_t errlen)
     if (n >= 0 && line[n] == '\0')
         return 0;
 bad:
-    snprintf(err, errlen, "expected a thread, irq, txqlen or sysctl record, "
-             "found '%.60s'", line);
+    snprintf(err, errlen, "expected a thread, irq, txqlen, sysctl or proc "
+             "record, found '%.60s'", line);
     return -1;
 }
 
@@ -145,6 +152,11 @@ static int restore_one(const struct jrec *r, char *err, size_t errlen)
         return tune_txqlen_apply(r->netns, r->dev, r->len, err, errlen);
     case JREC_SYSCTL:
         return tune_sysctl_apply(r->path, r->value, err, errlen);
+    case JREC_PROC:
+        if (procfs_task_stat("/", r->id, r->id, &st, err, errlen) == 0 &&
+            st.starttime == r->starttime)
+            kill(-r->id, SIGKILL);
+        return 0; /* gone already: nothing to stop */
     }
     return -1;
 }

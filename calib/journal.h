@@ -9,8 +9,11 @@
  *   irq IRQ CPUS
  *   txqlen NETNS DEV LEN
  *   sysctl PATH VALUE
+ *   proc PGID STARTTIME
  *
  * (CPUS is a hexadecimal mask, NETNS "-" for vsrcal's own namespace.)
+ * A proc record is a process group vsrcal started (a traffic generator):
+ * restoring stops it, if its leader is still the same process.
  * Restoring applies the records in reverse order, so a setting changed
  * twice ends as it was before the first change, then deletes the file. A
  * thread is restored only if it is still the same thread: its start time
@@ -26,7 +29,7 @@
 
 #define JOURNAL_DEFAULT "/var/lib/vsrcal/journal"
 
-enum jrec_kind { JREC_THREAD, JREC_IRQ, JREC_TXQLEN, JREC_SYSCTL };
+enum jrec_kind { JREC_THREAD, JREC_IRQ, JREC_TXQLEN, JREC_SYSCTL, JREC_PROC };
 
 /* A thread's scheduling as sched_getattr(2) reports it. */
 struct thread_sched {
@@ -39,7 +42,7 @@ struct thread_sched {
 
 struct jrec {
     enum jrec_kind kind;
-    int id;             /* thread id or IRQ number          */
+    int id;             /* thread id, IRQ or process group  */
     uint64_t starttime; /* thread identity                  */
     uint64_t cpus;      /* affinity or IRQ mask             */
     struct thread_sched sched;

@@ -303,6 +303,17 @@ static double one_rep(struct ctx *x, int64_t run_id, double kpps, int rep)
     if (gen_start(&g, m, kpps, cpus, ps, x->err, sizeof x->err) != 0)
         return -1;
     x->gen = g;
+    /* After a SIGKILL of vsrcal, `vsrcal restore` stops it too. */
+    struct jrec r = {.kind = JREC_PROC, .id = gen_pid(g)};
+    struct task_stat st;
+    if (procfs_task_stat("/", r.id, r.id, &st, x->err, sizeof x->err) == 0) {
+        r.starttime = st.starttime;
+        if (journal_add(x->journal, &r, x->err, sizeof x->err) != 0) {
+            gen_stop(g, x->err, sizeof x->err);
+            x->gen = NULL;
+            return -1;
+        }
+    }
     int rc = nap(m->settle_s) != 0 || take_reading(x, &a) != 0 ||
              nap(m->point_s) != 0 || take_reading(x, &b) != 0;
     char why[256] = "";

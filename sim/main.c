@@ -3,6 +3,7 @@
  *
  *   vsrsim run SCENARIO.cfg [options]
  *   vsrsim paper [options]
+ *   vsrsim validate --measured DB --scenario SCENARIO.cfg [options]
  *
  * Exit status: 0 success, 1 a run or output failed, 2 bad input (scenario,
  * option, cost model), with one line on stderr naming what was wrong.
@@ -24,6 +25,7 @@
 #include "scenario.h"
 #include "store.h"
 #include "sweep.h"
+#include "validate.h"
 
 #ifndef VSRSIM_VERSION
 #define VSRSIM_VERSION "0.1.0"
@@ -54,7 +56,14 @@ static void usage(FILE *f)
           "  --jobs N         worker processes (default 1)\n"
           "  --only figNN     run this figure only (repeatable)\n"
           "  --claims FILE    the claims (default " DEFAULT_SPEC ")\n"
-          "  --commit ID      source revision named in the report\n",
+          "  --commit ID      source revision named in the report\n"
+          "usage: vsrsim validate --measured DB --scenario SCENARIO.cfg "
+          "[options]\n"
+          "  --mape-max PCT   fail when a curve's MAPE is above PCT\n"
+          "  --peak-max PCT   fail when a curve's peak error is above PCT\n"
+          "  --csv FILE       write measured and simulated points\n"
+          "  --plot FILE      draw them (.png or .svg)\n"
+          "  --jobs N, --set KEY=VALUE  as for run\n",
           f);
 }
 
@@ -320,6 +329,72 @@ static int cmd_run(int argc, char **argv)
     return rc;
 }
 
+static int cmd_validate(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"measured", required_argument, 0, 'm'},
+        {"scenario", required_argument, 0, 'S'},
+        {"mape-max", required_argument, 0, 'M'},
+        {"peak-max", required_argument, 0, 'P'},
+        {"csv", required_argument, 0, 'c'},
+        {"plot", required_argument, 0, 'p'},
+        {"jobs", required_argument, 0, 'j'},
+        {"set", required_argument, 0, 's'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    const char *set[MAX_SET];
+    char dir[PATH_MAX];
+    struct validate_opts o = {.set = set, .jobs = 1, .progress = isatty(2)};
+    int opt;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'm':
+            o.measured = optarg;
+            break;
+        case 'S':
+            o.scenario = optarg;
+            break;
+        case 'M':
+        case 'P': {
+            double v;
+            if (args_number(optarg, 0, 1e6, &v))
+                return bad_option(opt == 'M' ? "--mape-max" : "--peak-max",
+                                  "expected a percentage above 0");
+            *(opt == 'M' ? &o.mape_max : &o.peak_max) = v / 100;
+            break;
+        }
+        case 'c':
+            o.csv = optarg;
+            break;
+        case 'p':
+            o.plot = optarg;
+            break;
+        case 'j':
+            if (jobs_option(optarg, &o.jobs))
+                return 2;
+            break;
+        case 's':
+            if (o.nset >= MAX_SET)
+                return bad_option("--set", "too many overrides");
+            set[o.nset++] = optarg;
+            break;
+        default:
+            return help_or_bad(opt);
+        }
+    }
+    if (optind != argc)
+        return bad_option(argv[optind], "unexpected argument");
+    if (!o.measured)
+        return bad_option("--measured", "a calibration database is "
+                                        "required");
+    if (!o.scenario)
+        return bad_option("--scenario", "a scenario file is required");
+    plots_dir(dir, sizeof dir);
+    o.plots_dir = dir;
+    return validate_main(&o);
+}
+
 /* figNN: "fig" and two digits. */
 static int is_fig_name(const char *s)
 {
@@ -404,6 +479,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (strcmp(argv[1], "paper") == 0)
         return cmd_paper(argc - 1, argv + 1);
+    if (strcmp(argv[1], "validate") == 0)
+        return cmd_validate(argc - 1, argv + 1);
     fprintf(stderr, "vsrsim: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;

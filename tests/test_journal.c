@@ -30,6 +30,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -324,6 +325,10 @@ static void assert_rec_equal(const struct jrec *a, const struct jrec *b)
         assert_string_equal(a->path, b->path);
         assert_string_equal(a->value, b->value);
         break;
+    case JREC_PROC:
+        assert_int_equal(a->id, b->id);
+        assert_true(a->starttime == b->starttime);
+        break;
     }
 }
 
@@ -408,6 +413,57 @@ static void test_round_trip_sysctl(void **state)
     round_trip(&empty, "sysctl kernel/x ");
 }
 
+static void test_round_trip_proc(void **state)
+{
+    struct jrec r = {.kind = JREC_PROC, .id = 4321, .starttime = 98765};
+    (void)state;
+    round_trip(&r, "proc 4321 98765");
+}
+
+/* A generator left running by a killed vsrcal is stopped by the replay,
+ * and only while its process group leader is the same process. */
+static void test_replay_stops_process_group(void **state)
+{
+    char path[512], line[128], err[256];
+    (void)state;
+    snprintf(path, sizeof path, "/tmp/vsrcal-test-proc-%d", (int)getpid());
+    unlink(path);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        setpgid(0, 0);
+        pause();
+        _exit(0);
+    }
+    setpgid(child, child);
+    struct task_stat st;
+    for (int i = 0; i < 100; i++) /* until the child has its own group */
+        if (getpgid(child) == child)
+            break;
+    assert_int_equal(procfs_task_stat("/", child, child, &st, err,
+                                      sizeof err), 0);
+    /* A record with another start time leaves it alone... */
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "proc %d %llu\n", (int)child,
+            (unsigned long long)st.starttime + 1);
+    fclose(f);
+    assert_int_equal(journal_replay(path, err, sizeof err), 1);
+    assert_int_equal(waitpid(child, NULL, WNOHANG), 0);
+    /* ...the right one stops it. */
+    f = fopen(path, "w");
+    assert_non_null(f);
+    snprintf(line, sizeof line, "proc %d %llu\n", (int)child,
+             (unsigned long long)st.starttime);
+    fputs(line, f);
+    fclose(f);
+    assert_int_equal(journal_replay(path, err, sizeof err), 1);
+    int status;
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    assert_int_equal(access(path, F_OK), -1);
+}
+
 static void test_parse_rejects_garbage(void **state)
 {
     static const char *const bad[] = {
@@ -429,6 +485,8 @@ static void test_parse_rejects_garbage(void **state)
         "sysctl",
         "THREAD 12 34 f 0 0 0 0 0 0 0",
         "irqs 5 f",
+        "proc 12",
+        "proc 12 x",
     };
     (void)state;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -436,7 +494,7 @@ static void test_parse_rejects_garbage(void **state)
         char err[256] = "";
         if (jrec_parse(bad[i], &r, err, sizeof err) == 0)
             fail_msg("'%s' was accepted", bad[i]);
-        if (strstr(err, "expected a thread, irq, txqlen or sysctl record") ==
+        if (strstr(err, "expected a thread, irq, txqlen, sysctl or proc record") ==
             NULL)
             fail_msg("'%s': unexpected message '%s'", bad[i], err);
     }
@@ -892,6 +950,8 @@ int main(void)
         cmocka_unit_test(test_round_trip_irq),
         cmocka_unit_test(test_round_trip_txqlen),
         cmocka_unit_test(test_round_trip_sysctl),
+        cmocka_unit_test(test_round_trip_proc),
+        cmocka_unit_test(test_replay_stops_process_group),
         cmocka_unit_test(test_parse_rejects_garbage),
         cmocka_unit_test(test_open_refuses_existing_journal),
         cmocka_unit_test(test_replay_missing_file),

@@ -1,0 +1,207 @@
+/*
+ * validate.c - predictions against measured curves (see validate.h).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "plot.h"
+#include "scenario.h"
+#include "stats.h"
+#include "store.h"
+#include "sweep.h"
+#include "validate.h"
+#include "vsr.h"
+
+struct verdict {
+    char name[64];
+    int npoints;
+    double mape, peak_err, inside;
+    int ok;
+};
+
+/* Simulate curve `ci` of `s` at the measured rates into `sim`. */
+static int simulate_curve(const struct scenario *s, int ci,
+                          const struct costmodel *cm,
+                          const struct measured_point *p, int np,
+                          const struct validate_opts *o,
+                          struct point_summary *sim)
+{
+    struct scenario *one = xmalloc(sizeof *one);
+    *one = *s;
+    one->ncurves = 1;
+    one->curve[0] = s->curve[ci];
+    one->nrates = np;
+    for (int i = 0; i < np; i++)
+        one->rates_kpps[i] = p[i].offered_kpps;
+    struct run_result *runs = xcalloc((size_t)np * one->reps, sizeof *runs);
+    int rc = sweep_run(one, cm, o->jobs, o->progress, runs);
+    if (rc == 0) {
+        struct stats_layout lay;
+        vsr_layout(&one->curve[0].cfg, &lay);
+        for (int i = 0; i < np; i++)
+            stats_summarise(&lay, runs + (size_t)i * one->reps, one->reps,
+                            p[i].offered_kpps, &sim[i]);
+    }
+    free(runs);
+    free(one);
+    return rc;
+}
+
+static void judge(struct verdict *v, const struct measured_point *p,
+                  const struct point_summary *sim, int np,
+                  const struct validate_opts *o)
+{
+    double ape = 0, peak_m = 0, peak_s = 0;
+    int inside = 0;
+    for (int i = 0; i < np; i++) {
+        double m = p[i].forwarded_kpps, x = sim[i].forwarded_kpps;
+        ape += m > 0 ? fabs(x - m) / m : 0;
+        inside += fabs(x - m) <= sim[i].ci99_kpps;
+        peak_m = fmax(peak_m, m);
+        peak_s = fmax(peak_s, x);
+    }
+    v->npoints = np;
+    v->mape = ape / np;
+    v->peak_err = peak_m > 0 ? fabs(peak_s - peak_m) / peak_m : 0;
+    v->inside = (double)inside / np;
+    v->ok = (o->mape_max <= 0 || v->mape <= o->mape_max) &&
+            (o->peak_max <= 0 || v->peak_err <= o->peak_max);
+}
+
+static void csv_rows(FILE *f, const char *curve,
+                     const struct measured_point *p,
+                     const struct point_summary *sim, int np)
+{
+    for (int i = 0; i < np; i++)
+        fprintf(f, "\"%s (measured)\",%.3f,%.3f,%.3f,measured\n", curve,
+                p[i].offered_kpps, p[i].forwarded_kpps, p[i].ci99_kpps);
+    for (int i = 0; i < np; i++)
+        fprintf(f, "\"%s (simulated)\",%.3f,%.3f,%.3f,simulated\n", curve,
+                p[i].offered_kpps, sim[i].forwarded_kpps, sim[i].ci99_kpps);
+}
+
+int validate_main(const struct validate_opts *o)
+{
+    char err[1024];
+    struct scenario *s = xmalloc(sizeof *s);
+    struct verdict v[SCENARIO_MAX_CURVES];
+    int nv = 0, status = 2;
+    FILE *csv = NULL;
+    char csv_tmp[600] = "";
+    if (scenario_load(s, o->scenario, o->set, o->nset, err, sizeof err)) {
+        fprintf(stderr, "vsrsim: %s\n", err);
+        free(s);
+        return 2;
+    }
+    struct costmodel cm;
+    int rc = store_load_costmodel(s->costmodel_db, s->costmodel_id, &cm, err,
+                                  sizeof err);
+    if (rc) {
+        fprintf(stderr, "vsrsim: %s (set by costmodel in %s)\n", err,
+                o->scenario);
+        goto out;
+    }
+    const char *csv_path = o->csv;
+    if (!csv_path && o->plot) {
+        snprintf(csv_tmp, sizeof csv_tmp, "/tmp/vsrsim-validate-XXXXXX");
+        int fd = mkstemp(csv_tmp);
+        if (fd >= 0)
+            close(fd);
+        csv_path = csv_tmp;
+    }
+    if (csv_path) {
+        char tmp[600];
+        snprintf(tmp, sizeof tmp, "%s.tmp", csv_path);
+        csv = fopen(tmp, "w");
+        if (!csv) {
+            fprintf(stderr, "vsrsim: %s: cannot write\n", tmp);
+            status = 1;
+            goto out;
+        }
+        fputs("curve,offered_kpps,forwarded_kpps,ci99_kpps,source\n", csv);
+    }
+    for (int ci = 0; ci < s->ncurves; ci++) {
+        struct measured_sample *samples;
+        struct measured_point *p;
+        int ns, np;
+        int64_t run_id;
+        rc = caldb_read_run(o->measured, s->curve[ci].name, &run_id, &samples,
+                            &ns, &p, &np, err, sizeof err);
+        free(samples);
+        if (rc == SIM_EINPUT) { /* not measured: nothing to compare */
+            fprintf(stderr, "vsrsim: %s\n", err);
+            continue;
+        }
+        if (rc) {
+            fprintf(stderr, "vsrsim: %s\n", err);
+            status = 1;
+            goto out;
+        }
+        if (np == 0 || np > SCENARIO_MAX_RATES) {
+            free(p);
+            continue;
+        }
+        struct point_summary *sim = xcalloc((size_t)np, sizeof *sim);
+        if (simulate_curve(s, ci, &cm, p, np, o, sim) != 0) {
+            fprintf(stderr, "vsrsim: a worker process failed\n");
+            free(sim);
+            free(p);
+            status = 1;
+            goto out;
+        }
+        struct verdict *w = &v[nv++];
+        snprintf(w->name, sizeof w->name, "%s", s->curve[ci].name);
+        judge(w, p, sim, np, o);
+        if (csv)
+            csv_rows(csv, w->name, p, sim, np);
+        free(sim);
+        free(p);
+    }
+    if (nv == 0) {
+        fprintf(stderr, "vsrsim: %s: no curve of %s was measured\n",
+                o->measured, o->scenario);
+        goto out;
+    }
+    printf("%-20s %6s %8s %8s %9s  %s\n", "curve", "points", "MAPE",
+           "peak err", "inside CI", "verdict");
+    status = 0;
+    for (int i = 0; i < nv; i++) {
+        printf("%-20s %6d %7.1f%% %7.1f%% %8.0f%%  %s\n", v[i].name,
+               v[i].npoints, 100 * v[i].mape, 100 * v[i].peak_err,
+               100 * v[i].inside, v[i].ok ? "ok" : "OUTSIDE LIMITS");
+        if (!v[i].ok)
+            status = 1;
+    }
+    if (csv) {
+        char tmp[600];
+        snprintf(tmp, sizeof tmp, "%s.tmp", csv_path);
+        int bad = fclose(csv) != 0 || rename(tmp, csv_path) != 0;
+        csv = NULL;
+        if (bad) {
+            fprintf(stderr, "vsrsim: %s: cannot write\n", csv_path);
+            status = 1;
+            goto out;
+        }
+    }
+    if (o->plot && plot_curves(o->plots_dir, csv_path, o->plot, s->name, err,
+                               sizeof err) != 0) {
+        fprintf(stderr, "vsrsim: %s\n", err);
+        status = 1;
+    }
+out:
+    if (csv) {
+        char tmp[600];
+        snprintf(tmp, sizeof tmp, "%s.tmp", csv_path);
+        fclose(csv);
+        unlink(tmp);
+    }
+    if (csv_tmp[0])
+        unlink(csv_tmp);
+    scenario_clear(s);
+    free(s);
+    return status;
+}

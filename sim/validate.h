@@ -1,0 +1,40 @@
+/*
+ * validate.h - predictions against measurements (`vsrsim validate`).
+ *
+ * For each curve of a scenario that `vsrcal measure` measured (a run of
+ * the same name in the calibration database), simulate the curve at the
+ * measured offered rates with the scenario's cost model (typically one
+ * fitted by `vsrcal fit` on another configuration) and compare:
+ *
+ *   MAPE        mean over the points of |simulated - measured| / measured
+ *               of the forwarded rate
+ *   peak error  |max simulated - max measured| / max measured
+ *   inside CI   the fraction of measured points inside the simulated
+ *               99% confidence interval
+ *
+ * A curve fails when its MAPE or peak error passes the given limits.
+ */
+#ifndef VSRSIM_VALIDATE_H
+#define VSRSIM_VALIDATE_H
+
+#include <stddef.h>
+
+struct validate_opts {
+    const char *scenario;
+    const char *const *set; /* --set overrides */
+    int nset;
+    const char *measured;   /* calibration database                   */
+    const char *csv;        /* measured and simulated points, or NULL */
+    const char *plot;       /* overlay picture (.png/.svg), or NULL   */
+    const char *plots_dir;  /* where plots/curves.gp is               */
+    double mape_max;        /* fail above, as a fraction (0: never)   */
+    double peak_max;
+    int jobs;
+    int progress;
+};
+
+/* Returns the exit status: 0 all within limits, 1 a curve outside them or
+ * an output failed, 2 bad input. */
+int validate_main(const struct validate_opts *o);
+
+#endif
