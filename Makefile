@@ -2,7 +2,8 @@
 #
 #   make            bin/vsrsim and data/costs.db
 #   make run        the main job: figure 2 of the paper into results/
-#   make test       unit tests, the paper claims, then the bad inputs
+#   make test       unit tests, the paper claims, the bad inputs, then
+#                   vsrcal and vsrsim validate on the live test router
 #   make paper      every paper figure, plotted, and plots/paper/report.md
 #   make bench      wall time and events/s on fixed scenarios
 #   make asan|ubsan unit tests built with sanitizers, in build-asan|build-ubsan
@@ -63,7 +64,7 @@ CAL_LIB_OBJS := $(filter-out $(BUILD)/calib/main.o,$(CAL_OBJS))
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 TEST_BINS := $(TEST_SRCS:%.c=$(BUILD)/%)
-CLAIMS    := tests/bad-scenarios.sh
+CLAIMS    := tests/bad-scenarios.sh tests/live.sh
 
 # data/costs.db: the schema first, then every other data/*.sql in name order.
 DATA_SQL := $(sort $(filter-out data/schema.sql,$(wildcard data/*.sql)))
@@ -168,6 +169,7 @@ paper: all
 # run last and counts as one program.
 test: deps all $(TEST_BINS)
 	VSRSIM_SRCDIR=$(CURDIR) VSRSIM_BIN=$(CURDIR)/$(BINDIR)/vsrsim \
+	    VSRCAL_BIN=$(CURDIR)/$(BINDIR)/vsrcal \
 	    sh tests/run-unit.sh $(TEST_BINS) $(CLAIMS)
 
 test-unit: $(TEST_BINS)

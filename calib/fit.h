@@ -9,7 +9,8 @@
  * of its rate's repetitions): the slope is the thread's cost per packet,
  * the intercept its background load. A rate is saturated when less than
  * 95% of what was offered came out, or when a thread of the plan was busy
- * more than 90% of the time.
+ * more than 85% of the time on average over the repetitions (near
+ * saturation, queues batch the work and the cost per packet falls).
  *
  * The activities of the cost model that run in a vCPU (guest_*, click_pkt)
  * or in QEMU's I/O thread or vhost-net (vhost_*, qemu_pkt, tap_syscall)

@@ -45,6 +45,10 @@ void jrec_format(const struct jrec *r, char *buf, size_t len)
     case JREC_PROC:
         snprintf(buf, len, "proc %d %" PRIu64, r->id, r->starttime);
         break;
+    case JREC_CGROUP:
+        snprintf(buf, len, "cgroup %d %" PRIu64 " %s", r->id, r->starttime,
+                 r->path);
+        break;
     }
 }
 
@@ -73,6 +77,10 @@ int jrec_parse(const char *line, struct jrec *r, char *err, size_t errlen)
         r->kind = JREC_TXQLEN;
         sscanf(line, " %31s %31s %" SCNu64 " %n", r->netns, r->dev, &r->len,
                &n);
+    } else if (strcmp(kind, "cgroup") == 0) {
+        r->kind = JREC_CGROUP;
+        sscanf(line, " %d %" SCNu64 " %255s %n", &r->id, &r->starttime,
+               r->path, &n);
     } else if (strcmp(kind, "proc") == 0) {
         r->kind = JREC_PROC;
         sscanf(line, " %d %" SCNu64 " %n", &r->id, &r->starttime, &n);
@@ -91,8 +99,8 @@ int jrec_parse(const char *line, struct jrec *r, char *err, size_t errlen)
     if (n >= 0 && line[n] == '\0')
         return 0;
 bad:
-    snprintf(err, errlen, "expected a thread, irq, txqlen, sysctl or proc "
-             "record, found '%.60s'", line);
+    snprintf(err, errlen, "expected a thread, irq, txqlen, sysctl, proc or "
+             "cgroup record, found '%.60s'", line);
     return -1;
 }
 
@@ -152,6 +160,11 @@ static int restore_one(const struct jrec *r, char *err, size_t errlen)
         return tune_txqlen_apply(r->netns, r->dev, r->len, err, errlen);
     case JREC_SYSCTL:
         return tune_sysctl_apply(r->path, r->value, err, errlen);
+    case JREC_CGROUP:
+        if (procfs_task_stat("/", r->id, r->id, &st, err, errlen) != 0 ||
+            st.starttime != r->starttime)
+            return 1;
+        return tune_cgroup_apply(r->id, r->path, err, errlen);
     case JREC_PROC:
         if (procfs_task_stat("/", r->id, r->id, &st, err, errlen) == 0 &&
             st.starttime == r->starttime)
@@ -209,9 +222,10 @@ static int restore_file(const char *path, int *failed, char *err,
         if (rc == 0) {
             restored++;
         } else if (rc == 1) {
-            fprintf(stderr, "vsrcal: restore: thread %d has exited (or its "
-                    "id is another thread's now); left alone (%s)\n",
-                    rec[i].id, line2);
+            if (rec[i].kind != JREC_PROC)
+                fprintf(stderr, "vsrcal: restore: thread %d has exited (or "
+                        "its id is another thread's now); left alone (%s)\n",
+                        rec[i].id, line2);
         } else {
             fprintf(stderr, "vsrcal: restore: %s\n", why);
             (*failed)++;

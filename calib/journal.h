@@ -10,10 +10,13 @@
  *   txqlen NETNS DEV LEN
  *   sysctl PATH VALUE
  *   proc PGID STARTTIME
+ *   cgroup TID STARTTIME DIR
  *
  * (CPUS is a hexadecimal mask, NETNS "-" for vsrcal's own namespace.)
  * A proc record is a process group vsrcal started (a traffic generator):
- * restoring stops it, if its leader is still the same process.
+ * restoring stops it, if its leader is still the same process. A cgroup
+ * record is a thread moved out of cgroup v1 directory DIR (see tune.h);
+ * restoring moves it back.
  * Restoring applies the records in reverse order, so a setting changed
  * twice ends as it was before the first change, then deletes the file. A
  * thread is restored only if it is still the same thread: its start time
@@ -29,7 +32,14 @@
 
 #define JOURNAL_DEFAULT "/var/lib/vsrcal/journal"
 
-enum jrec_kind { JREC_THREAD, JREC_IRQ, JREC_TXQLEN, JREC_SYSCTL, JREC_PROC };
+enum jrec_kind {
+    JREC_THREAD,
+    JREC_IRQ,
+    JREC_TXQLEN,
+    JREC_SYSCTL,
+    JREC_PROC,
+    JREC_CGROUP
+};
 
 /* A thread's scheduling as sched_getattr(2) reports it. */
 struct thread_sched {
@@ -48,7 +58,7 @@ struct jrec {
     struct thread_sched sched;
     char netns[32], dev[32]; /* txqlen                      */
     uint64_t len;
-    char path[128], value[64]; /* sysctl                    */
+    char path[256], value[64]; /* sysctl; cgroup: path      */
 };
 
 struct journal;

@@ -2,7 +2,7 @@
  * main.c - vsrcal, the calibration tool of vsrsim.
  *
  *   vsrcal discover --connect URI --domain NAME [--fragment FILE]
- *   vsrcal measure PLAN.cfg --db FILE [--curve NAME] [--journal FILE]
+ *   vsrcal measure PLAN.cfg --db FILE [--curve NAME]... [--journal FILE]
  *   vsrcal fit PLAN.cfg --db FILE --id MODEL [--curve NAME] [--out FILE]
  *              [--check-rate KPPS] [--check-tol FRACTION]
  *   vsrcal restore [--journal FILE]
@@ -28,7 +28,7 @@
 
 static const char usage[] =
     "usage: vsrcal discover --connect URI --domain NAME [--fragment FILE]\n"
-    "       vsrcal measure PLAN.cfg --db FILE [--curve NAME] "
+    "       vsrcal measure PLAN.cfg --db FILE [--curve NAME]... "
     "[--journal FILE]\n"
     "       vsrcal fit PLAN.cfg --db FILE --id MODEL [--curve NAME] "
     "[--out FILE]\n"
@@ -58,6 +58,8 @@ struct args {
     const char *cmd, *plan;
     const char *connect, *domain, *fragment, *db, *curve, *journal, *id, *out,
         *notes;
+    const char *curves[MEASURE_MAX_CURVES];
+    int ncurves;
     double check_kpps, check_tol;
 };
 
@@ -87,7 +89,11 @@ static int parse(int argc, char **argv, struct args *a)
         case O_DOMAIN: a->domain = optarg; break;
         case O_FRAGMENT: a->fragment = optarg; break;
         case O_DB: a->db = optarg; break;
-        case O_CURVE: a->curve = optarg; break;
+        case O_CURVE:
+            if (a->ncurves == MEASURE_MAX_CURVES)
+                return bad("--curve: at most %d", MEASURE_MAX_CURVES);
+            a->curve = a->curves[a->ncurves++] = optarg;
+            break;
         case O_JOURNAL: a->journal = optarg; break;
         case O_ID: a->id = optarg; break;
         case O_OUT: a->out = optarg; break;
@@ -207,7 +213,8 @@ int main(int argc, char **argv)
         }
         if (replay(a.journal) != 0)
             return 1;
-        struct measure_opts o = {a.plan, a.db, a.journal, a.curve, a.notes};
+        struct measure_opts o = {a.plan, a.db, a.journal, a.curves,
+                                 a.ncurves, a.notes};
         return measure_main(&o);
     }
     if (!a.id)

@@ -357,9 +357,14 @@ static int measure_curve(struct ctx *x, int ci)
         .config = c->name, .created = created, .host = u.nodename,
         .notes = x->o->notes, .plan = x->sc.text};
     if (bind_curve(x, c) != 0 ||
-        caldb_add_run(x->db, &meta, &run_id, x->err, sizeof x->err) != 0 ||
-        journal_open(&x->journal, x->o->journal, x->err, sizeof x->err) != 0)
+        caldb_open(&x->db, x->o->db, x->err, sizeof x->err) != 0)
         return -1;
+    if (caldb_add_run(x->db, &meta, &run_id, x->err, sizeof x->err) != 0 ||
+        journal_open(&x->journal, x->o->journal, x->err, sizeof x->err) != 0) {
+        caldb_abort(x->db);
+        x->db = NULL;
+        return -1;
+    }
     int rc = apply_curve(x, c);
     for (int r = 0; rc == 0 && r < m->nrates; r++) {
         double fwd[100], kpps = m->rates_kpps[r];
@@ -393,6 +398,11 @@ static int measure_curve(struct ctx *x, int ci)
         rc = -1;
     }
     x->journal = NULL;
+    if (rc == 0 && stop_signal == 0)
+        rc = caldb_commit(x->db, x->err, sizeof x->err);
+    else
+        caldb_abort(x->db);
+    x->db = NULL;
     return rc;
 }
 
@@ -400,7 +410,7 @@ int measure_main(const struct measure_opts *o)
 {
     struct ctx *x = xcalloc(1, sizeof *x);
     char note[256], why[256];
-    int status = 1, ran = 0;
+    int status = 1;
     x->o = o;
     x->tty = isatty(STDERR_FILENO);
     struct sigaction sa = {.sa_handler = on_signal};
@@ -435,31 +445,30 @@ int measure_main(const struct measure_opts *o)
                  "(%s)", x->d.dom.name, x->d.pid_from);
         goto out;
     }
-    if (caldb_open(&x->db, o->db, x->err, sizeof x->err) != 0)
-        goto out;
+    for (int k = 0; k < o->ncurves; k++) {
+        int found = 0;
+        for (int i = 0; i < x->sc.ncurves; i++)
+            found |= strcmp(o->curves[k], x->sc.curve[i].name) == 0;
+        if (!found) {
+            snprintf(x->err, sizeof x->err, "--curve %s: %s has no such "
+                     "curve", o->curves[k], o->plan);
+            status = 2;
+            goto out;
+        }
+    }
     for (int i = 0; i < x->sc.ncurves; i++) {
-        if (o->curve && strcmp(o->curve, x->sc.curve[i].name) != 0)
-            continue;
-        ran++;
-        if (measure_curve(x, i) != 0)
+        int wanted = o->ncurves == 0;
+        for (int k = 0; k < o->ncurves; k++)
+            wanted |= strcmp(o->curves[k], x->sc.curve[i].name) == 0;
+        if (wanted && measure_curve(x, i) != 0)
             goto out;
     }
-    if (ran == 0) {
-        snprintf(x->err, sizeof x->err, "--curve %s: the plan has no such "
-                 "curve", o->curve);
-        status = 2;
-        goto out;
-    }
-    if (caldb_commit(x->db, x->err, sizeof x->err) != 0) {
-        x->db = NULL;
-        goto out;
-    }
-    x->db = NULL;
     status = 0;
 out:
     if (stop_signal) {
         snprintf(x->err, sizeof x->err, "interrupted by signal %d; the host "
-                 "is restored and nothing was written", (int)stop_signal);
+                 "is restored and the curve under way was not written",
+                 (int)stop_signal);
         status = 130;
     }
     if (status != 0)

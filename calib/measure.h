@@ -7,18 +7,22 @@
  * repetition start the traffic, let it settle for measure.settle_s, read
  * every counter, wait measure.point_s, read again and keep the
  * differences; then stop and let the queues drain for settle_s. The host is restored after each curve, on error and on
- * SIGINT, SIGTERM or SIGHUP. Everything goes into the calibration
- * database in one transaction, so an interrupted measurement writes
- * nothing.
+ * SIGINT, SIGTERM or SIGHUP. Each curve goes into the calibration
+ * database in one transaction once it is complete, so an interrupted
+ * measurement keeps the curves it finished and nothing of the one under
+ * way.
  */
 #ifndef VSRCAL_MEASURE_H
 #define VSRCAL_MEASURE_H
+
+#define MEASURE_MAX_CURVES 32
 
 struct measure_opts {
     const char *plan;
     const char *db;
     const char *journal;
-    const char *curve;    /* only this curve, or NULL for all */
+    const char *const *curves; /* only these curves (none: all) */
+    int ncurves;
     const char *notes;
 };
 

@@ -7,6 +7,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -145,6 +146,69 @@ fail:
     return -1;
 }
 
+static int write_file(const char *path, const char *text, char *err,
+                      size_t errlen);
+
+int tune_cgroup_apply(int tid, const char *dir, char *err, size_t errlen)
+{
+    char path[320], text[32];
+    snprintf(path, sizeof path, "%s/tasks", dir);
+    snprintf(text, sizeof text, "%d", tid);
+    return write_file(path, text, err, errlen);
+}
+
+/* The cgroup v1 cpu controller's mount folder and the thread's group in
+ * it; 0 when found. */
+static int cpu_cgroup(int tid, char *mount, size_t mlen, char *group,
+                      size_t glen)
+{
+    char path[64], text[4096], err[256];
+    snprintf(path, sizeof path, "proc/%d/cgroup", tid);
+    if (procfs_read("/", path, text, sizeof text, err, sizeof err) < 0)
+        return -1;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        char *ctl = strchr(line, ':'), *grp;
+        if (!ctl || !(grp = strchr(ctl + 1, ':')))
+            continue;
+        *grp++ = '\0';
+        ctl++;
+        char list[128];
+        snprintf(list, sizeof list, ",%s,", ctl);
+        if (strstr(list, ",cpu,") == NULL)
+            continue;
+        snprintf(mount, mlen, "/sys/fs/cgroup/%s", ctl);
+        snprintf(group, glen, "%s", grp);
+        return 0;
+    }
+    return -1;
+}
+
+/* Make room for a real-time policy: move the thread out of a cpu cgroup
+ * that has no real-time runtime, journaled. */
+static int rt_cgroup(struct journal *j, int tid, uint64_t starttime,
+                     char *err, size_t errlen)
+{
+    char mount[160], group[256], dir[420], path[450], val[32];
+    if (cpu_cgroup(tid, mount, sizeof mount, group, sizeof group) != 0 ||
+        strcmp(group, "/") == 0)
+        return 0;
+    snprintf(dir, sizeof dir, "%s%s", mount, group);
+    snprintf(path, sizeof path, "%s/cpu.rt_runtime_us", dir + 1);
+    if (procfs_read("/", path, val, sizeof val, err, errlen) < 0 ||
+        atol(val) != 0)
+        return 0; /* no real-time group scheduling, or room already */
+    struct jrec r = {.kind = JREC_CGROUP, .id = tid, .starttime = starttime};
+    if (strlen(dir) >= sizeof r.path || strchr(dir, ' ') != NULL) {
+        snprintf(err, errlen, "thread %d: cgroup folder '%s' is too long or "
+                 "has blanks", tid, dir);
+        return -1;
+    }
+    snprintf(r.path, sizeof r.path, "%s", dir);
+    if (journal_add(j, &r, err, errlen) != 0)
+        return -1;
+    return tune_cgroup_apply(tid, mount, err, errlen);
+}
+
 int tune_thread_set(struct journal *j, int tid, uint64_t cpus,
                     const struct thread_sched *s, char *note,
                     size_t notelen, char *err, size_t errlen)
@@ -170,6 +234,12 @@ int tune_thread_set(struct journal *j, int tid, uint64_t cpus,
         }
         cpus = online;
     }
+    /* The cgroup move first: restored last, once the thread is no longer
+     * real-time (a real-time thread cannot join a group without
+     * runtime). */
+    if ((s->policy == SCHED_FIFO || s->policy == SCHED_RR) &&
+        rt_cgroup(j, tid, r.starttime, err, errlen) != 0)
+        return -1;
     if (journal_add(j, &r, err, errlen) != 0)
         return -1;
     return tune_thread_apply(tid, cpus, s, err, errlen);

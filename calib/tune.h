@@ -8,6 +8,11 @@
  * caller decides which threads and IRQs are the domain's; these functions
  * refuse nothing but what the kernel refuses.
  *
+ * Under cgroup v1 with real-time group scheduling, a thread whose cpu
+ * cgroup has no real-time runtime (libvirt's machine groups have none)
+ * cannot become SCHED_FIFO or SCHED_RR: tune_thread_set() first moves it
+ * to the root cpu cgroup, journaled, and restoring moves it back.
+ *
  * SCHED_DEADLINE and a restricted affinity exclude each other unless the
  * CPUs form their own root domain (the kernel says EPERM for pin-then-DL
  * and EBUSY for DL-then-pin). A deadline thread therefore keeps every
@@ -38,6 +43,9 @@ int tune_thread_apply(int tid, uint64_t cpus, const struct thread_sched *s,
 int tune_thread_set(struct journal *j, int tid, uint64_t cpus,
                     const struct thread_sched *s, char *note,
                     size_t notelen, char *err, size_t errlen);
+
+/* Move thread `tid` into the cgroup v1 directory `dir` (its tasks file). */
+int tune_cgroup_apply(int tid, const char *dir, char *err, size_t errlen);
 
 int tune_irq_get(int irq, uint64_t *cpus, char *err, size_t errlen);
 int tune_irq_apply(int irq, uint64_t cpus, char *err, size_t errlen);

@@ -329,6 +329,11 @@ static void assert_rec_equal(const struct jrec *a, const struct jrec *b)
         assert_int_equal(a->id, b->id);
         assert_true(a->starttime == b->starttime);
         break;
+    case JREC_CGROUP:
+        assert_int_equal(a->id, b->id);
+        assert_true(a->starttime == b->starttime);
+        assert_string_equal(a->path, b->path);
+        break;
     }
 }
 
@@ -417,7 +422,10 @@ static void test_round_trip_proc(void **state)
 {
     struct jrec r = {.kind = JREC_PROC, .id = 4321, .starttime = 98765};
     (void)state;
+    struct jrec c = {.kind = JREC_CGROUP, .id = 77, .starttime = 5,
+                     .path = "/sys/fs/cgroup/cpu/machine/qemu-1-vm/vcpu0"};
     round_trip(&r, "proc 4321 98765");
+    round_trip(&c, "cgroup 77 5 /sys/fs/cgroup/cpu/machine/qemu-1-vm/vcpu0");
 }
 
 /* A generator left running by a killed vsrcal is stopped by the replay,
@@ -494,7 +502,7 @@ static void test_parse_rejects_garbage(void **state)
         char err[256] = "";
         if (jrec_parse(bad[i], &r, err, sizeof err) == 0)
             fail_msg("'%s' was accepted", bad[i]);
-        if (strstr(err, "expected a thread, irq, txqlen, sysctl or proc record") ==
+        if (strstr(err, "expected a thread, irq, txqlen, sysctl, proc or cgroup record") ==
             NULL)
             fail_msg("'%s': unexpected message '%s'", bad[i], err);
     }

@@ -1,0 +1,153 @@
+#!/bin/sh
+# tests/live.sh - vsrcal and `vsrsim validate` against the live test router.
+#
+#   sh tests/live.sh          (from the source tree, as root)
+#
+# Brings up tests/testbed/ (a QEMU guest routing between two TAPs), then:
+#   1. vsrcal discover finds the vCPU (through QMP) and QEMU's main loop;
+#   2. vsrcal measure runs models/testbed/calibrate.cfg (vCPU and QEMU's
+#      main loop on core 1, trafgen on core 0); every thread's affinity and
+#      policy and the TAP's queue length are the same afterwards;
+#   3. vsrcal fit fits the costs from all rates but one, and checks the
+#      fitted per-packet CPU time of every thread against /proc's stat
+#      ticks at the rate it left out (within 20%);
+#   4. a measurement stopped with SIGINT restores the host by itself; one
+#      killed with SIGKILL leaves a journal that `vsrcal restore` replays;
+#   5. other configurations of models/testbed/configs.cfg are measured and
+#      predicted from the calibration with `vsrsim validate`, which fails
+#      above 20% MAPE or peak error (the targets are 10% and 5%);
+# and takes the testbed down, checking that nothing is left behind.
+#
+# Prints "SKIPPED: reason" and passes where the machine cannot run the
+# testbed (not root, no /dev/net/tun, no QEMU or libvirt). Results go to
+# LIVE_OUT (default results/live), which keeps the measurements, the fitted
+# model and the validation plot.
+set -u
+
+src=${VSRSIM_SRCDIR:-$(pwd)}
+cd "$src" || exit 1
+vsrcal=${VSRCAL_BIN:-bin/vsrcal}
+vsrsim=${VSRSIM_BIN:-bin/vsrsim}
+testbed="sh tests/testbed/testbed.sh"
+out=${LIVE_OUT:-results/live}
+configs=${LIVE_CONFIGS:-"io-with-generator vc40,io50 short-tap"}
+export VSRCAL_JOURNAL="$out/journal"
+
+fail() {
+    echo "live.sh: FAIL: $*" >&2
+    exit 1
+}
+
+step() {
+    echo "live.sh: $*"
+}
+
+# Affinity and policy of every thread of QEMU, and the TAP's queue length.
+snapshot() {
+    qemu=$(cat /run/libvirt/qemu/vsrtest.pid)
+    for t in /proc/"$qemu"/task/*; do
+        tid=${t##*/}
+        printf '%s %s %s\n' "$tid" \
+            "$(grep Cpus_allowed_list "$t/status" | tr -s '\t ' ' ')" \
+            "$(chrt -p "$tid" | tr '\n' ' ')"
+    done
+    ip -n vsrgen -o link show vtgen0 | grep -o 'qlen [0-9]*'
+}
+
+same_as_before() {
+    snapshot > "$out/after.txt"
+    if ! cmp -s "$out/before.txt" "$out/after.txt"; then
+        diff "$out/before.txt" "$out/after.txt" >&2
+        fail "$1: the host differs from before"
+    fi
+    step "$1: affinities, policies and queue length as before"
+}
+
+# Start a measurement, let it run `2` seconds, send it signal `1`.
+interrupt() {
+    "$vsrcal" measure models/testbed/calibrate.cfg --db "$out/killed.db" \
+        --curve shared-core > "$out/killed.log" 2>&1 &
+    job=$!
+    sleep "$2"
+    snapshot > "$out/during.txt"
+    kill -"$1" "$job"
+    wait "$job"
+}
+
+mkdir -p "$out"
+rm -f "$out"/*.db "$out/journal"
+$testbed up > "$out/testbed.log" 2>&1
+rc=$?
+if [ "$rc" -eq 77 ]; then
+    grep SKIPPED "$out/testbed.log"
+    exit 0
+fi
+[ "$rc" -eq 0 ] || { cat "$out/testbed.log" >&2; fail "testbed up"; }
+trap '$testbed down >> "$out/testbed.log" 2>&1' EXIT
+trap 'exit 130' INT TERM
+start=$(date +%s)
+
+step "1. discover"
+"$vsrcal" discover --domain vsrtest > "$out/discover.txt" ||
+    fail "vsrcal discover"
+grep -q 'thread ids from QMP' "$out/discover.txt" ||
+    fail "discover: no thread ids from QMP"
+grep -q 'vcpu0 = { kind = "vcpu"' "$out/discover.txt" &&
+    grep -q 'io = { kind = "io"' "$out/discover.txt" ||
+    fail "discover: no vCPU or main loop in the fragment"
+
+step "2. measure the calibration configuration"
+snapshot > "$out/before.txt"
+"$vsrcal" measure models/testbed/calibrate.cfg --db "$out/calibration.db" ||
+    fail "vsrcal measure"
+same_as_before "clean run"
+
+step "3. fit, and check at a rate left out"
+"$vsrcal" fit models/testbed/calibrate.cfg --db "$out/calibration.db" \
+    --id testbed --check-rate 15 --check-tol 0.2 > "$out/fit.txt"
+rc=$?
+cat "$out/fit.txt"
+[ "$rc" -eq 0 ] || fail "vsrcal fit (or its check at 15 kpps)"
+
+step "4. interrupted measurements"
+interrupt INT 6
+rc=$?
+[ "$rc" -eq 130 ] || fail "SIGINT: exit status $rc, expected 130"
+cmp -s "$out/before.txt" "$out/during.txt" &&
+    fail "SIGINT: the measurement had changed nothing yet"
+same_as_before "after SIGINT"
+interrupt KILL 6
+[ -f "$VSRCAL_JOURNAL" ] || fail "SIGKILL: no journal left"
+"$vsrcal" restore || fail "vsrcal restore"
+[ -f "$VSRCAL_JOURNAL" ] && fail "restore left the journal"
+pgrep -x trafgen > /dev/null && fail "restore left trafgen running"
+same_as_before "after SIGKILL and vsrcal restore"
+
+step "5. predict and measure other configurations"
+set --
+for c in $configs; do
+    set -- "$@" --curve "$c"
+done
+"$vsrcal" measure models/testbed/configs.cfg --db "$out/configs.db" "$@" ||
+    fail "vsrcal measure (configurations)"
+same_as_before "configurations"
+"$vsrsim" validate --measured "$out/configs.db" \
+    --scenario models/testbed/configs.cfg \
+    --set costmodel.db="$(cd "$out" && pwd)/calibration.db" \
+    --set costmodel.id=testbed \
+    --mape-max 20 --peak-max 20 --csv "$out/validate.csv" \
+    --plot "$out/validate.png" > "$out/validate.txt"
+rc=$?
+cat "$out/validate.txt"
+[ "$rc" -eq 0 ] || fail "vsrsim validate: a prediction is more than 20% off"
+
+step "6. down"
+trap - EXIT
+$testbed down >> "$out/testbed.log" 2>&1 || fail "testbed down"
+virsh -c qemu:///system list --all --name 2>/dev/null | grep -qx vsrtest &&
+    fail "domain vsrtest left behind"
+ip netns list | grep -Eq '^vsr(gen|sink)( |$)' && fail "namespaces left"
+ip link show vtgen0 > /dev/null 2>&1 && fail "TAP vtgen0 left behind"
+pgrep -x trafgen > /dev/null && fail "trafgen left running"
+pgrep -f 'guest=vsrtest' > /dev/null && fail "QEMU left running"
+step "passed in $(($(date +%s) - start)) s; results in $out"
