@@ -248,6 +248,15 @@ void discover_print_table(FILE *f, const struct discovery *d)
     }
     if (d->nirqs == 0)
         fprintf(f, "no host NIC IRQs (no interface sits on a host NIC)\n");
+    int nvhost = 0;
+    for (int i = 0; i < d->nthreads; i++)
+        nvhost += d->t[i].role == DT_VHOST;
+    if (m->active && nvhost == 0)
+        fprintf(f, "no vhost-net workers: QEMU's main loop moves the "
+                   "packets (user-space virtio-net)\n");
+    if (strcmp(m->type, "qemu") == 0)
+        fprintf(f, "domain type qemu: the vCPUs are emulated (TCG), not "
+                   "run by KVM\n");
 }
 
 static void print_cpus(FILE *f, uint64_t cpus)

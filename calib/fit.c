@@ -207,13 +207,25 @@ static int fit_thread(struct ctx *x, int t)
     return rc;
 }
 
+/* The highest rate below saturation (left-out rate excepted): where the
+ * costs matter, since the lower rates are forwarded whatever they are. */
+static int top_rate(const struct ctx *x)
+{
+    int top = -1;
+    for (int i = 0; i < x->np; i++)
+        if (!x->saturated[i] && x->p[i].offered_kpps != x->o->check_kpps &&
+            (top < 0 || x->p[i].offered_kpps > x->p[top].offered_kpps))
+            top = i;
+    return top;
+}
+
 /* Simulated cost per packet of each group of threads under `cm`, at the
- * lowest measured rate. */
+ * top rate. */
 static void simulate(struct ctx *x, const struct costmodel *cm,
                      double out[G_N])
 {
     struct run_result r;
-    double kpps = x->p[0].offered_kpps;
+    double kpps = x->p[top_rate(x)].offered_kpps;
     vsr_run(&x->c->cfg, cm, kpps, x->sc.seed, (int64_t)(0.1 * 1e9),
             (int64_t)(SIM_SECONDS * 1e9), &r);
     for (int g = 0; g < G_N; g++)
@@ -224,17 +236,19 @@ static void simulate(struct ctx *x, const struct costmodel *cm,
 }
 
 /* Scale each group's activities until the simulation charges each group
- * what was measured. */
+ * what was measured, at the top rate. */
 static int scale_model(struct ctx *x, const struct costmodel *base,
                        struct costmodel *cm, double scale[G_N],
                        double want[G_N], double got[G_N])
 {
+    int top = top_rate(x);
     *cm = *base;
     for (int g = 0; g < G_N; g++)
         want[g] = 0;
     int has[G_N] = {0};
     for (int t = 0; t < x->c->cfg.nthreads; t++) {
-        want[group_of_thread(&x->c->cfg.thread[t])] += x->f[t].b;
+        want[group_of_thread(&x->c->cfg.thread[t])] +=
+            x->f[t].b + x->f[t].a / (x->p[top].forwarded_kpps * 1e3);
         has[group_of_thread(&x->c->cfg.thread[t])] = 1;
     }
     for (int g = 0; g < G_N; g++)
@@ -319,7 +333,8 @@ static int write_model(struct ctx *x, const struct costmodel *base,
             snprintf(deriv[i], sizeof deriv[i],
                      "%s model '%s' value %.4g ns times %.4f, so that the "
                      "simulated %s threads cost %.0f ns per packet as "
-                     "fitted (schedstat, weighted least squares)",
+                     "fitted at the highest rate below saturation "
+                     "(schedstat, weighted least squares)",
                      "base", base->id, base->c[i].mean_ns, scale[g],
                      group_name[g], want[g]);
         } else {

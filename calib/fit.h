@@ -18,7 +18,10 @@
  * is one activity), so the base model's
  * activities of each are scaled by one factor, found by simulating the
  * plan's curve with the model until the simulated cost per packet of each
- * thread equals the fitted one. Every other activity keeps the base
+ * thread equals the fitted one (slope plus background per packet) at the
+ * highest rate below saturation: the costs decide where a curve bends,
+ * and per-packet costs fall with the rate as work is batched, so they are
+ * taken where the load is highest. Every other activity keeps the base
  * model's value, and each row's derivation says which happened.
  */
 #ifndef VSRCAL_FIT_H

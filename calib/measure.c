@@ -126,6 +126,12 @@ static int apply_curve(struct ctx *x, const struct scenario_curve *c)
         if (note[0])
             fprintf(stderr, "vsrcal: %s\n", note);
     }
+    /* The NIC's interrupts go to the plan's interrupt core: only the IRQs
+     * of the NICs behind the domain's interfaces. */
+    for (int i = 0; i < x->d.nirqs; i++)
+        if (tune_irq_set(x->journal, x->d.irq[i].irq, 1ULL << c->cfg.irq_core,
+                         x->err, sizeof x->err) != 0)
+            return -1;
     return tune_txqlen_set(x->journal, m->gen_netns, m->gen_dev,
                            c->cfg.q.macvtap, x->err, sizeof x->err);
 }
@@ -327,12 +333,12 @@ static double one_rep(struct ctx *x, int64_t run_id, double kpps, int rep)
     return store_window(x, run_id, kpps, rep, &a, &b, since(&a.at, &b.at));
 }
 
-static void progress(struct ctx *x, int ci, int nc, const char *curve,
-                     double kpps, int rep, int reps)
+static void progress(struct ctx *x, double kpps, int rep, int reps,
+                     const char *curve)
 {
     if (x->tty)
-        fprintf(stderr, "\rvsrcal: curve %d/%d '%s': %g kpps, repetition "
-                "%d/%d   ", ci + 1, nc, curve, kpps, rep + 1, reps);
+        fprintf(stderr, "\rvsrcal: %g kpps, repetition %d/%d, %-20s",
+                kpps, rep + 1, reps, curve);
 }
 
 static void iso_now(char *buf, size_t len)
@@ -343,67 +349,91 @@ static void iso_now(char *buf, size_t len)
     strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* Measure one curve; the host is restored before returning. */
-static int measure_curve(struct ctx *x, int ci)
+/* One repetition of curve `c` at `kpps`, with the curve's settings applied
+ * through a journal that is closed (the host restored) before returning.
+ * Returns the forwarded kpps, or -1. */
+static double curve_rep(struct ctx *x, const struct scenario_curve *c,
+                        int64_t run_id, double kpps, int rep)
 {
-    const struct scenario_curve *c = &x->sc.curve[ci];
-    const struct scenario_measure *m = &x->sc.measure;
-    struct utsname u;
-    char created[32];
-    int64_t run_id;
-    uname(&u);
-    iso_now(created, sizeof created);
-    struct measured_run_meta meta = {
-        .config = c->name, .created = created, .host = u.nodename,
-        .notes = x->o->notes, .plan = x->sc.text};
     if (bind_curve(x, c) != 0 ||
-        caldb_open(&x->db, x->o->db, x->err, sizeof x->err) != 0)
+        journal_open(&x->journal, x->o->journal, x->err, sizeof x->err) != 0)
         return -1;
-    if (caldb_add_run(x->db, &meta, &run_id, x->err, sizeof x->err) != 0 ||
-        journal_open(&x->journal, x->o->journal, x->err, sizeof x->err) != 0) {
-        caldb_abort(x->db);
-        x->db = NULL;
-        return -1;
-    }
-    int rc = apply_curve(x, c);
-    for (int r = 0; rc == 0 && r < m->nrates; r++) {
-        double fwd[100], kpps = m->rates_kpps[r];
-        for (int k = 0; rc == 0 && k < m->reps; k++) {
-            progress(x, ci, x->sc.ncurves, c->name, kpps, k, m->reps);
-            fwd[k] = one_rep(x, run_id, kpps, k);
-            if (fwd[k] < 0)
-                rc = -1;
-        }
-        if (rc != 0)
-            break;
-        double mean = 0, ss = 0;
-        for (int k = 0; k < m->reps; k++)
-            mean += fwd[k] / m->reps;
-        for (int k = 0; k < m->reps; k++)
-            ss += (fwd[k] - mean) * (fwd[k] - mean);
-        double sd = m->reps > 1 ? sqrt(ss / (m->reps - 1)) : 0;
-        struct measured_point p = {kpps, mean, stats_ci99(sd, m->reps),
-                                   m->reps};
-        rc = caldb_add_point(x->db, run_id, &p, x->err, sizeof x->err);
-        if (rc == 0 && !x->tty)
-            fprintf(stderr, "vsrcal: %s: %g kpps offered, %.2f +- %.2f "
-                    "forwarded\n", c->name, kpps, mean, p.ci99_kpps);
-    }
-    if (x->tty)
-        fputc('\n', stderr);
+    double fwd = apply_curve(x, c) == 0 ? one_rep(x, run_id, kpps, rep) : -1;
     gen_stop_all();
-    if (journal_close(x->journal) != 0 && rc == 0) {
+    if (journal_close(x->journal) != 0 && fwd >= 0) {
         snprintf(x->err, sizeof x->err, "the host could not be restored "
                  "completely (see above)");
-        rc = -1;
+        fwd = -1;
     }
     x->journal = NULL;
+    return fwd;
+}
+
+/* Mean and 99% interval of one rate's repetitions into the database. */
+static int add_point(struct ctx *x, const char *curve, int64_t run_id,
+                     double kpps, const double *fwd, int reps)
+{
+    double mean = 0, ss = 0;
+    for (int k = 0; k < reps; k++)
+        mean += fwd[k] / reps;
+    for (int k = 0; k < reps; k++)
+        ss += (fwd[k] - mean) * (fwd[k] - mean);
+    double sd = reps > 1 ? sqrt(ss / (reps - 1)) : 0;
+    struct measured_point p = {kpps, mean, stats_ci99(sd, reps), reps};
+    if (caldb_add_point(x->db, run_id, &p, x->err, sizeof x->err) != 0)
+        return -1;
+    if (!x->tty)
+        fprintf(stderr, "vsrcal: %s: %g kpps offered, %.2f +- %.2f "
+                "forwarded\n", curve, kpps, mean, p.ci99_kpps);
+    return 0;
+}
+
+/* Measure the chosen curves, interleaved: at each rate, each repetition
+ * runs every curve in turn, so that a host whose speed drifts (shared
+ * machines, frequency scaling) affects all curves alike and curves stay
+ * comparable. The host is restored after every repetition. */
+static int measure_curves(struct ctx *x, const int *chosen, int n)
+{
+    const struct scenario_measure *m = &x->sc.measure;
+    int64_t run_id[SCENARIO_MAX_CURVES];
+    static double fwd[SCENARIO_MAX_CURVES][100];
+    struct utsname u;
+    char created[32];
+    uname(&u);
+    iso_now(created, sizeof created);
+    if (caldb_open(&x->db, x->o->db, x->err, sizeof x->err) != 0)
+        return -1;
+    int rc = 0;
+    for (int i = 0; rc == 0 && i < n; i++) {
+        const struct scenario_curve *c = &x->sc.curve[chosen[i]];
+        struct measured_run_meta meta = {
+            .config = c->name, .created = created, .host = u.nodename,
+            .notes = x->o->notes, .plan = x->sc.text};
+        rc = bind_curve(x, c) != 0 ||
+             caldb_add_run(x->db, &meta, &run_id[i], x->err,
+                           sizeof x->err) != 0;
+    }
+    for (int r = 0; rc == 0 && r < m->nrates; r++) {
+        double kpps = m->rates_kpps[r];
+        for (int k = 0; rc == 0 && k < m->reps; k++)
+            for (int i = 0; rc == 0 && i < n; i++) {
+                const struct scenario_curve *c = &x->sc.curve[chosen[i]];
+                progress(x, kpps, k, m->reps, c->name);
+                fwd[i][k] = curve_rep(x, c, run_id[i], kpps, k);
+                rc = fwd[i][k] < 0;
+            }
+        if (x->tty && rc == 0)
+            fputc('\n', stderr);
+        for (int i = 0; rc == 0 && i < n; i++)
+            rc = add_point(x, x->sc.curve[chosen[i]].name, run_id[i], kpps,
+                           fwd[i], m->reps);
+    }
     if (rc == 0 && stop_signal == 0)
-        rc = caldb_commit(x->db, x->err, sizeof x->err);
+        rc = caldb_commit(x->db, x->err, sizeof x->err) != 0;
     else
         caldb_abort(x->db);
     x->db = NULL;
-    return rc;
+    return rc ? -1 : 0;
 }
 
 int measure_main(const struct measure_opts *o)
@@ -456,19 +486,21 @@ int measure_main(const struct measure_opts *o)
             goto out;
         }
     }
+    int chosen[SCENARIO_MAX_CURVES], n = 0;
     for (int i = 0; i < x->sc.ncurves; i++) {
         int wanted = o->ncurves == 0;
         for (int k = 0; k < o->ncurves; k++)
             wanted |= strcmp(o->curves[k], x->sc.curve[i].name) == 0;
-        if (wanted && measure_curve(x, i) != 0)
-            goto out;
+        if (wanted)
+            chosen[n++] = i;
     }
+    if (measure_curves(x, chosen, n) != 0)
+        goto out;
     status = 0;
 out:
     if (stop_signal) {
         snprintf(x->err, sizeof x->err, "interrupted by signal %d; the host "
-                 "is restored and the curve under way was not written",
-                 (int)stop_signal);
+                 "is restored and nothing was written", (int)stop_signal);
         status = 130;
     }
     if (status != 0)

@@ -1,16 +1,16 @@
 /*
  * measure.h - `vsrcal measure`: run a plan's curves on the live domain.
  *
- * For each curve of the plan (a scenario with a `measure` group): bind and
- * schedule the domain's threads as the curve says and set the generator
- * device's queue length, all through the journal; then for each rate and
- * repetition start the traffic, let it settle for measure.settle_s, read
+ * For each offered rate of the plan and each repetition, every chosen
+ * curve in turn (interleaved, so that a host whose speed drifts affects
+ * all curves alike): bind and schedule the domain's threads as the curve
+ * says and set the generator device's queue length, all through the
+ * journal; start the traffic, let it settle for measure.settle_s, read
  * every counter, wait measure.point_s, read again and keep the
- * differences; then stop and let the queues drain for settle_s. The host is restored after each curve, on error and on
- * SIGINT, SIGTERM or SIGHUP. Each curve goes into the calibration
- * database in one transaction once it is complete, so an interrupted
- * measurement keeps the curves it finished and nothing of the one under
- * way.
+ * differences; stop, let the queues drain for settle_s, and restore the
+ * host. The host is also restored on error and on SIGINT, SIGTERM or
+ * SIGHUP. Everything goes into the calibration database in one
+ * transaction, so an interrupted measurement writes nothing.
  */
 #ifndef VSRCAL_MEASURE_H
 #define VSRCAL_MEASURE_H

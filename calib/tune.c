@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "netns.h"
@@ -129,7 +130,16 @@ int tune_thread_apply(int tid, uint64_t cpus, const struct thread_sched *s,
     if (s->policy == SCHED_DEADLINE || now.policy == SCHED_DEADLINE) {
         if (s->policy == SCHED_DEADLINE && set_affinity(tid, cpus) != 0)
             goto fail;
-        if (set_attr(tid, s) != 0)
+        /* A deadline reservation given up moments ago is released only at
+         * its zero-lag time, up to a period later: until then admission
+         * control may say EBUSY. */
+        int rc = set_attr(tid, s);
+        struct timespec nap = {0, 20 * 1000 * 1000};
+        for (int i = 0; rc != 0 && errno == EBUSY && i < 50; i++) {
+            nanosleep(&nap, NULL);
+            rc = set_attr(tid, s);
+        }
+        if (rc != 0)
             goto fail;
         if (s->policy != SCHED_DEADLINE && set_affinity(tid, cpus) != 0)
             goto fail;

@@ -59,6 +59,7 @@ static void usage(FILE *f)
           "  --commit ID      source revision named in the report\n"
           "usage: vsrsim validate --measured DB --scenario SCENARIO.cfg "
           "[options]\n"
+          "  --curve NAME     only this curve (repeatable)\n"
           "  --mape-max PCT   fail when a curve's MAPE is above PCT\n"
           "  --peak-max PCT   fail when a curve's peak error is above PCT\n"
           "  --csv FILE       write measured and simulated points\n"
@@ -333,6 +334,7 @@ static int cmd_validate(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"measured", required_argument, 0, 'm'},
+        {"curve", required_argument, 0, 'C'},
         {"scenario", required_argument, 0, 'S'},
         {"mape-max", required_argument, 0, 'M'},
         {"peak-max", required_argument, 0, 'P'},
@@ -343,9 +345,10 @@ static int cmd_validate(int argc, char **argv)
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
-    const char *set[MAX_SET];
+    const char *set[MAX_SET], *curves[SCENARIO_MAX_CURVES];
     char dir[PATH_MAX];
-    struct validate_opts o = {.set = set, .jobs = 1, .progress = isatty(2)};
+    struct validate_opts o = {.set = set, .curves = curves, .jobs = 1,
+                              .progress = isatty(2)};
     int opt;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (opt) {
@@ -354,6 +357,11 @@ static int cmd_validate(int argc, char **argv)
             break;
         case 'S':
             o.scenario = optarg;
+            break;
+        case 'C':
+            if (o.ncurves >= SCENARIO_MAX_CURVES)
+                return bad_option("--curve", "too many curves");
+            curves[o.ncurves++] = optarg;
             break;
         case 'M':
         case 'P': {

@@ -124,7 +124,22 @@ int validate_main(const struct validate_opts *o)
         }
         fputs("curve,offered_kpps,forwarded_kpps,ci99_kpps,source\n", csv);
     }
+    for (int k = 0; k < o->ncurves; k++) {
+        int found = 0;
+        for (int ci = 0; ci < s->ncurves; ci++)
+            found |= strcmp(o->curves[k], s->curve[ci].name) == 0;
+        if (!found) {
+            fprintf(stderr, "vsrsim: --curve %s: %s has no such curve\n",
+                    o->curves[k], o->scenario);
+            goto out;
+        }
+    }
     for (int ci = 0; ci < s->ncurves; ci++) {
+        int wanted = o->ncurves == 0;
+        for (int k = 0; k < o->ncurves; k++)
+            wanted |= strcmp(o->curves[k], s->curve[ci].name) == 0;
+        if (!wanted)
+            continue;
         struct measured_sample *samples;
         struct measured_point *p;
         int ns, np;

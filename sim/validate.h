@@ -24,6 +24,9 @@ struct validate_opts {
     const char *const *set; /* --set overrides */
     int nset;
     const char *measured;   /* calibration database                   */
+    const char *const *curves; /* only these curves (none: every one
+                                  measured)                            */
+    int ncurves;
     const char *csv;        /* measured and simulated points, or NULL */
     const char *plot;       /* overlay picture (.png/.svg), or NULL   */
     const char *plots_dir;  /* where plots/curves.gp is               */
