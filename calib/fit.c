@@ -24,7 +24,7 @@
 #define MIN_RATES 3         /* distinct rates a fit needs               */
 #define USER_HZ 100.0       /* /proc stat ticks per second              */
 #define SIM_SECONDS 1.0     /* simulated time per scaling step          */
-#define SCALE_STEPS 6
+#define SCALE_STEPS 12
 
 /* The two groups of activities a thread measurement can scale. */
 enum group { G_VCPU, G_IO, G_GEN, G_N };
@@ -46,6 +46,12 @@ static int group_of_activity(enum cost_id id)
     default:
         return -1;
     }
+}
+
+/* Activities charged per packet; the fit scales only these. */
+static int per_packet(enum cost_id id)
+{
+    return strcmp(costmodel_unit(id), "packet") == 0;
 }
 
 static enum group group_of_thread(const struct vsr_thread_cfg *t)
@@ -91,6 +97,7 @@ struct ctx {
     int np;
     int saturated[SCENARIO_MAX_RATES];
     struct fitted f[VSR_MAX_THREADS];
+    double tick_ns[2]; /* guest_tick and qemu_tick from the background */
     char err[512];
 };
 
@@ -251,6 +258,22 @@ static int scale_model(struct ctx *x, const struct costmodel *base,
             x->f[t].b + x->f[t].a / (x->p[top].forwarded_kpps * 1e3);
         has[group_of_thread(&x->c->cfg.thread[t])] = 1;
     }
+    /* The background: what a thread spends without packets comes back as
+     * periodic work, the guest's timer ticks on a vCPU and QEMU's timer
+     * passes in its main loop. */
+    double bg_vcpu = 0, bg_io = 0;
+    for (int t = 0; t < x->c->cfg.nthreads; t++) {
+        const struct vsr_thread_cfg *tc = &x->c->cfg.thread[t];
+        double a = x->f[t].a > 0 ? x->f[t].a : 0;
+        if (tc->kind == VSR_VCPU)
+            bg_vcpu += a;
+        else if (tc->kind == VSR_IO)
+            bg_io += a;
+    }
+    cm->c[COST_GUEST_TICK].mean_ns = bg_vcpu / x->c->cfg.guest_hz;
+    cm->c[COST_QEMU_TICK].mean_ns = bg_io / x->c->cfg.qemu_timer_hz;
+    x->tick_ns[0] = cm->c[COST_GUEST_TICK].mean_ns;
+    x->tick_ns[1] = cm->c[COST_QEMU_TICK].mean_ns;
     for (int g = 0; g < G_N; g++)
         scale[g] = 1;
     for (int step = 0; step < SCALE_STEPS; step++) {
@@ -262,7 +285,7 @@ static int scale_model(struct ctx *x, const struct costmodel *base,
         }
         for (int i = 0; i < COST_N; i++) {
             int g = group_of_activity((enum cost_id)i);
-            if (g >= 0)
+            if (g >= 0 && per_packet((enum cost_id)i))
                 cm->c[i].mean_ns = base->c[i].mean_ns * scale[g];
         }
     }
@@ -328,7 +351,20 @@ static int write_model(struct ctx *x, const struct costmodel *base,
         r->cv = cm->c[i].cv;
         r->unit = costmodel_unit((enum cost_id)i);
         r->charged_as = costmodel_charged_as((enum cost_id)i);
-        if (g >= 0 && want[g] > 0) {
+        if (i == COST_GUEST_TICK || i == COST_QEMU_TICK) {
+            r->stderr_ns = -1;
+            snprintf(deriv[i], sizeof deriv[i],
+                     "the fitted background (intercept) of the %s threads, "
+                     "%.4g ms/s, spread over %d %s a second",
+                     i == COST_GUEST_TICK ? "vCPU" : "io",
+                     r->mean_ns * (i == COST_GUEST_TICK
+                                       ? x->c->cfg.guest_hz
+                                       : x->c->cfg.qemu_timer_hz) / 1e6,
+                     i == COST_GUEST_TICK ? x->c->cfg.guest_hz
+                                          : x->c->cfg.qemu_timer_hz,
+                     i == COST_GUEST_TICK ? "guest timer ticks"
+                                          : "QEMU timer passes");
+        } else if (g >= 0 && want[g] > 0 && per_packet((enum cost_id)i)) {
             r->stderr_ns = r->mean_ns * rel_se[g];
             snprintf(deriv[i], sizeof deriv[i],
                      "%s model '%s' value %.4g ns times %.4f, so that the "
@@ -501,6 +537,9 @@ int fit_main(const struct fit_opts *o)
     status = 1;
     if (write_model(x, &base, &cm, scale, want) != 0)
         goto out;
+    printf("background: guest_tick %.0f ns at %d Hz, qemu_tick %.0f ns at "
+           "%d Hz\n", x->tick_ns[0], x->c->cfg.guest_hz, x->tick_ns[1],
+           x->c->cfg.qemu_timer_hz);
     printf("cost model '%s' written to %s\n", o->id, o->out ? o->out : o->db);
     status = 0;
     if (o->check_kpps > 0)

@@ -130,6 +130,18 @@ int tune_thread_apply(int tid, uint64_t cpus, const struct thread_sched *s,
     if (s->policy == SCHED_DEADLINE || now.policy == SCHED_DEADLINE) {
         if (s->policy == SCHED_DEADLINE && set_affinity(tid, cpus) != 0)
             goto fail;
+        /* Leaving SCHED_DEADLINE while asleep, a thread keeps its
+         * reservation in the root domain's total (seen on Linux 6.18:
+         * each such switch leaks it, until admission control refuses every
+         * new one). Shrinking the reservation first, which the kernel
+         * accounts at once, leaves next to nothing behind. */
+        if (now.policy == SCHED_DEADLINE && s->policy != SCHED_DEADLINE) {
+            struct thread_sched tiny = {.policy = SCHED_DEADLINE,
+                                        .runtime = 1024,
+                                        .deadline = 1000000000,
+                                        .period = 1000000000};
+            set_attr(tid, &tiny);
+        }
         /* A deadline reservation given up moments ago is released only at
          * its zero-lag time, up to a period later: until then admission
          * control may say EBUSY. */

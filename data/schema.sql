@@ -121,6 +121,14 @@ CREATE TABLE IF NOT EXISTS cost_model (
 --                                    itself (trafgen) writing one packet
 --                                    into the VM's TAP device: its
 --                                    sendto() and the TAP's enqueue
+--   guest_tick        (event, guest) the guest's timer interrupt on a vCPU
+--                                    and the housekeeping it runs, per
+--                                    tick (vm.guest_hz a second, halted
+--                                    or not); 0 leaves ticks out
+--   qemu_tick         (event, sys)   QEMU's main loop running its timers,
+--                                    per pass (host.qemu.timer_hz a
+--                                    second), in an io thread; 0 leaves
+--                                    them out
 --   wakeup            (event, sys)   try_to_wake_up, charged to the waker
 --                                    (in whatever class the waker runs;
 --                                    'sys' is the class it was measured in)

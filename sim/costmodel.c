@@ -29,6 +29,8 @@ static const struct {
     [COST_CLICK_PKT] = {"click_pkt", "packet", "guest"},
     [COST_MQ_HASH_PKT] = {"mq_hash_pkt", "packet", "irq"},
     [COST_GEN_PKT] = {"gen_pkt", "packet", "sys"},
+    [COST_GUEST_TICK] = {"guest_tick", "event", "guest"},
+    [COST_QEMU_TICK] = {"qemu_tick", "event", "sys"},
     [COST_WAKEUP] = {"wakeup", "event", "sys"},
     [COST_CTX_SWITCH] = {"ctx_switch", "event", "sys"},
     [COST_MIGRATION] = {"migration", "event", "sys"},

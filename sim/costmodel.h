@@ -41,6 +41,8 @@ enum cost_id {
     COST_CLICK_PKT,        /* Click load balancer in the guest, per pkt   */
     COST_MQ_HASH_PKT,      /* multi-queue macvtap queue choice, per pkt   */
     COST_GEN_PKT,          /* local generator's send into a TAP, per pkt  */
+    COST_GUEST_TICK,       /* the guest's timer tick on a vCPU            */
+    COST_QEMU_TICK,        /* QEMU's main-loop timers, per pass           */
     COST_N
 };
 

@@ -76,8 +76,10 @@ static const struct key keys[] = {
     {"host.qemu", K_GROUP},
     {"host.qemu.rx_burst", K_INT},
     {"host.qemu.tx_burst", K_INT},
+    {"host.qemu.timer_hz", K_INT},
     {"vm", K_GROUP},
     {"vm.guest_budget", K_INT},
+    {"vm.guest_hz", K_INT},
     {"vm.interconnect", K_STR},
     {"host.router", K_STR},
     {"traffic.flows", K_INT},
@@ -584,8 +586,12 @@ static int read_host(struct ctx *x, struct vsr_config *c)
     if ((rc = get_int(x, "host.qemu.rx_burst", 1, 1 << 24, 0, 50,
                       &c->qemu_rx_burst)))
         return rc;
-    return get_int(x, "host.qemu.tx_burst", 1, 1 << 24, 0, 256,
-                   &c->qemu_tx_burst);
+    if ((rc = get_int(x, "host.qemu.tx_burst", 1, 1 << 24, 0, 256,
+                      &c->qemu_tx_burst)))
+        return rc;
+    /* QEMU's main loop wakes for its timers about every millisecond */
+    return get_int(x, "host.qemu.timer_hz", 1, 100000, 0, 1000,
+                   &c->qemu_timer_hz);
 }
 
 static int read_vm(struct ctx *x, struct vsr_config *c)
@@ -593,6 +599,9 @@ static int read_vm(struct ctx *x, struct vsr_config *c)
     int rc, q;
     if ((rc = get_int(x, "vm.guest_budget", 1, 1 << 20, 0, 64,
                       &c->guest_budget)))
+        return rc;
+    /* CONFIG_HZ of Debian's kernels */
+    if ((rc = get_int(x, "vm.guest_hz", 1, 100000, 0, 250, &c->guest_hz)))
         return rc;
     static const char *const links[] = {"macvtap", "bridge", "openvswitch",
                                         "netmap"}; /* enum vsr_interconnect */
