@@ -20,6 +20,13 @@
 #                default "curve N"). Titles come as a gnuplot array rather
 #                than from a header line in datafile because gnuplot cannot
 #                read a double quote inside a quoted data-file string.
+#   curve_ndr, curve_pdr
+#                arrays of each curve's NDR and PDR in kpps, NaN where
+#                unknown (optional; plot.c passes them when the CSV has
+#                the ndr_kpps and pdr_kpps columns of `vsrsim run --ndr`).
+#                Each is drawn on the y = x line, where the curve leaves
+#                it (a triangle for NDR, a square for PDR, in the curve's
+#                colour), and given in the curve's legend title.
 #
 # Exits with status 2 on a missing variable or an unknown format.
 
@@ -53,8 +60,13 @@ set output outfile
 stats datafile using 1 nooutput
 ncurves = STATS_blocks
 
-curve_title(i) = exists("curve_names") ? curve_names[i] \
-                                       : sprintf("curve %d", i)
+have_marks = exists("curve_ndr") && exists("curve_pdr")
+is_num(v) = v == v
+mark_text(i) = \
+    !have_marks || !is_num(curve_ndr[i]) || !is_num(curve_pdr[i]) ? '' : \
+    sprintf('  (NDR %.0f, PDR %.0f kpps)', curve_ndr[i], curve_pdr[i])
+curve_title(i) = (exists("curve_names") ? curve_names[i] \
+                                        : sprintf("curve %d", i)) . mark_text(i)
 
 set title plottitle noenhanced
 set xlabel 'offered rate [kpps]'
@@ -70,9 +82,36 @@ set offsets 0, graph 0.03, graph 0.05, 0
 set key top left Left reverse box opaque noenhanced spacing 1.2 width 1
 set bars 1.5
 
+# NDR and PDR marks inside the offered range, over the curves.
+max_offered = STATS_max
+if (have_marks) {
+    do for [i=1:ncurves] {
+        if (is_num(curve_ndr[i]) && curve_ndr[i] > 0 && \
+            curve_ndr[i] <= max_offered) {
+            set label '' at curve_ndr[i], curve_ndr[i] front \
+                point lt i pt 8 ps 2
+        }
+        if (is_num(curve_pdr[i]) && curve_pdr[i] > 0 && \
+            curve_pdr[i] <= max_offered) {
+            set label '' at curve_pdr[i], curve_pdr[i] front \
+                point lt i pt 4 ps 2
+        }
+    }
+}
+
 # The y = x reference goes first so that the curves are drawn over it.
-plot x with lines dashtype 2 lc rgb 'grey60' notitle, \
-     for [i=1:ncurves] datafile index (i-1) using 1:2:3 \
-         with yerrorlines lt i lw 1.5 pt 7 ps 0.8 title curve_title(i)
+if (have_marks) {
+    plot x with lines dashtype 2 lc rgb 'grey60' notitle, \
+         for [i=1:ncurves] datafile index (i-1) using 1:2:3 \
+             with yerrorlines lt i lw 1.5 pt 7 ps 0.8 title curve_title(i), \
+         keyentry with points lc rgb 'black' pt 8 ps 1.5 \
+             title 'NDR (loss <= 0.001%)', \
+         keyentry with points lc rgb 'black' pt 4 ps 1.5 \
+             title 'PDR (loss <= 0.1%)'
+} else {
+    plot x with lines dashtype 2 lc rgb 'grey60' notitle, \
+         for [i=1:ncurves] datafile index (i-1) using 1:2:3 \
+             with yerrorlines lt i lw 1.5 pt 7 ps 0.8 title curve_title(i)
+}
 
 set output

@@ -180,6 +180,8 @@ static void core_account(struct core *c)
     c->acct_ns[t->acct] += work;
     t->busy_ns += ns;
     t->cls->update_curr(c, t, ns);
+    if (c->m->obs)
+        c->m->obs->ran(c->m->obs->ctx, c, t, now - ns, ovh, work);
 }
 
 /* ---- Scheduling ----------------------------------------------------- */
@@ -202,6 +204,8 @@ static void core_put_curr(struct core *c, struct thread *t)
     c->curr = NULL;
     t->state = THREAD_RUNNABLE;
     t->cls->put_prev(c, t, 1);
+    if (c->m->obs)
+        c->m->obs->note(c->m->obs->ctx, c, t, CORE_PREEMPTED, 0);
     if (c->evict == t) {
         c->evict = NULL;
         core_dequeue(c, t);
@@ -326,6 +330,8 @@ static void core_run(struct core *c)
     core_schedule(c);
     c->busy = 0;
     core_arm(c);
+    if (c->m->obs)
+        c->m->obs->settled(c->m->obs->ctx, c);
 #ifdef SIM_DEBUG
     core_check(c);
 #endif

@@ -32,6 +32,29 @@ struct host_params {
     int active_balance_tries;    /* failed pulls before active balance   */
 };
 
+/* Why a thread stopped running without going to sleep (see
+ * core_observer.note). */
+enum core_note { CORE_PREEMPTED, CORE_THROTTLED };
+
+/* Someone watching what the cores run (sim/trace.c), attached to a machine
+ * through machine.obs. The hooks only read: a run gives the same results
+ * whether it is watched or not. They are called:
+ *   ran      when core c charges t for [start_ns, now): first ovh_ns of
+ *            overheads, then work_ns of its step (ovh_ns + work_ns > 0).
+ *   note     when t leaves c while still runnable (CORE_PREEMPTED), or
+ *            when a class throttles t, or with t NULL the fifo class of c
+ *            as a whole, until `until_ns` (CORE_THROTTLED).
+ *   settled  when c has decided what to run next, after the steps that
+ *            ended and began there (and so any change to the queues). */
+struct core_observer {
+    void *ctx;
+    void (*ran)(void *ctx, const struct core *c, const struct thread *t,
+                int64_t start_ns, int64_t ovh_ns, int64_t work_ns);
+    void (*note)(void *ctx, const struct core *c, const struct thread *t,
+                 enum core_note what, int64_t until_ns);
+    void (*settled)(void *ctx, const struct core *c);
+};
+
 struct thread_list {
     struct thread *head, *tail;
     int n;
@@ -79,6 +102,7 @@ struct machine {
     int balancing;               /* some thread may run on >1 core       */
     struct event *balance_timer;
     gsl_rng *rng;                /* the machine's own stream             */
+    const struct core_observer *obs; /* NULL when nobody watches        */
 };
 
 /* Set up `ncores` cores, all offline: the caller sets core[i].online. */

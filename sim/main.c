@@ -4,6 +4,10 @@
  *   vsrsim run SCENARIO.cfg [options]
  *   vsrsim paper [options]
  *   vsrsim validate --measured DB --scenario SCENARIO.cfg [options]
+ *   vsrsim plan SCENARIO.cfg --target KPPS (--budget THREAD | --cores)
+ *   vsrsim search SCENARIO.cfg [options]
+ *   vsrsim explain SCENARIO.cfg --curve NAME --rate KPPS
+ *   vsrsim trace SCENARIO.cfg --curve NAME --rate KPPS --from T --to T
  *
  * Exit status: 0 success, 1 a run or output failed, 2 bad input (scenario,
  * option, cost model), with one line on stderr naming what was wrong.
@@ -19,19 +23,21 @@
 
 #include "args.h"
 #include "err.h"
+#include "explain.h"
+#include "ndr.h"
 #include "paper.h"
+#include "plan.h"
 #include "plot.h"
 #include "report.h"
 #include "scenario.h"
+#include "search.h"
 #include "store.h"
 #include "sweep.h"
+#include "trace.h"
 #include "validate.h"
 
 #ifndef VSRSIM_VERSION
 #define VSRSIM_VERSION "0.1.0"
-#endif
-#ifndef VSRSIM_SHAREDIR
-#define VSRSIM_SHAREDIR "/usr/local/share/vsrsim"
 #endif
 
 #define MAX_SET 64
@@ -48,7 +54,13 @@ static void usage(FILE *f)
           "  --seed N         base seed\n"
           "  --jobs N         worker processes (default 1)\n"
           "  --set KEY=VALUE  override a scenario setting (repeatable)\n"
+          "  --ndr            also search each curve's NDR and PDR\n"
+          "  --ndr-resolution KPPS  stop that search below KPPS (default\n"
+          "                   0.1% of the line rate; implies --ndr)\n"
           "  --version, --help\n"
+          "usage: vsrsim plan SCENARIO.cfg --target KPPS "
+          "(--budget THREAD | --cores) [options]\n"
+          "  see vsrsim plan --help\n"
           "usage: vsrsim paper [options]\n"
           "  --out DIR        write DIR/results/paper/figNN.csv and\n"
           "                   DIR/plots/paper/{figNN.png,report.md} "
@@ -64,7 +76,13 @@ static void usage(FILE *f)
           "  --peak-max PCT   fail when a curve's peak error is above PCT\n"
           "  --csv FILE       write measured and simulated points\n"
           "  --plot FILE      draw them (.png or .svg)\n"
-          "  --jobs N, --set KEY=VALUE  as for run\n",
+          "  --jobs N, --set KEY=VALUE  as for run\n"
+          "usage: vsrsim search SCENARIO.cfg [options]\n"
+          "  see vsrsim search --help\n"
+          "usage: vsrsim explain SCENARIO.cfg --curve NAME --rate KPPS\n"
+          "usage: vsrsim trace SCENARIO.cfg --curve NAME --rate KPPS "
+          "--from T --to T [--out FILE]\n"
+          "  see vsrsim explain --help, vsrsim trace --help\n",
           f);
 }
 
@@ -74,29 +92,9 @@ static int bad_option(const char *opt, const char *what)
     return 2;
 }
 
-/* plots/ next to the binary's folder (a build tree), else installed. */
-static void plots_dir(char *out, size_t len)
-{
-    const char *env = getenv("VSRSIM_PLOTS");
-    if (env) {
-        snprintf(out, len, "%s", env);
-        return;
-    }
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        snprintf(out, len, "%s/../plots", dirname(exe));
-        char probe[PATH_MAX + 16];
-        snprintf(probe, sizeof probe, "%s/curves.gp", out);
-        if (access(probe, R_OK) == 0)
-            return;
-    }
-    snprintf(out, len, "%s/plots", VSRSIM_SHAREDIR);
-}
-
 static int write_db(const char *path, const struct scenario *s,
-                    const struct run_result *runs)
+                    const struct run_result *runs,
+                    const struct ndr_result *ndr)
 {
     char err[512];
     struct store *st;
@@ -108,7 +106,10 @@ static int write_db(const char *path, const struct scenario *s,
     snprintf(hash, sizeof hash, "%016llx", (unsigned long long)s->hash);
     for (int c = 0; c < s->ncurves; c++) {
         struct stats_layout lay;
+        double nv[NDR_NFIELDS];
         vsr_layout(&s->curve[c].cfg, &lay);
+        if (ndr)
+            ndr_fields(&ndr[c], nv);
         for (int r = 0; r < s->nrates; r++)
             for (int k = 0; k < s->reps; k++) {
                 int run = (c * s->nrates + r) * s->reps + k;
@@ -139,6 +140,9 @@ static int write_db(const char *path, const struct scenario *s,
                     .nparams = 4,
                     .param_key = keys,
                     .param_value = vals,
+                    .nscalars = ndr ? NDR_NFIELDS : 0,
+                    .scalar_name = ndr_field_name,
+                    .scalar_value = nv,
                 };
                 if (store_add_run(st, &m, &lay, &runs[run], err, sizeof err)) {
                     store_abort(st);
@@ -190,10 +194,14 @@ static int cmd_run(int argc, char **argv)
         {"seed", required_argument, 0, 's'},
         {"jobs", required_argument, 0, 'j'},
         {"set", required_argument, 0, 'S'},
+        {"ndr", no_argument, 0, 'N'},
+        {"ndr-resolution", required_argument, 0, 'D'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     const char *csv = NULL, *db = "results.db", *plot = NULL;
+    struct ndr_opts ndr_o = {.progress = isatty(2)};
+    int ndr_on = 0;
     const char *set[MAX_SET + 2];
     char reps_set[48], seed_set[48];
     int nset = 0, jobs = 1, opt;
@@ -234,6 +242,14 @@ static int cmd_run(int argc, char **argv)
             if (nset >= MAX_SET)
                 return bad_option("--set", "too many overrides");
             set[nset++] = optarg;
+            break;
+        case 'D':
+            if (args_number(optarg, 0, 1e9, &ndr_o.resolution_kpps))
+                return bad_option("--ndr-resolution", "expected a rate in "
+                                                      "kpps above 0");
+            /* fall through */
+        case 'N':
+            ndr_on = 1;
             break;
         default:
             return help_or_bad(opt);
@@ -287,33 +303,43 @@ static int cmd_run(int argc, char **argv)
                 (unsigned long long)ev, wall, (double)ev / wall, sim / wall);
     }
 
+    struct ndr_result *ndr = NULL;
+    if (ndr_on) {
+        ndr = xcalloc((size_t)s->ncurves, sizeof *ndr);
+        ndr_o.jobs = jobs;
+        if (ndr_search(s, &cm, &ndr_o, ndr)) {
+            fprintf(stderr, "vsrsim: a worker process failed\n");
+            return 1;
+        }
+    }
+
     rc = 0;
     char tmp_csv[] = "/tmp/vsrsim-XXXXXX";
     const char *csv_for_plot = NULL;
     if (csv && strcmp(csv, "-") == 0) {
-        report_csv(stdout, s, runs);
+        report_csv_ndr(stdout, s, runs, ndr);
         fflush(stdout);
     } else if (csv) {
-        if (report_csv_file(csv, s, runs, err, sizeof err)) {
+        if (report_csv_file_ndr(csv, s, runs, ndr, err, sizeof err)) {
             fprintf(stderr, "vsrsim: %s\n", err);
             rc = 1;
         }
         csv_for_plot = csv;
     }
     if (!rc && db)
-        rc = write_db(db, s, runs);
+        rc = write_db(db, s, runs, ndr);
     if (!rc && plot) {
         if (!csv_for_plot) {
             int fd = mkstemp(tmp_csv);
             FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
             if (f) {
-                report_csv(f, s, runs);
+                report_csv_ndr(f, s, runs, ndr);
                 fclose(f);
                 csv_for_plot = tmp_csv;
             }
         }
         char dir[PATH_MAX];
-        plots_dir(dir, sizeof dir);
+        plot_find_dir(dir, sizeof dir);
         if (!csv_for_plot ||
             plot_curves(dir, csv_for_plot, plot, s->name, err, sizeof err)) {
             fprintf(stderr, "vsrsim: %s\n",
@@ -324,6 +350,7 @@ static int cmd_run(int argc, char **argv)
         if (csv_for_plot == tmp_csv)
             unlink(tmp_csv);
     }
+    free(ndr);
     free(runs);
     scenario_clear(s);
     free(s);
@@ -398,7 +425,7 @@ static int cmd_validate(int argc, char **argv)
                                         "required");
     if (!o.scenario)
         return bad_option("--scenario", "a scenario file is required");
-    plots_dir(dir, sizeof dir);
+    plot_find_dir(dir, sizeof dir);
     o.plots_dir = dir;
     return validate_main(&o);
 }
@@ -464,7 +491,7 @@ static int cmd_paper(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    plots_dir(dir, sizeof dir);
+    plot_find_dir(dir, sizeof dir);
     po.plots_dir = dir;
     return paper_run(&po);
 }
@@ -489,6 +516,14 @@ int main(int argc, char **argv)
         return cmd_paper(argc - 1, argv + 1);
     if (strcmp(argv[1], "validate") == 0)
         return cmd_validate(argc - 1, argv + 1);
+    if (strcmp(argv[1], "plan") == 0)
+        return cmd_plan(argc - 1, argv + 1);
+    if (strcmp(argv[1], "search") == 0)
+        return cmd_search(argc - 1, argv + 1);
+    if (strcmp(argv[1], "explain") == 0)
+        return cmd_explain(argc - 1, argv + 1);
+    if (strcmp(argv[1], "trace") == 0)
+        return cmd_trace(argc - 1, argv + 1);
     fprintf(stderr, "vsrsim: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;

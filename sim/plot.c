@@ -4,7 +4,8 @@
  * Gnuplot cannot split the CSV on its curve-name column, whose values may
  * hold commas and quotes, so this module parses the CSV itself (RFC 4180)
  * and hands plots/curves.gp a plain data file with one block per curve, in
- * a private temporary directory, plus the curve names as a gnuplot array.
+ * a private temporary directory, plus the curve names as a gnuplot array
+ * (and, when the CSV has them, each curve's NDR and PDR as two more).
  * Gnuplot is started with fork and execvp on a fixed argument vector, never
  * through a shell, so no name or path is ever interpreted as a command.
  * It draws into a temporary file beside the output, which is renamed into
@@ -16,6 +17,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <math.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,11 +31,21 @@
 #include "err.h"
 #include "plot.h"
 
+#ifndef VSRSIM_SHAREDIR
+#define VSRSIM_SHAREDIR "/usr/local/share/vsrsim"
+#endif
+
 /* The CSV columns the plot uses; any columns after them are ignored. */
 #define NKEEP 4
 static const char *const csv_head[NKEEP] = {
     "curve", "offered_kpps", "forwarded_kpps", "ci99_kpps",
 };
+
+/* Columns found by name anywhere in the header, marked on each curve when
+ * present: its NDR and PDR (report.h), the same on every row of a curve. */
+#define NMARK 2
+static const char *const mark_head[NMARK] = { "ndr_kpps", "pdr_kpps" };
+static const char *const mark_array[NMARK] = { "curve_ndr", "curve_pdr" };
 
 /* A growable, always NUL-terminated string. */
 struct strbuf {
@@ -106,6 +120,9 @@ struct csv_reader {
     long next_line; /* line on which the next record starts          */
     struct strbuf field[NKEEP]; /* the record's first NKEEP fields   */
     int nfields;                /* how many fields the record had    */
+    int in_header;              /* the record read next is the header */
+    int mark_col[NMARK];        /* column of mark_head[j], or -1     */
+    struct strbuf mark[NMARK];  /* the record's field in that column */
 };
 
 /* Read the next record. Quoted fields may hold commas, line breaks and
@@ -120,13 +137,17 @@ static int csv_read(struct csv_reader *r, char *err, size_t errlen)
         return 0;
     for (int i = 0; i < NKEEP; i++)
         sb_clear(&r->field[i]);
+    for (int j = 0; j < NMARK; j++)
+        sb_clear(&r->mark[j]);
     r->nfields = 0;
     r->line = r->next_line++;
     for (;;) {
         struct strbuf scratch = { 0 };
-        struct strbuf *out = r->nfields < NKEEP ? &r->field[r->nfields]
-                                                : &scratch;
-        r->nfields++;
+        int col = r->nfields++;
+        struct strbuf *out = col < NKEEP ? &r->field[col] : &scratch;
+        for (int j = 0; j < NMARK; j++)
+            if (col == r->mark_col[j])
+                out = &r->mark[j];
         if (c == '"') {
             for (;;) {
                 c = getc(r->fp);
@@ -162,6 +183,9 @@ static int csv_read(struct csv_reader *r, char *err, size_t errlen)
                 c = getc(r->fp);
             }
         }
+        for (int j = 0; r->in_header && j < NMARK; j++)
+            if (strcmp(sb_str(out), mark_head[j]) == 0)
+                r->mark_col[j] = col;
         free(scratch.s);
         if (c != ',')
             return 1;
@@ -193,19 +217,49 @@ static int parse_number(const char *s, double *v)
     return *end ? -1 : 0;
 }
 
+/* Append the mark columns of the record in `r` to the array literals in
+ * `marks`, NaN where a field is empty or not a number. */
+static void put_marks(const struct csv_reader *r, struct strbuf *marks,
+                      int first)
+{
+    for (int j = 0; j < NMARK; j++) {
+        char num[32];
+        double v;
+
+        if (parse_number(sb_str(&r->mark[j]), &v) != 0 || !isfinite(v))
+            snprintf(num, sizeof num, "NaN");
+        else
+            snprintf(num, sizeof num, "%.17g", v);
+        if (!first)
+            sb_putc(&marks[j], ',');
+        sb_puts(&marks[j], num);
+    }
+}
+
 /* Copy the data rows of `csv` into `dat` as gnuplot blocks, one per run
  * of rows with the same curve name, and append each block's name to
- * `names` as an element of a gnuplot array literal. Returns 0, or
- * SIM_EINPUT for a CSV that is not vsrsim's, or SIM_EIO. */
+ * `names` as an element of a gnuplot array literal. When the header has
+ * the mark columns, *have_marks is set and each block's marks are
+ * appended to `marks` likewise. Returns 0, or SIM_EINPUT for a CSV that
+ * is not vsrsim's, or SIM_EIO. */
 static int convert_csv(FILE *csv, const char *csv_path, FILE *dat,
-                       struct strbuf *names, char *err, size_t errlen)
+                       struct strbuf *names, struct strbuf *marks,
+                       int *have_marks, char *err, size_t errlen)
 {
-    struct csv_reader r = { .fp = csv, .path = csv_path, .next_line = 1 };
+    struct csv_reader r = { .fp = csv, .path = csv_path, .next_line = 1,
+                            .in_header = 1 };
     struct strbuf curve = { 0 };
     int nrows = 0;
     int rc;
 
+    for (int j = 0; j < NMARK; j++)
+        r.mark_col[j] = -1;
     rc = csv_read(&r, err, errlen);
+    r.in_header = 0;
+    *have_marks = 1;
+    for (int j = 0; j < NMARK; j++)
+        if (r.mark_col[j] < 0)
+            *have_marks = 0;
     if (rc == 1 && !is_vsrsim_header(&r)) {
         set_err(err, errlen, "%s: header must start with %s,%s,%s,%s",
                 csv_path, csv_head[0], csv_head[1], csv_head[2],
@@ -250,6 +304,8 @@ static int convert_csv(FILE *csv, const char *csv_path, FILE *dat,
                 fputc(*p == '\n' || *p == '\r' ? ' ' : *p, dat);
             fputs("\n# offered_kpps forwarded_kpps ci99_kpps\n", dat);
             sb_put_gp_string(names, name);
+            if (*have_marks)
+                put_marks(&r, marks, nrows == 0);
         }
         fprintf(dat, "%.17g %.17g %.17g\n", v[0], v[1], v[2]);
         nrows++;
@@ -263,6 +319,8 @@ static int convert_csv(FILE *csv, const char *csv_path, FILE *dat,
     }
     for (int i = 0; i < NKEEP; i++)
         free(r.field[i].s);
+    for (int j = 0; j < NMARK; j++)
+        free(r.mark[j].s);
     free(curve.s);
     return rc;
 }
@@ -353,6 +411,26 @@ static int has_suffix(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+void plot_find_dir(char *out, size_t len)
+{
+    const char *env = getenv("VSRSIM_PLOTS");
+    if (env) {
+        snprintf(out, len, "%s", env);
+        return;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        snprintf(out, len, "%s/../plots", dirname(exe));
+        char probe[PATH_MAX + 16];
+        snprintf(probe, sizeof probe, "%s/curves.gp", out);
+        if (access(probe, R_OK) == 0)
+            return;
+    }
+    snprintf(out, len, "%s/plots", VSRSIM_SHAREDIR);
+}
+
 int plot_curves(const char *plots_dir, const char *csv_path,
                 const char *out_path, const char *title, char *err,
                 size_t errlen)
@@ -360,6 +438,7 @@ int plot_curves(const char *plots_dir, const char *csv_path,
     const char *format;
     const char *tmpdir = getenv("TMPDIR");
     struct strbuf names = { 0 };
+    struct strbuf marks[NMARK] = { { 0 } };
     struct strbuf cmd = { 0 };
     struct strbuf script = { 0 };
     struct strbuf dir = { 0 };
@@ -369,6 +448,7 @@ int plot_curves(const char *plots_dir, const char *csv_path,
     FILE *csv = NULL;
     FILE *dat = NULL;
     int have_dir = 0;
+    int have_marks = 0;
     int rc = 0;
 
     if (has_suffix(out_path, ".png")) {
@@ -416,7 +496,8 @@ int plot_curves(const char *plots_dir, const char *csv_path,
         rc = SIM_EIO;
         goto out;
     }
-    rc = convert_csv(csv, csv_path, dat, &names, err, errlen);
+    rc = convert_csv(csv, csv_path, dat, &names, marks, &have_marks, err,
+                     errlen);
     if (fclose(dat) != 0 && rc == 0) {
         set_err(err, errlen, "cannot write %s: %s", dat_path.s,
                 strerror(errno));
@@ -442,6 +523,13 @@ int plot_curves(const char *plots_dir, const char *csv_path,
     sb_puts(&cmd, "; array curve_names = [");
     sb_puts(&cmd, sb_str(&names));
     sb_puts(&cmd, "]");
+    for (int j = 0; have_marks && j < NMARK; j++) {
+        sb_puts(&cmd, "; array ");
+        sb_puts(&cmd, mark_array[j]);
+        sb_puts(&cmd, " = [");
+        sb_puts(&cmd, sb_str(&marks[j]));
+        sb_puts(&cmd, "]");
+    }
 
     {
         static char prog[] = "gnuplot", opt_e[] = "-e";
@@ -465,10 +553,87 @@ out:
         rmdir(dir.s);
     }
     free(names.s);
+    for (int j = 0; j < NMARK; j++)
+        free(marks[j].s);
     free(cmd.s);
     free(script.s);
     free(dir.s);
     free(dat_path.s);
+    free(tmp_out.s);
+    return rc;
+}
+
+int plot_script(const char *plots_dir, const char *script,
+                const char *data_path, const char *out_path,
+                const char *title, const struct plot_array *arrays,
+                int narrays, const char *vars, char *err, size_t errlen)
+{
+    const char *format = has_suffix(out_path, ".png")   ? "png"
+                         : has_suffix(out_path, ".svg") ? "svg"
+                                                        : NULL;
+    struct strbuf path = { 0 }, cmd = { 0 }, tmp_out = { 0 };
+    char pid_text[32];
+    int rc;
+
+    if (!format) {
+        set_err(err, errlen, "%s: plot file must end in .png or .svg",
+                out_path);
+        return SIM_EINPUT;
+    }
+    sb_puts(&path, plots_dir);
+    sb_putc(&path, '/');
+    sb_puts(&path, script);
+    if (access(path.s, R_OK) != 0) {
+        set_err(err, errlen, "cannot read %s: %s", path.s, strerror(errno));
+        free(path.s);
+        return SIM_EIO;
+    }
+    snprintf(pid_text, sizeof pid_text, "%ld", (long)getpid());
+    sb_puts(&tmp_out, out_path);
+    sb_puts(&tmp_out, ".tmp-");
+    sb_puts(&tmp_out, pid_text);
+    sb_puts(&cmd, "datafile=");
+    sb_put_gp_string(&cmd, data_path);
+    sb_puts(&cmd, "; outfile=");
+    sb_put_gp_string(&cmd, tmp_out.s);
+    sb_puts(&cmd, "; outformat=");
+    sb_put_gp_string(&cmd, format);
+    sb_puts(&cmd, "; plottitle=");
+    sb_put_gp_string(&cmd, title ? title : "");
+    for (int i = 0; i < narrays; i++) {
+        sb_puts(&cmd, "; array ");
+        sb_puts(&cmd, arrays[i].name);
+        sb_puts(&cmd, "[");
+        snprintf(pid_text, sizeof pid_text, "%d",
+                 arrays[i].n > 0 ? arrays[i].n : 1);
+        sb_puts(&cmd, pid_text);
+        sb_puts(&cmd, "]");
+        for (int k = 0; k < arrays[i].n; k++) {
+            sb_puts(&cmd, k ? "," : " = [");
+            sb_put_gp_string(&cmd, arrays[i].item[k]);
+        }
+        if (arrays[i].n > 0)
+            sb_puts(&cmd, "]");
+    }
+    if (vars) {
+        sb_puts(&cmd, "; ");
+        sb_puts(&cmd, vars);
+    }
+    {
+        static char prog[] = "gnuplot", opt_e[] = "-e";
+        char *argv[] = { prog, opt_e, cmd.s, path.s, NULL };
+
+        rc = run_gnuplot(argv, err, errlen);
+    }
+    if (rc == 0 && rename(tmp_out.s, out_path) != 0) {
+        set_err(err, errlen, "cannot rename %s to %s: %s", tmp_out.s,
+                out_path, strerror(errno));
+        rc = SIM_EIO;
+    }
+    if (rc != 0)
+        unlink(tmp_out.s);
+    free(path.s);
+    free(cmd.s);
     free(tmp_out.s);
     return rc;
 }

@@ -3,7 +3,8 @@
  *
  * Curves may differ in their threads (one vhost-net worker or two); the
  * thread columns are the union of all curves' names in order of first
- * appearance, empty where a curve lacks the thread.
+ * appearance, empty where a curve lacks the thread. The NDR/PDR columns,
+ * when given, come last.
  */
 #include <errno.h>
 #include <limits.h>
@@ -51,8 +52,23 @@ static void put_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* The NDR/PDR columns of a curve's row. */
+static void put_ndr(FILE *f, const struct ndr_result *r)
+{
+    double v[NDR_NFIELDS];
+    ndr_fields(r, v);
+    fprintf(f, ",%.3f,%.6g,%.3f,%.6g", v[0], v[1], v[2], v[3]);
+}
+
 void report_csv(FILE *f, const struct scenario *s,
                 const struct run_result *runs)
+{
+    report_csv_ndr(f, s, runs, NULL);
+}
+
+void report_csv_ndr(FILE *f, const struct scenario *s,
+                    const struct run_result *runs,
+                    const struct ndr_result *ndr)
 {
     struct names threads = {0}, queues = {0};
     int ncores = 0;
@@ -77,6 +93,8 @@ void report_csv(FILE *f, const struct scenario *s,
         fprintf(f, ",drops_kpps:%s", queues.name[q]);
     for (int t = 0; t < threads.n; t++)
         fprintf(f, ",migrations:%s", threads.name[t]);
+    for (int i = 0; ndr && i < NDR_NFIELDS; i++)
+        fprintf(f, ",%s", ndr_field_name[i]);
     fputc('\n', f);
 
     for (int c = 0; c < s->ncurves; c++) {
@@ -119,6 +137,8 @@ void report_csv(FILE *f, const struct scenario *s,
             }
             for (int t = 0; t < threads.n; t++)
                 fprintf(f, ",%.2f", mig[t]);
+            if (ndr)
+                put_ndr(f, &ndr[c]);
             fputc('\n', f);
         }
     }
@@ -127,11 +147,19 @@ void report_csv(FILE *f, const struct scenario *s,
 int report_csv_file(const char *path, const struct scenario *s,
                     const struct run_result *runs, char *err, size_t errlen)
 {
+    return report_csv_file_ndr(path, s, runs, NULL, err, errlen);
+}
+
+int report_csv_file_ndr(const char *path, const struct scenario *s,
+                        const struct run_result *runs,
+                        const struct ndr_result *ndr, char *err,
+                        size_t errlen)
+{
     char part[PATH_MAX];
     snprintf(part, sizeof part, "%s.tmp-%d", path, (int)getpid());
     FILE *f = fopen(part, "w");
     if (f) {
-        report_csv(f, s, runs);
+        report_csv_ndr(f, s, runs, ndr);
         if (fclose(f) == 0 && rename(part, path) == 0)
             return 0;
         int e = errno;

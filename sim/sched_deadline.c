@@ -111,6 +111,8 @@ static void throttle_deadline(struct core *c, struct thread *t)
     int64_t now = des_now(c->m->des);
     int64_t at = t->dl_deadline_ns > now ? t->dl_deadline_ns : now;
     t->dl_timer = des_at(c->m->des, at, dl_on_timer, t);
+    if (c->m->obs)
+        c->m->obs->note(c->m->obs->ctx, c, t, CORE_THROTTLED, at);
 }
 
 const struct sched_class sched_deadline_class = {

@@ -93,6 +93,9 @@ static void update_curr_fifo(struct core *c, struct thread *t, int64_t ns)
                                                     : now;
             c->rt_timer = des_at(c->m->des, end, rt_on_period, c);
         }
+        if (c->m->obs)
+            c->m->obs->note(c->m->obs->ctx, c, NULL, CORE_THROTTLED,
+                            c->rt_timer->time_ns);
     }
 }
 

@@ -716,6 +716,9 @@ static int add_scalars(struct store *s, int64_t run_id,
     if (ret == SIM_OK)
         ret = add_scalar(s, run_id, "vsr", "events", (double)r->events, err,
                          errlen);
+    for (int i = 0; ret == SIM_OK && i < m->nscalars; i++)
+        ret = add_scalar(s, run_id, "vsr", m->scalar_name[i],
+                         m->scalar_value[i], err, errlen);
 
     for (int c = 0; ret == SIM_OK && c < lay->ncores; c++) {
         int64_t busy = 0;
@@ -865,6 +868,9 @@ static int check_run(const struct run_meta *m, const struct stats_layout *l,
     for (int i = 0; why == NULL && i < m->nparams; i++)
         if (m->param_key[i] == NULL || m->param_value[i] == NULL)
             why = "parameter without key or value";
+    if (why == NULL && m->nscalars > 0
+        && (m->scalar_name == NULL || m->scalar_value == NULL))
+        why = "bad scalar list";
     if (why == NULL)
         return SIM_OK;
     set_err(err, errlen, "%s: cannot store run '%s': %s", path,

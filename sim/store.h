@@ -38,6 +38,11 @@ struct run_meta {
     int nparams;
     const char *const *param_key;
     const char *const *param_value;
+    /* Further scalars of module "vsr" (the curve's NDR and PDR), in order;
+     * nscalars may be 0. */
+    int nscalars;
+    const char *const *scalar_name;
+    const double *scalar_value;
 };
 
 /* Read cost model `model_id` from the SQLite file `db_path` into `cm`.
@@ -52,8 +57,9 @@ int store_open(struct store **out, const char *path, char *err,
                size_t errlen);
 
 /* Write one run: its run row, attributes, parameters, scalars (offered and
- * forwarded kpps, per-core and per-thread busy fractions, drops per queue)
- * and the latency statistic with its histogram. */
+ * forwarded kpps, the meta's further scalars, per-core and per-thread busy
+ * fractions, drops per queue) and the latency statistic with its
+ * histogram. */
 int store_add_run(struct store *s, const struct run_meta *meta,
                   const struct stats_layout *lay, const struct run_result *r,
                   char *err, size_t errlen);

@@ -26,9 +26,16 @@ uint64_t sweep_run_seed(const struct scenario *s, int curve, int rate,
                       (uint64_t)rep);
 }
 
-static void one_run(const struct scenario *s, const struct costmodel *cm,
-                    int run, struct run_result *r)
+struct sweep_ctx {
+    const struct scenario *s;
+    const struct costmodel *cm;
+};
+
+static void one_run(const void *arg, int run, struct run_result *r)
 {
+    const struct sweep_ctx *x = arg;
+    const struct scenario *s = x->s;
+    const struct costmodel *cm = x->cm;
     int rep = run % s->reps;
     int rate = run / s->reps % s->nrates;
     int curve = run / s->reps / s->nrates;
@@ -68,12 +75,20 @@ struct msg {
 int sweep_run(const struct scenario *s, const struct costmodel *cm, int jobs,
               int progress, struct run_result *out)
 {
-    int total = s->ncurves * s->nrates * s->reps;
+    struct sweep_ctx x = {s, cm};
+    return sweep_map(s->ncurves * s->nrates * s->reps, one_run, &x, jobs,
+                     progress, out);
+}
+
+int sweep_map(int total,
+              void (*fn)(const void *ctx, int i, struct run_result *out),
+              const void *ctx, int jobs, int progress, struct run_result *out)
+{
     if (jobs > total)
         jobs = total;
     if (jobs <= 1) {
         for (int i = 0; i < total; i++) {
-            one_run(s, cm, i, &out[i]);
+            fn(ctx, i, &out[i]);
             if (progress)
                 show(i + 1, total);
         }
@@ -100,7 +115,7 @@ int sweep_run(const struct scenario *s, const struct costmodel *cm, int jobs,
             struct msg *m = xmalloc(sizeof *m);
             for (int i = w; i < total; i += jobs) {
                 m->run = i;
-                one_run(s, cm, i, &m->r);
+                fn(ctx, i, &m->r);
                 if (write_all(p[1], m, sizeof *m) < 0)
                     _exit(1);
             }

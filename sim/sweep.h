@@ -25,4 +25,13 @@ uint64_t sweep_run_seed(const struct scenario *s, int curve, int rate,
 int sweep_run(const struct scenario *s, const struct costmodel *cm, int jobs,
               int progress, struct run_result *out);
 
+/* Run tasks 0 .. total-1 with `jobs` worker processes (1: in this process):
+ * fn(ctx, i, &out[i]) fills the record of task i. fn must depend on ctx and
+ * i alone, so that out is the same whatever jobs is; workers see ctx as it
+ * was when sweep_map was called. Shows a progress line on stderr when
+ * `progress` is set. Returns 0, or SIM_EIO when a worker fails. */
+int sweep_map(int total,
+              void (*fn)(const void *ctx, int i, struct run_result *out),
+              const void *ctx, int jobs, int progress, struct run_result *out);
+
 #endif

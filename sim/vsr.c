@@ -44,6 +44,7 @@
 #include "err.h"
 #include "pktq.h"
 #include "rng.h"
+#include "trace.h"
 #include "vsr.h"
 
 /* Queues of a virtual NIC. */
@@ -79,6 +80,7 @@ struct vhost {
     int since_point; /* packets since the last preemption point */
     int step;        /* item the current step moves, or -1    */
     uint32_t k;      /* packets in the current step           */
+    int ticks;       /* timer passes due (io threads)         */
 };
 
 struct vcpu {
@@ -88,6 +90,7 @@ struct vcpu {
     int halted;
     int poll_left; /* packets left in this NAPI poll        */
     uint32_t k;
+    int ticks;     /* timer ticks due                        */
 };
 
 struct vm {
@@ -597,6 +600,10 @@ static int64_t vhost_step_begin(struct thread *t)
     int64_t cost = 0;
     h->step = -1;
     h->k = 0;
+    if (h->ticks > 0) { /* QEMU's timers, before the packets */
+        cost += thread_cost(t, COST_QEMU_TICK, (uint32_t)h->ticks);
+        h->ticks = 0;
+    }
     for (;;) {
         if (h->cur < 0) {
             if (h->nlist == 0)
@@ -738,6 +745,11 @@ static int64_t vcpu_step_begin(struct thread *t)
     struct vm *m = c->vm;
     struct vnic *in = &m->nic[0], *out = m->out;
     int64_t cost = 0;
+    if (c->ticks > 0) { /* the timer interrupt and what it runs */
+        cost += thread_cost(t, COST_GUEST_TICK, (uint32_t)c->ticks);
+        c->ticks = 0;
+        c->halted = 0;
+    }
     if (c->irq_pending) {
         c->irq_pending = 0;
         c->halted = 0;
@@ -983,6 +995,61 @@ static void setup_vm_threads(struct vsr *v, uint64_t seed)
                    v->vm[i].nic[k].tx_worker);
 }
 
+/* What a trace sees of the queues: their occupancy now, the NIC's rx ring
+ * with the arrivals not yet moved into it. Changes nothing. */
+static void probe_queues(void *arg, uint32_t *count)
+{
+    struct vsr *v = arg;
+    struct pktq *qs[STATS_MAX_QUEUES];
+    int nq = all_queues(v, qs);
+    for (int i = 0; i < nq; i++)
+        count[i] = qs[i]->count;
+    uint64_t n = v->gen ? 0 : arrivals_by(v, des_now(v->des));
+    if (n > v->arrived) {
+        uint64_t room = pktq_free(qs[0]);
+        count[0] += (uint32_t)(n - v->arrived < room ? n - v->arrived : room);
+    }
+}
+
+/* ---- Background ---------------------------------------------------- */
+
+/* Periodic work that is not about packets: the guest's timer tick on each
+ * vCPU and QEMU's timer passes in an io thread. Each is left out when its
+ * cost is 0, so models without it schedule no events for it. */
+
+static void vcpu_tick(void *arg)
+{
+    struct vcpu *c = arg;
+    struct vsr *v = c->vm->v;
+    c->ticks++;
+    thread_wake(&c->t, NULL);
+    des_at(v->des, des_now(v->des) + 1000000000 / v->cfg->guest_hz,
+           vcpu_tick, c);
+}
+
+static void io_tick(void *arg)
+{
+    struct vhost *h = arg;
+    h->ticks++;
+    thread_wake(&h->t, NULL);
+    des_at(h->v->des, des_now(h->v->des) + 1000000000 / h->v->cfg->qemu_timer_hz,
+           io_tick, h);
+}
+
+static void start_ticks(struct vsr *v, const struct costmodel *cm)
+{
+    if (cm->c[COST_GUEST_TICK].mean_ns > 0)
+        for (int i = 0; i < v->nvcpu; i++) /* spread over the period */
+            des_at(v->des, 1000000000LL * (i + 1) / v->cfg->guest_hz /
+                               (v->nvcpu + 1),
+                   vcpu_tick, &v->vc[i]);
+    if (cm->c[COST_QEMU_TICK].mean_ns > 0)
+        for (int i = 0; i < v->nvhost; i++)
+            if (v->vh[i].user)
+                des_at(v->des, 1000000000LL / v->cfg->qemu_timer_hz / 2,
+                       io_tick, &v->vh[i]);
+}
+
 static void window_start(void *arg)
 {
     struct vsr *v = arg;
@@ -995,6 +1062,15 @@ static void window_start(void *arg)
 void vsr_run(const struct vsr_config *cfg, const struct costmodel *cm,
              double offered_kpps, uint64_t seed, int64_t warmup_ns,
              int64_t measured_ns, struct run_result *out)
+{
+    vsr_run_traced(cfg, cm, offered_kpps, seed, warmup_ns, measured_ns, out,
+                   NULL);
+}
+
+void vsr_run_traced(const struct vsr_config *cfg, const struct costmodel *cm,
+                    double offered_kpps, uint64_t seed, int64_t warmup_ns,
+                    int64_t measured_ns, struct run_result *out,
+                    struct trace *tr)
 {
     struct vsr *v = xcalloc(1, sizeof *v);
     v->cfg = cfg;
@@ -1036,13 +1112,25 @@ void vsr_run(const struct vsr_config *cfg, const struct costmodel *cm,
         setup_thread(v, &v->ksoftirqd, &ks, vm_threads(cfg) + 1, seed);
     }
 
+    if (tr) {
+        struct stats_layout lay;
+        struct pktq *qs[STATS_MAX_QUEUES];
+        uint32_t cap[STATS_MAX_QUEUES];
+        vsr_layout(cfg, &lay);
+        for (int i = all_queues(v, qs); i-- > 0;)
+            cap[i] = qs[i]->cap;
+        trace_attach(tr, &v->m, &lay, cap, probe_queues, v);
+    }
     machine_start(&v->m);
     nic_arm(v);
+    start_ticks(v, cm);
     if (v->gen && v->rate_pps > 0)
         v->gen_ev = des_at(v->des, arrival_ns(v, 0), gen_on_timer, v);
     des_at(v->des, v->w0, window_start, v);
     des_run(v->des, v->w1);
     machine_account(&v->m, 0);
+    if (tr)
+        trace_detach(tr);
 
     /* Collect. */
     out->measured_ns = measured_ns;

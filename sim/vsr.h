@@ -97,6 +97,9 @@ struct vsr_config {
     int vhost_preempt_every; /* packets between preemption
                                 points in a run; 0: none        */
     int guest_budget;        /* guest NAPI poll weight (64)    */
+    int guest_hz;            /* guest timer ticks a second     */
+    int qemu_timer_hz;       /* QEMU main-loop timer passes a
+                                second (io threads)             */
     struct vsr_queues q;
     enum vsr_interconnect interconnect;
     enum vsr_interconnect internal; /* load balancer -> router hop   */
@@ -122,5 +125,13 @@ void vsr_layout(const struct vsr_config *cfg, struct stats_layout *lay);
 void vsr_run(const struct vsr_config *cfg, const struct costmodel *cm,
              double offered_kpps, uint64_t seed, int64_t warmup_ns,
              int64_t measured_ns, struct run_result *out);
+
+/* vsr_run watched by a trace (sim/trace.h), or by none when tr is NULL:
+ * the same run and the same results either way. */
+struct trace;
+void vsr_run_traced(const struct vsr_config *cfg, const struct costmodel *cm,
+                    double offered_kpps, uint64_t seed, int64_t warmup_ns,
+                    int64_t measured_ns, struct run_result *out,
+                    struct trace *tr);
 
 #endif
