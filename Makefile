@@ -64,7 +64,7 @@ CAL_LIB_OBJS := $(filter-out $(BUILD)/calib/main.o,$(CAL_OBJS))
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 TEST_BINS := $(TEST_SRCS:%.c=$(BUILD)/%)
-CLAIMS    := tests/bad-scenarios.sh tests/live.sh
+CLAIMS    := tests/bad-scenarios.sh tests/install.sh tests/live.sh
 
 # data/costs.db: the schema first, then every other data/*.sql in name order.
 DATA_SQL := $(sort $(filter-out data/schema.sql,$(wildcard data/*.sql)))
@@ -126,12 +126,12 @@ $(BUILD)/tests/%.o: tests/%.c
 $(TEST_BINS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(CAL_LIB_OBJS) $(LIB_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_PKG_LIBS) $(LDLIBS)
 
-# main.c looks for installed plots under VSRSIM_SHAREDIR. The value is kept
-# in a stamp file that changes only with PREFIX, so that changing PREFIX
-# rebuilds main.o and nothing else.
+# plot.c looks for installed plots under VSRSIM_SHAREDIR. The value is
+# kept in a stamp file that changes only with PREFIX, so that changing
+# PREFIX rebuilds plot.o and nothing else.
 SHAREDIR = $(PREFIX)/share/vsrsim
-$(BUILD)/sim/main.o: CPPFLAGS += -DVSRSIM_SHAREDIR='"$(SHAREDIR)"'
-$(BUILD)/sim/main.o: $(BUILD)/sharedir.stamp
+$(BUILD)/sim/plot.o: CPPFLAGS += -DVSRSIM_SHAREDIR='"$(SHAREDIR)"'
+$(BUILD)/sim/plot.o: $(BUILD)/sharedir.stamp
 $(BUILD)/sharedir.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(SHAREDIR)' | cmp -s - $@ || echo '$(SHAREDIR)' > $@
@@ -192,19 +192,56 @@ $(BUILD)/bench/%.o: bench/%.c
 
 -include $(BUILD)/bench/tandem.d
 
-# Sanitizer builds: the unit tests are run, then the program is built.
-# -fno-sanitize-recover makes any report fail the test that triggered it.
+# Sanitizer builds: every unit test (tests/test_*.c, the calibration ones
+# included) is run, then vsrsim and vsrcal are built. -fno-sanitize-recover
+# makes any report fail the test that triggered it, and LeakSanitizer (part
+# of ASan) a test that leaks. At -O1 GCC's flow-based -Wformat-truncation
+# and -Wrestrict warn where -O2 does not; under CI they stay warnings.
+SAN_CFLAGS = -O1 -g -fno-sanitize-recover=all -fno-omit-frame-pointer \
+             -Wno-error=format-truncation -Wno-error=restrict
+SAN_ENV    = ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=1:strict_string_checks=1:check_initialization_order=1 \
+             UBSAN_OPTIONS=print_stacktrace=1
 asan: deps
-	$(MAKE) BUILD=build-asan \
-	    CFLAGS='-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer' \
+	$(SAN_ENV) $(MAKE) BUILD=build-asan \
+	    CFLAGS='$(SAN_CFLAGS) -fsanitize=address,undefined' \
 	    LDFLAGS='-fsanitize=address,undefined' \
-	    test-unit build-asan/bin/vsrsim
+	    test-unit build-asan/bin/vsrsim build-asan/bin/vsrcal
 
 ubsan: deps
-	$(MAKE) BUILD=build-ubsan \
-	    CFLAGS='-O1 -g -fsanitize=undefined -fno-sanitize-recover=all -fno-omit-frame-pointer' \
-	    LDFLAGS='-fsanitize=undefined' \
-	    test-unit build-ubsan/bin/vsrsim
+	$(SAN_ENV) $(MAKE) BUILD=build-ubsan \
+	    CFLAGS='$(SAN_CFLAGS) -fsanitize=undefined,float-cast-overflow' \
+	    LDFLAGS='-fsanitize=undefined,float-cast-overflow' \
+	    test-unit build-ubsan/bin/vsrsim build-ubsan/bin/vsrcal
+
+# ---- fuzzing (optional: not part of test)
+#
+# `make fuzz` builds the libFuzzer harnesses tests/fuzz/fuzz_*.c with clang
+# in build-fuzz (ASan and UBSan, every report fatal) and runs each for
+# FUZZ_SECONDS (default 60) from its seeds in tests/fuzz/corpus/NAME;
+# tests/fuzz/run.sh reports executions per second and keeps any crash in
+# build-fuzz/fuzz/. It needs clang and its fuzzer runtime, which
+# `sh tools/deps.sh fuzz` installs.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+
+.PHONY: fuzz fuzz-build
+fuzz:
+	@sh tools/deps.sh fuzz
+	$(MAKE) BUILD=build-fuzz CC=$(FUZZ_CC) \
+	    CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)' \
+	    LDFLAGS='$(FUZZ_SAN)' fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh build-fuzz \
+	    $(FUZZ_NAMES:%=build-fuzz/fuzz/fuzz_%)
+
+fuzz-build: $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
+
+# A harness links with every sim and calib object but the two main.o.
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_OBJS) $(CAL_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -iquote calib $(WARN) $(CFLAGS) -fsanitize=fuzzer \
+	    $(CALIB_PKG_CFLAGS) $(LDFLAGS) -o $@ $^ $(CALIB_PKG_LIBS) $(LDLIBS)
 
 # ---- housekeeping
 
@@ -214,8 +251,38 @@ format:
 clean:
 	rm -rf build build-* bin data/costs.db data/costs.db.tmp-*
 
+# Installed layout (SHAREDIR is PREFIX/share/vsrsim, compiled into vsrsim):
+#
+#   PREFIX/bin/vsrsim, vsrcal
+#   PREFIX/share/man/man1/vsrsim.1, vsrcal.1
+#   SHAREDIR/plots/*.gp          gnuplot scripts, found by vsrsim there
+#   SHAREDIR/data/costs.db       the default cost model, and its schema.sql
+#   SHAREDIR/models/...          every scenario of models/
+#
+# Scenarios name their cost model relative to themselves
+# (costmodel.db = "../../data/costs.db"), so the installed models keep the
+# source tree's models/ and data/ side by side and find the installed
+# costs.db. The man pages name SHAREDIR as installed.
+MANDIR = $(PREFIX)/share/man/man1
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHAREDIR)/plots
-	install -m 755 $(BINDIR)/vsrsim $(DESTDIR)$(PREFIX)/bin/vsrsim
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR) \
+	    $(DESTDIR)$(SHAREDIR)/plots $(DESTDIR)$(SHAREDIR)/data
+	install -m 755 $(BINDIR)/vsrsim $(BINDIR)/vsrcal $(DESTDIR)$(PREFIX)/bin/
+	for page in vsrsim.1 vsrcal.1; do \
+	    sed 's|/usr/local/share/vsrsim|$(SHAREDIR)|g' man/$$page \
+	        > $(DESTDIR)$(MANDIR)/$$page && \
+	    chmod 644 $(DESTDIR)$(MANDIR)/$$page || exit 1; \
+	done
 	install -m 644 plots/*.gp $(DESTDIR)$(SHAREDIR)/plots/
-	install -m 644 data/costs.db $(DESTDIR)$(SHAREDIR)/costs.db
+	install -m 644 data/costs.db data/schema.sql $(DESTDIR)$(SHAREDIR)/data/
+	find models -type f | sort | while read -r f; do \
+	    install -D -m 644 "$$f" "$(DESTDIR)$(SHAREDIR)/$$f" || exit 1; \
+	done
+
+# Removes what install put there, SHAREDIR whole.
+.PHONY: uninstall
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/vsrsim $(DESTDIR)$(PREFIX)/bin/vsrcal \
+	    $(DESTDIR)$(MANDIR)/vsrsim.1 $(DESTDIR)$(MANDIR)/vsrcal.1
+	rm -rf $(DESTDIR)$(SHAREDIR)

@@ -71,7 +71,7 @@ static int bad(const char *fmt, ...)
     fputs("vsrcal: ", stderr);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\n%s", usage);
+    fputs(" (see vsrcal --help)\n", stderr);
     return 2;
 }
 
@@ -83,7 +83,7 @@ static int parse(int argc, char **argv, struct args *a)
     a->check_tol = 0.2;
     a->connect = "qemu:///system";
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:", options, NULL)) != -1) {
         switch (c) {
         case O_CONNECT: a->connect = optarg; break;
         case O_DOMAIN: a->domain = optarg; break;

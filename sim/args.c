@@ -4,7 +4,9 @@
 #include "args.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 int args_count(const char *s, long long lo, long long hi, long long *out)
@@ -27,4 +29,14 @@ int args_number(const char *s, double lo, double hi, double *out)
         return -1;
     *out = v;
     return 0;
+}
+
+int args_bad_option(const char *who, int opt, char **argv)
+{
+    const char *arg = optind > 0 ? argv[optind - 1] : "?";
+    if (opt == ':')
+        fprintf(stderr, "%s: %s: expected a value\n", who, arg);
+    else
+        fprintf(stderr, "%s: unknown option '%s' (see --help)\n", who, arg);
+    return 2;
 }

@@ -14,4 +14,10 @@ int args_count(const char *s, long long lo, long long hi, long long *out);
 /* A finite number in (lo, hi]. */
 int args_number(const char *s, double lo, double hi, double *out);
 
+/* After getopt_long() (opterr 0, options string starting with ':')
+ * returned '?' (unknown option) or ':' (a value missing) as `opt`: one
+ * line on stderr naming the option, prefixed by `who` ("vsrsim: run").
+ * Returns 2, the exit status for bad input. */
+int args_bad_option(const char *who, int opt, char **argv);
+
 #endif

@@ -46,7 +46,7 @@ int cmd_explain(int argc, char **argv)
     const char *set[MAX_SET], *curve_name = NULL;
     double kpps = -1;
     int nset = 0, opt;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'c':
             curve_name = optarg;
@@ -62,13 +62,14 @@ int cmd_explain(int argc, char **argv)
             set[nset++] = optarg;
             break;
         default:
-            usage(opt == 'h' ? stdout : stderr);
-            return opt == 'h' ? 0 : 2;
+            if (opt != 'h')
+                return args_bad_option("vsrsim: explain", opt, argv);
+            usage(stdout);
+            return 0;
         }
     }
     if (optind != argc - 1) {
         fprintf(stderr, "vsrsim: explain: expected one scenario file\n");
-        usage(stderr);
         return 2;
     }
     if (kpps < 0)

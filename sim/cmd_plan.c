@@ -74,7 +74,7 @@ static int parse(int argc, char **argv, struct plan_cli *c)
     double d;
     int opt;
     optind = 0; /* glibc: start afresh, whoever parsed before */
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 't':
             if (args_number(optarg, 0, 1e9, &c->o.target_kpps))
@@ -130,13 +130,12 @@ static int parse(int argc, char **argv, struct plan_cli *c)
             plan_usage(stdout);
             return -1;
         default:
-            plan_usage(stderr);
+            args_bad_option("vsrsim: plan", opt, argv);
             return 2;
         }
     }
     if (optind != argc - 1) {
         fprintf(stderr, "vsrsim: plan: expected one scenario file\n");
-        plan_usage(stderr);
         return 2;
     }
     if (c->o.target_kpps <= 0)

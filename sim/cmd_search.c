@@ -178,7 +178,7 @@ int cmd_search(int argc, char **argv)
     int nset = 0, opt, has_target = 0;
     long long v;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'c':
             o.curve = optarg;
@@ -235,13 +235,12 @@ int cmd_search(int argc, char **argv)
             usage(stdout);
             return 0;
         default:
-            usage(stderr);
+            return args_bad_option("vsrsim: search", opt, argv);
             return 2;
         }
     }
     if (optind != argc - 1) {
         fprintf(stderr, "vsrsim: search: expected one scenario file\n");
-        usage(stderr);
         return 2;
     }
     if (o.rank == SEARCH_CPU && !has_target)

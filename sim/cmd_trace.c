@@ -147,7 +147,7 @@ int cmd_trace(int argc, char **argv)
     double kpps = -1;
     int64_t from = -1, to = -1;
     int nset = 0, opt;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'c':
             curve_name = optarg;
@@ -179,13 +179,14 @@ int cmd_trace(int argc, char **argv)
             set[nset++] = optarg;
             break;
         default:
-            usage(opt == 'h' ? stdout : stderr);
-            return opt == 'h' ? 0 : 2;
+            if (opt != 'h')
+                return args_bad_option("vsrsim: trace", opt, argv);
+            usage(stdout);
+            return 0;
         }
     }
     if (optind != argc - 1) {
         fprintf(stderr, "vsrsim: trace: expected one scenario file\n");
-        usage(stderr);
         return 2;
     }
     if (kpps < 0)

@@ -167,10 +167,13 @@ static double wall_s(void)
 
 /* The last case of an option switch: --help, or an option getopt has
  * refused with its own message. Returns the exit status. */
-static int help_or_bad(int opt)
+static int help_or_bad(int opt, const char *who, char **argv)
 {
-    usage(opt == 'h' ? stdout : stderr);
-    return opt == 'h' ? 0 : 2;
+    if (opt == 'h') {
+        usage(stdout);
+        return 0;
+    }
+    return args_bad_option(who, opt, argv);
 }
 
 /* --jobs N, checked. Returns 0, or the exit status after the error. */
@@ -206,7 +209,7 @@ static int cmd_run(int argc, char **argv)
     char reps_set[48], seed_set[48];
     int nset = 0, jobs = 1, opt;
     long long v;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'c':
             csv = optarg;
@@ -252,12 +255,12 @@ static int cmd_run(int argc, char **argv)
             ndr_on = 1;
             break;
         default:
-            return help_or_bad(opt);
+            return help_or_bad(opt, "vsrsim: run", argv);
         }
     }
     if (optind != argc - 1) {
-        fprintf(stderr, "vsrsim: run: expected one scenario file\n");
-        usage(stderr);
+        fprintf(stderr, "vsrsim: run: expected one scenario file (see "
+                "vsrsim --help)\n");
         return 2;
     }
     if (plot) {
@@ -377,7 +380,7 @@ static int cmd_validate(int argc, char **argv)
     struct validate_opts o = {.set = set, .curves = curves, .jobs = 1,
                               .progress = isatty(2)};
     int opt;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'm':
             o.measured = optarg;
@@ -415,7 +418,7 @@ static int cmd_validate(int argc, char **argv)
             set[o.nset++] = optarg;
             break;
         default:
-            return help_or_bad(opt);
+            return help_or_bad(opt, "vsrsim: validate", argv);
         }
     }
     if (optind != argc)
@@ -459,7 +462,7 @@ static int cmd_paper(int argc, char **argv)
         .progress = isatty(2),
     };
     int opt;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'o':
             po.out = optarg;
@@ -482,13 +485,12 @@ static int cmd_paper(int argc, char **argv)
             po.commit = optarg;
             break;
         default:
-            return help_or_bad(opt);
+            return help_or_bad(opt, "vsrsim: paper", argv);
         }
     }
     if (optind != argc) {
         fprintf(stderr, "vsrsim: paper: unexpected argument '%s'\n",
                 argv[optind]);
-        usage(stderr);
         return 2;
     }
     plot_find_dir(dir, sizeof dir);
@@ -498,8 +500,10 @@ static int cmd_paper(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    opterr = 0; /* getopt's own messages would make errors two lines */
     if (argc < 2) {
-        usage(stderr);
+        fputs("vsrsim: expected a command: run, paper, validate, plan, "
+              "search, explain or trace (see vsrsim --help)\n", stderr);
         return 2;
     }
     if (strcmp(argv[1], "--version") == 0) {
@@ -524,7 +528,7 @@ int main(int argc, char **argv)
         return cmd_explain(argc - 1, argv + 1);
     if (strcmp(argv[1], "trace") == 0)
         return cmd_trace(argc - 1, argv + 1);
-    fprintf(stderr, "vsrsim: unknown command '%s'\n", argv[1]);
-    usage(stderr);
+    fprintf(stderr, "vsrsim: unknown command '%s' (see vsrsim --help)\n",
+            argv[1]);
     return 2;
 }

@@ -1,0 +1,3 @@
+-- expect: caldb-no-run.db: no measured run of configuration 'shared-core'
+-- base: schema
+-- run: vsrcal fit tests/bad/fixtures/plan.cfg --db @DB@ --id fitted

@@ -1,0 +1,2 @@
+-- expect: costdb-empty.db: not a vsrsim cost-model database (no table cost)
+-- An empty file: SQLite opens it as an empty database.

@@ -1,0 +1,4 @@
+-- expect: costdb-locked.db: cannot read cost-model database: database is locked
+-- base: costs-test
+-- after: lock
+-- Another process holds an exclusive lock for longer than vsrsim waits.

@@ -1,0 +1,4 @@
+-- expect: costdb-not-sqlite.db: not a vsrsim cost-model database (file is not a database)
+-- base: costs-test
+-- after: scramble
+-- A complete cost model whose file header is then overwritten.

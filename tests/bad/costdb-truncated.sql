@@ -1,0 +1,4 @@
+-- expect: costdb-truncated.db: not a vsrsim cost-model database (database disk image is malformed)
+-- base: costs-test
+-- after: truncate
+-- A complete cost model cut in the middle of its first page.

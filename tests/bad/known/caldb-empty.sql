@@ -1,0 +1,3 @@
+-- expect: caldb-empty.db: not a vsrsim calibration database (no table measured_run)
+-- run: vsrcal fit tests/bad/fixtures/plan.cfg --db @DB@ --id fitted
+-- An empty file: no calibration tables.

@@ -1,0 +1,4 @@
+-- expect: validate-not-measured.db: no curve of tests/bad/fixtures/plan.cfg was measured
+-- base: schema
+-- run: vsrsim validate --measured @DB@ --scenario tests/bad/fixtures/plan.cfg --csv @OUT@/v.csv
+-- Calibration tables, but no measured run of the plan's curve.

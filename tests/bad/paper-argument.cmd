@@ -1,0 +1,2 @@
+# expect: vsrsim: paper: unexpected argument 'fig02'
+vsrsim paper fig02 --out @OUT@

@@ -1,0 +1,2 @@
+# expect: vsrsim: --only: expected figNN, e.g. fig03
+vsrsim paper --only fig3 --out @OUT@

@@ -1,0 +1,2 @@
+# expect: vsrsim: expected a command: run, paper, validate, plan, search, explain or trace
+vsrsim

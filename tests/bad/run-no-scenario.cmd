@@ -1,0 +1,2 @@
+# expect: vsrsim: run: expected one scenario file
+vsrsim run --db @OUT@/r.db --csv @OUT@/r.csv

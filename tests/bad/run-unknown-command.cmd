@@ -1,0 +1,2 @@
+# expect: vsrsim: unknown command 'frobnicate'
+vsrsim frobnicate tests/bad/fixtures/ok.cfg

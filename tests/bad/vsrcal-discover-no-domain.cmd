@@ -1,0 +1,2 @@
+# expect: vsrcal: discover: --domain NAME is required
+vsrcal discover

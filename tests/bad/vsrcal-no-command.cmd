@@ -1,0 +1,2 @@
+# expect: vsrcal: a command is required
+vsrcal

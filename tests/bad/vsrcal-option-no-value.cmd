@@ -1,0 +1,2 @@
+# expect: vsrcal: --domain: expected a value
+vsrcal discover --domain

@@ -1,0 +1,2 @@
+# expect: vsrcal: unknown command 'calibrate'
+vsrcal calibrate tests/bad/fixtures/plan.cfg

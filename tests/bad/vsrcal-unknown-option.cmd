@@ -1,0 +1,2 @@
+# expect: vsrcal: unknown option '--bogus'
+vsrcal fit tests/bad/fixtures/plan.cfg --db @OUT@/cal.db --id x --bogus
