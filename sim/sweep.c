@@ -112,7 +112,7 @@ int sweep_map(int total,
             close(p[0]);
             for (int v = 0; v < w; v++)
                 close(fd[v]);
-            struct msg *m = xmalloc(sizeof *m);
+            struct msg *m = xcalloc(1, sizeof *m); /* no stray padding */
             for (int i = w; i < total; i += jobs) {
                 m->run = i;
                 fn(ctx, i, &m->r);
