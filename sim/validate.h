@@ -12,7 +12,9 @@
  *   inside CI   the fraction of measured points inside the simulated
  *               99% confidence interval
  *
- * A curve fails when its MAPE or peak error passes the given limits.
+ * A curve fails when its MAPE or peak error passes the given limits; a
+ * peak whose measured 99% interval is wider than the peak limit is
+ * reported but not judged, since the measurement cannot tell.
  */
 #ifndef VSRSIM_VALIDATE_H
 #define VSRSIM_VALIDATE_H

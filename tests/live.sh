@@ -17,8 +17,9 @@
 #      killed with SIGKILL leaves a journal that `vsrcal restore` replays;
 #   5. `vsrsim validate` predicts the other configurations from that one
 #      calibration and fails above 20% MAPE or peak error (the targets
-#      are 10% and 5%); LIVE_REPORTED configurations, which the model is
-#      known not to capture, are reported without limits;
+#      are 10% and 5%; a peak measured with a wider 99% interval is
+#      reported, not judged); LIVE_REPORTED configurations, which the
+#      model is known not to capture, are reported without limits;
 # and takes the testbed down, checking that nothing is left behind.
 #
 # Prints "SKIPPED: reason" and passes where the machine cannot run the
@@ -33,8 +34,8 @@ vsrcal=${VSRCAL_BIN:-bin/vsrcal}
 vsrsim=${VSRSIM_BIN:-bin/vsrsim}
 testbed="sh tests/testbed/testbed.sh"
 out=${LIVE_OUT:-results/live}
-configs=${LIVE_CONFIGS:-"vc50,io40"}
-reported=${LIVE_REPORTED:-"io-with-generator vcpu-deadline short-tap"}
+configs=${LIVE_CONFIGS:-"vc50,io40 short-tap"}
+reported=${LIVE_REPORTED:-"io-with-generator vcpu-deadline"}
 export VSRCAL_JOURNAL="$out/journal"
 
 fail() {
