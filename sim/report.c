@@ -70,6 +70,25 @@ void report_csv_ndr(FILE *f, const struct scenario *s,
                     const struct run_result *runs,
                     const struct ndr_result *ndr)
 {
+    int npts = s->ncurves * s->nrates;
+    struct point_summary *pts = xcalloc((size_t)npts, sizeof *pts);
+    for (int c = 0; c < s->ncurves; c++) {
+        struct stats_layout lay;
+        vsr_layout(&s->curve[c].cfg, &lay);
+        for (int r = 0; r < s->nrates; r++) {
+            int pt = c * s->nrates + r;
+            stats_summarise(&lay, &runs[pt * s->reps], s->reps,
+                            s->rates_kpps[r], &pts[pt]);
+        }
+    }
+    report_csv_points(f, s, pts, ndr);
+    free(pts);
+}
+
+void report_csv_points(FILE *f, const struct scenario *s,
+                       const struct point_summary *pts,
+                       const struct ndr_result *ndr)
+{
     struct names threads = {0}, queues = {0};
     int ncores = 0;
     struct stats_layout lay[SCENARIO_MAX_CURVES];
@@ -100,43 +119,40 @@ void report_csv_ndr(FILE *f, const struct scenario *s,
     for (int c = 0; c < s->ncurves; c++) {
         const struct stats_layout *L = &lay[c];
         for (int r = 0; r < s->nrates; r++) {
-            const struct run_result *rr =
-                &runs[(c * s->nrates + r) * s->reps];
-            struct point_summary p;
-            stats_summarise(L, rr, s->reps, s->rates_kpps[r], &p);
+            const struct point_summary *p = &pts[c * s->nrates + r];
+            if (p->reps == 0)
+                continue; /* not run (a subset of the sweep) */
             put_field(f, s->curve[c].name);
-            fprintf(f, ",%.3f,%.3f,%.3f", p.offered_kpps, p.forwarded_kpps,
-                    p.ci99_kpps);
+            fprintf(f, ",%.3f,%.3f,%.3f", p->offered_kpps, p->forwarded_kpps,
+                    p->ci99_kpps);
             for (int n = 0; n < ncores; n++) {
-                const double *k = p.core_frac[n];
-                fprintf(f, ",%.4f,%.4f,%.4f,%.4f", stats_core_busy(&p, n),
+                const double *k = p->core_frac[n];
+                fprintf(f, ",%.4f,%.4f,%.4f,%.4f", stats_core_busy(p, n),
                         k[CPU_IRQ], k[CPU_SYS], k[CPU_GUEST]);
             }
-            double mig[STATS_MAX_THREADS * 2] = {0};
+            int idx[STATS_MAX_THREADS * 2];
             for (int t = 0; t < threads.n; t++) {
-                int i = name_index(L->thread_name, L->nthreads,
-                                   threads.name[t]);
-                if (i < 0) {
+                idx[t] = name_index(L->thread_name, L->nthreads,
+                                    threads.name[t]);
+                if (idx[t] < 0)
                     fputc(',', f);
-                    continue;
-                }
-                fprintf(f, ",%.4f", p.thread_frac[i]);
-                for (int k = 0; k < s->reps; k++)
-                    mig[t] += (double)rr[k].thread_migrations[i] /
-                              ((double)rr[k].measured_ns * 1e-9) / s->reps;
+                else
+                    fprintf(f, ",%.4f", p->thread_frac[idx[t]]);
             }
-            fprintf(f, ",%.3f,%d,%.6f,%.2f,%.2f,%.2f", p.stddev_kpps, p.reps,
-                    p.loss_frac, p.lat_p50_us, p.lat_p99_us, p.lat_mean_us);
+            fprintf(f, ",%.3f,%d,%.6f,%.2f,%.2f,%.2f", p->stddev_kpps,
+                    p->reps, p->loss_frac, p->lat_p50_us, p->lat_p99_us,
+                    p->lat_mean_us);
             for (int q = 0; q < queues.n; q++) {
                 int i = name_index(L->queue_name, L->nqueues,
                                    queues.name[q]);
                 if (i < 0)
                     fputc(',', f);
                 else
-                    fprintf(f, ",%.3f", p.drops_kpps[i]);
+                    fprintf(f, ",%.3f", p->drops_kpps[i]);
             }
             for (int t = 0; t < threads.n; t++)
-                fprintf(f, ",%.2f", mig[t]);
+                fprintf(f, ",%.2f",
+                        idx[t] < 0 ? 0.0 : p->migrations_ps[idx[t]]);
             if (ndr)
                 put_ndr(f, &ndr[c]);
             fputc('\n', f);
@@ -150,16 +166,21 @@ int report_csv_file(const char *path, const struct scenario *s,
     return report_csv_file_ndr(path, s, runs, NULL, err, errlen);
 }
 
-int report_csv_file_ndr(const char *path, const struct scenario *s,
-                        const struct run_result *runs,
-                        const struct ndr_result *ndr, char *err,
-                        size_t errlen)
+/* Write through a temporary file renamed into place: either
+ * report_csv_ndr(runs) or, with runs NULL, report_csv_points(pts). */
+static int write_file(const char *path, const struct scenario *s,
+                      const struct run_result *runs,
+                      const struct point_summary *pts,
+                      const struct ndr_result *ndr, char *err, size_t errlen)
 {
     char part[PATH_MAX];
     snprintf(part, sizeof part, "%s.tmp-%d", path, (int)getpid());
     FILE *f = fopen(part, "w");
     if (f) {
-        report_csv_ndr(f, s, runs, ndr);
+        if (runs)
+            report_csv_ndr(f, s, runs, ndr);
+        else
+            report_csv_points(f, s, pts, ndr);
         if (fclose(f) == 0 && rename(part, path) == 0)
             return 0;
         int e = errno;
@@ -168,4 +189,20 @@ int report_csv_file_ndr(const char *path, const struct scenario *s,
     }
     snprintf(err, errlen, "%s: cannot write CSV: %s", path, strerror(errno));
     return SIM_EIO;
+}
+
+int report_csv_file_ndr(const char *path, const struct scenario *s,
+                        const struct run_result *runs,
+                        const struct ndr_result *ndr, char *err,
+                        size_t errlen)
+{
+    return write_file(path, s, runs, NULL, ndr, err, errlen);
+}
+
+int report_csv_file_points(const char *path, const struct scenario *s,
+                           const struct point_summary *pts,
+                           const struct ndr_result *ndr, char *err,
+                           size_t errlen)
+{
+    return write_file(path, s, NULL, pts, ndr, err, errlen);
 }

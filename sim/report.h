@@ -33,6 +33,12 @@ void report_csv_ndr(FILE *f, const struct scenario *s,
                     const struct run_result *runs,
                     const struct ndr_result *ndr);
 
+/* The same from the summaries of the points, pts[curve * nrates + rate];
+ * a point with no replication (reps 0) has no row. */
+void report_csv_points(FILE *f, const struct scenario *s,
+                       const struct point_summary *pts,
+                       const struct ndr_result *ndr);
+
 /* Write the CSV to the file `path`, through a temporary file renamed into
  * place so that a reader never sees half of it. Returns 0, or SIM_EIO with
  * one line in err. */
@@ -44,5 +50,11 @@ int report_csv_file_ndr(const char *path, const struct scenario *s,
                         const struct run_result *runs,
                         const struct ndr_result *ndr, char *err,
                         size_t errlen);
+
+/* report_csv_file_ndr() from the points' summaries. */
+int report_csv_file_points(const char *path, const struct scenario *s,
+                           const struct point_summary *pts,
+                           const struct ndr_result *ndr, char *err,
+                           size_t errlen);
 
 #endif

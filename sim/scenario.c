@@ -1051,6 +1051,19 @@ static int read_all(struct ctx *x, struct scenario *s)
     return read_measure(x, s, s->curve[0].cfg.ncores);
 }
 
+/* The configuration as libconfig writes it, in a new string. */
+static char *config_text(config_t *cfg)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        abort();
+    config_write(cfg, f);
+    fclose(f);
+    return buf;
+}
+
 int scenario_load(struct scenario *s, const char *path, const char *const *set,
                   int nset, char *err, size_t errlen)
 {
@@ -1081,15 +1094,15 @@ int scenario_load(struct scenario *s, const char *path, const char *const *set,
         goto out;
 
     /* The scenario as run: includes expanded, overrides applied. */
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
-        abort();
-    config_write(&x.cfg, f);
-    fclose(f);
-    s->text = buf;
-    s->hash = fnv1a(buf);
+    s->text = config_text(&x.cfg);
+    s->hash = fnv1a(s->text);
+    /* What one run depends on: all of it but the number of replications. */
+    config_setting_t *reps = config_lookup(&x.cfg, "sim.reps");
+    if (reps)
+        config_setting_set_int(reps, 0);
+    char *runs_text = config_text(&x.cfg);
+    s->run_hash = fnv1a(runs_text);
+    free(runs_text);
     rc = 0;
 out:
     config_destroy(&x.cfg);

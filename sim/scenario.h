@@ -67,6 +67,8 @@ struct scenario {
     struct scenario_measure measure;
     char *text;              /* the scenario as loaded, overrides applied */
     uint64_t hash;           /* FNV-1a 64 of text                         */
+    uint64_t run_hash;       /* the same with sim.reps left out: what a   */
+                             /* run's result depends on, with its numbers */
 };
 
 /* Load and validate `path`, applying `nset` overrides "key=value" first.

@@ -6,10 +6,12 @@
  * recurrence, and the 99% confidence interval GSL's Student t quantile.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
 
+#include "err.h"
 #include "stats.h"
 
 void stats_clear(struct run_result *r)
@@ -58,47 +60,79 @@ double stats_hist_quantile(const uint64_t *hist, uint64_t count, double p)
     return ldexp(1.0, STATS_LAT_BUCKETS);
 }
 
+void stats_acc_init(struct stats_acc *a)
+{
+    memset(a, 0, sizeof *a);
+}
+
+void stats_acc_add(struct stats_acc *a, const struct stats_layout *lay,
+                   const struct run_result *r)
+{
+    double sec = (double)r->measured_ns * 1e-9;
+    double x = (double)r->forwarded_pkts / sec / 1e3;
+    double d = x - a->mean;
+    a->n++;
+    a->mean += d / a->n;
+    a->m2 += d * (x - a->mean);
+    a->offered_kpps += (double)r->offered_pkts / sec / 1e3;
+    for (int c = 0; c < lay->ncores; c++)
+        for (int k = 0; k < CPU_NCLASS; k++)
+            a->core_frac[c][k] +=
+                (double)r->core_ns[c][k] / (double)r->measured_ns;
+    for (int t = 0; t < lay->nthreads; t++) {
+        a->thread_frac[t] += (double)r->thread_ns[t] / (double)r->measured_ns;
+        a->migrations_ps[t] += (double)r->thread_migrations[t] / sec;
+    }
+    for (int q = 0; q < lay->nqueues; q++)
+        a->drops_kpps[q] += (double)r->drops[q] / sec / 1e3;
+    for (int b = 0; b < STATS_LAT_BUCKETS; b++)
+        a->lat_hist[b] += r->lat_hist[b];
+    a->lat_count += r->lat_count;
+    a->lat_sum_ns += r->lat_sum_ns;
+}
+
+void stats_acc_summary(const struct stats_acc *a,
+                       const struct stats_layout *lay, double offered_kpps,
+                       struct point_summary *out)
+{
+    int n = a->n;
+    memset(out, 0, sizeof *out);
+    out->offered_kpps = offered_kpps;
+    out->reps = n;
+    if (n == 0)
+        return;
+    for (int c = 0; c < lay->ncores; c++)
+        for (int k = 0; k < CPU_NCLASS; k++)
+            out->core_frac[c][k] = a->core_frac[c][k] / n;
+    for (int t = 0; t < lay->nthreads; t++) {
+        out->thread_frac[t] = a->thread_frac[t] / n;
+        out->migrations_ps[t] = a->migrations_ps[t] / n;
+    }
+    for (int q = 0; q < lay->nqueues; q++)
+        out->drops_kpps[q] = a->drops_kpps[q] / n;
+    out->forwarded_kpps = a->mean;
+    if (n > 1) {
+        out->stddev_kpps = sqrt(a->m2 / (n - 1));
+        out->ci99_kpps = stats_ci99(out->stddev_kpps, n);
+    }
+    double offered = a->offered_kpps / n;
+    out->loss_frac = offered > 0 ? 1.0 - a->mean / offered : 0;
+    if (out->loss_frac < 0)
+        out->loss_frac = 0;
+    out->lat_p50_us = stats_hist_quantile(a->lat_hist, a->lat_count, 0.50) / 1e3;
+    out->lat_p99_us = stats_hist_quantile(a->lat_hist, a->lat_count, 0.99) / 1e3;
+    out->lat_mean_us =
+        a->lat_count ? a->lat_sum_ns / (double)a->lat_count / 1e3 : 0;
+}
+
 void stats_summarise(const struct stats_layout *lay,
                      const struct run_result *runs, int n, double offered_kpps,
                      struct point_summary *out)
 {
-    memset(out, 0, sizeof *out);
-    out->offered_kpps = offered_kpps;
-    out->reps = n;
-    double mean = 0, m2 = 0, offered = 0;
-    uint64_t hist[STATS_LAT_BUCKETS] = {0}, lat_n = 0;
-    double lat_sum = 0;
-    for (int i = 0; i < n; i++) {
-        const struct run_result *r = &runs[i];
-        double sec = (double)r->measured_ns * 1e-9;
-        double x = (double)r->forwarded_pkts / sec / 1e3;
-        double d = x - mean;
-        mean += d / (i + 1);
-        m2 += d * (x - mean);
-        offered += (double)r->offered_pkts / sec / 1e3 / n;
-        for (int c = 0; c < lay->ncores; c++)
-            for (int k = 0; k < CPU_NCLASS; k++)
-                out->core_frac[c][k] +=
-                    (double)r->core_ns[c][k] / (double)r->measured_ns / n;
-        for (int t = 0; t < lay->nthreads; t++)
-            out->thread_frac[t] +=
-                (double)r->thread_ns[t] / (double)r->measured_ns / n;
-        for (int q = 0; q < lay->nqueues; q++)
-            out->drops_kpps[q] += (double)r->drops[q] / sec / 1e3 / n;
-        for (int b = 0; b < STATS_LAT_BUCKETS; b++)
-            hist[b] += r->lat_hist[b];
-        lat_n += r->lat_count;
-        lat_sum += r->lat_sum_ns;
-    }
-    out->forwarded_kpps = mean;
-    if (n > 1) {
-        out->stddev_kpps = sqrt(m2 / (n - 1));
-        out->ci99_kpps = stats_ci99(out->stddev_kpps, n);
-    }
-    out->loss_frac = offered > 0 ? 1.0 - mean / offered : 0;
-    if (out->loss_frac < 0)
-        out->loss_frac = 0;
-    out->lat_p50_us = stats_hist_quantile(hist, lat_n, 0.50) / 1e3;
-    out->lat_p99_us = stats_hist_quantile(hist, lat_n, 0.99) / 1e3;
-    out->lat_mean_us = lat_n ? lat_sum / (double)lat_n / 1e3 : 0;
+    struct stats_acc *a = xmalloc(sizeof *a);
+    stats_acc_init(a);
+    for (int i = 0; i < n; i++)
+        stats_acc_add(a, lay, &runs[i]);
+    stats_acc_summary(a, lay, offered_kpps, out);
+    free(a);
 }

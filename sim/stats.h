@@ -61,6 +61,23 @@ struct point_summary {
     double lat_p50_us;   /* percentiles of the pooled histogram          */
     double lat_p99_us;
     double lat_mean_us;
+    double migrations_ps[STATS_MAX_THREADS]; /* per thread, per second  */
+};
+
+/* Running totals of a point's replications. Records are added one at a
+ * time, in replication order, so that a sweep need not keep them; the
+ * summary of the records added so far can be taken at any time. */
+struct stats_acc {
+    int n;
+    double mean, m2; /* Welford's recurrence over forwarded kpps */
+    double offered_kpps;
+    double core_frac[STATS_MAX_CORES][CPU_NCLASS];
+    double thread_frac[STATS_MAX_THREADS];
+    double migrations_ps[STATS_MAX_THREADS];
+    double drops_kpps[STATS_MAX_QUEUES];
+    uint64_t lat_hist[STATS_LAT_BUCKETS];
+    uint64_t lat_count;
+    double lat_sum_ns;
 };
 
 /* Fraction of time core `n` was busy at a point, whatever the class. */
@@ -76,7 +93,16 @@ void stats_add_latency(struct run_result *r, int64_t ns);
 /* Reset a run record (latency minimum to INT64_MAX, everything else 0). */
 void stats_clear(struct run_result *r);
 
-/* Summarise `n` runs of one point. Uses GSL's t quantile for the 99% CI
+/* Start, extend and read a point's running totals; `offered_kpps` is the
+ * point's nominal rate, reported as its offered rate. */
+void stats_acc_init(struct stats_acc *a);
+void stats_acc_add(struct stats_acc *a, const struct stats_layout *lay,
+                   const struct run_result *r);
+void stats_acc_summary(const struct stats_acc *a,
+                       const struct stats_layout *lay, double offered_kpps,
+                       struct point_summary *out);
+
+/* Summarise `n` runs of one point (the running totals of all of them). Uses GSL's t quantile for the 99% CI
  * (0 when n < 2). */
 void stats_summarise(const struct stats_layout *lay,
                      const struct run_result *runs, int n, double offered_kpps,

@@ -25,14 +25,15 @@
  *
  * - A results file must be byte-identical for identical runs, so that a
  *   sweep can be checked by comparing files. Hence no wall-clock time is
- *   written anywhere (OMNeT++'s "datetime" run attribute is left out),
- *   row order depends only on the order of store_add_run() calls, and the
- *   rollback journal stays in DELETE mode: no -wal file, nothing left
- *   beside the database.
+ *   written anywhere (OMNeT++'s "datetime" run attribute is left out), and
+ *   row order depends only on the order of store_add_run() calls.
  *
- * - Everything between store_open() and store_commit() is one transaction.
- *   Once a write has failed the store refuses to commit, so a sweep that
- *   fails part-way leaves the file as it was.
+ * - Writes are transactions in WAL mode: everything between store_open()
+ *   and store_checkpoint() or store_commit() is one. Once a write has
+ *   failed the store refuses to commit, so a sweep that fails or is killed
+ *   part-way leaves the file as it was at its last checkpoint. A run is
+ *   replaced by a later run of the same name; its result record (table
+ *   vsrsimRun) lets a later sweep take it instead of simulating it.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -382,12 +383,20 @@ static const char *const results_ddl[] = {
     " cellValue INTEGER NOT NULL)",
 
     "CREATE INDEX IF NOT EXISTS vectorData_idx ON vectorData (vectorId)",
+
+    /* vsrsim's own: the run's result record, so that a later sweep can
+     * take the run instead of simulating it again (--resume, merge). */
+    "CREATE TABLE IF NOT EXISTS vsrsimRun ("
+    " runId INTEGER PRIMARY KEY NOT NULL REFERENCES run(runId)"
+    " ON DELETE CASCADE,"
+    " runKey TEXT NOT NULL,"
+    " runNumber INTEGER NOT NULL,"
+    " record BLOB NOT NULL)",
 };
 
 /* The statements store_add_run() uses, prepared once per store. */
 enum stmt_id {
-    ST_RUN_EXISTS,
-    ST_RUN_NUMBER,
+    ST_RUN_DELETE,
     ST_RUN,
     ST_RUN_ATTR,
     ST_RUN_ITERVAR,
@@ -398,14 +407,16 @@ enum stmt_id {
     ST_STAT_ATTR,
     ST_HIST_BIN,
     ST_HIST_BIN_5,
+    ST_RECORD,
+    ST_RECORD_FIND,
+    ST_RUN_ID,
+    ST_SCALAR_DELETE,
     ST_N
 };
 
 static const char *const stmt_sql[ST_N] = {
-    [ST_RUN_EXISTS] = "SELECT count(*) FROM run WHERE runName = ?",
-    /* runs of the same configuration (curve) already in the file */
-    [ST_RUN_NUMBER] = "SELECT count(*) FROM runAttr "
-                      "WHERE attrName = 'configname' AND attrValue = ?",
+    /* every table refers to run with ON DELETE CASCADE */
+    [ST_RUN_DELETE] = "DELETE FROM run WHERE runName = ?",
     [ST_RUN] = "INSERT INTO run (runName, simtimeExp) VALUES (?, ?)",
     [ST_RUN_ATTR] = "INSERT INTO runAttr (runId, attrName, attrValue) "
                     "VALUES (?, ?, ?)",
@@ -430,6 +441,14 @@ static const char *const stmt_sql[ST_N] = {
                     "VALUES (?, ?, ?)",
     [ST_HIST_BIN_5] = "INSERT INTO histBin (statId, baseValue, cellValue) "
                       "VALUES (?, ?, ?)",
+    [ST_RECORD] = "INSERT INTO vsrsimRun (runId, runKey, runNumber, record) "
+                  "VALUES (?, ?, ?, ?)",
+    [ST_RECORD_FIND] = "SELECT v.record FROM run r JOIN vsrsimRun v "
+                       "ON v.runId = r.runId "
+                       "WHERE r.runName = ? AND v.runKey = ?",
+    [ST_RUN_ID] = "SELECT runId FROM run WHERE runName = ?",
+    [ST_SCALAR_DELETE] = "DELETE FROM scalar WHERE runId = ? AND "
+                         "moduleName = ? AND scalarName = ?",
 };
 
 struct store {
@@ -491,9 +510,12 @@ int store_open(struct store **out, const char *path, char *err,
     }
     sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 
-    /* Pragmas cannot run inside a transaction. journal_mode also turns a
-     * file left in WAL mode by another program back to DELETE. */
-    if (exec_sql(s, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = DELETE",
+    /* Pragmas cannot run inside a transaction. In WAL mode a committed
+     * transaction survives the process being killed at any moment, and
+     * SQLite removes the -wal and -shm files when the last connection
+     * closes. */
+    if (exec_sql(s, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
+                    "PRAGMA synchronous = NORMAL",
                  "cannot use results database", err, errlen) != SIM_OK
         || exec_sql(s, "BEGIN IMMEDIATE", "cannot start transaction", err,
                     errlen) != SIM_OK)
@@ -613,7 +635,8 @@ static int add_scalar(struct store *s, int64_t run_id, const char *module,
 /* The run row's attributes: OMNeT++'s standard ones (configname,
  * runnumber, experiment, measurement, replication, repetition,
  * iterationvars, seedset) as a curve sweep maps onto them, then vsrsim's
- * own provenance. `runnumber` numbers the runs of one curve in this file
+ * own provenance. `runnumber` is the run's number in its sweep (as
+ * `vsrsim list` prints it), the same whichever subset of the sweep wrote
  * from 0 in the order they were added. */
 static int add_run_attrs(struct store *s, int64_t run_id, int64_t runnumber,
                          const struct run_meta *m, char *err, size_t errlen)
@@ -878,12 +901,30 @@ static int check_run(const struct run_meta *m, const struct stats_layout *l,
     return SIM_EINPUT;
 }
 
+/* The run's result record, for a later sweep to take (store_find_run). */
+static int add_record(struct store *s, int64_t run_id,
+                      const struct run_meta *m, const struct run_result *r,
+                      char *err, size_t errlen)
+{
+    sqlite3_stmt *st = s->st[ST_RECORD];
+    int rc = SQLITE_OK;
+
+    if (m->run_key == NULL)
+        return SIM_OK;
+    bind_int(st, 1, run_id, &rc);
+    bind_text(st, 2, m->run_key, &rc);
+    bind_int(st, 3, m->run_number, &rc);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_blob(st, 4, r, (int)sizeof *r, SQLITE_STATIC);
+    return step(s, ST_RECORD, rc, NULL, "cannot write run record", err,
+                errlen);
+}
+
 int store_add_run(struct store *s, const struct run_meta *meta,
                   const struct stats_layout *lay, const struct run_result *r,
                   char *err, size_t errlen)
 {
-    sqlite3_stmt *st;
-    int64_t n, runnumber, run_id;
+    int64_t run_id;
     int rc = SQLITE_OK, ret;
 
     if (s->failed) {
@@ -894,24 +935,14 @@ int store_add_run(struct store *s, const struct run_meta *meta,
     if (ret != SIM_OK)
         return ret;
 
-    /* OMNeT++ readers reject a file with two runs of the same name. */
-    bind_text(s->st[ST_RUN_EXISTS], 1, meta->run_name, &rc);
-    ret = step(s, ST_RUN_EXISTS, rc, &n, "cannot read runs", err, errlen);
-    if (ret != SIM_OK)
-        return ret;
-    if (n > 0) {
-        set_err(err, errlen, "%s: run '%s' is already in the file", s->path,
-                meta->run_name);
-        return SIM_EINPUT;
-    }
-    rc = SQLITE_OK;
-    bind_text(s->st[ST_RUN_NUMBER], 1, meta->curve, &rc);
-    ret = step(s, ST_RUN_NUMBER, rc, &runnumber, "cannot read runs", err,
-               errlen);
+    /* A run of the same name is an earlier result of the same experiment:
+     * this one replaces it (OMNeT++ readers reject two runs of a name). */
+    bind_text(s->st[ST_RUN_DELETE], 1, meta->run_name, &rc);
+    ret = step(s, ST_RUN_DELETE, rc, NULL, "cannot replace run", err, errlen);
     if (ret != SIM_OK)
         return ret;
 
-    st = s->st[ST_RUN];
+    sqlite3_stmt *st = s->st[ST_RUN];
     rc = SQLITE_OK;
     bind_text(st, 1, meta->run_name, &rc);
     bind_int(st, 2, SIMTIME_EXP, &rc);
@@ -920,14 +951,83 @@ int store_add_run(struct store *s, const struct run_meta *meta,
         return ret;
     run_id = sqlite3_last_insert_rowid(s->db);
 
-    ret = add_run_attrs(s, run_id, runnumber, meta, err, errlen);
+    ret = add_run_attrs(s, run_id, meta->run_number, meta, err, errlen);
     if (ret == SIM_OK)
         ret = add_run_params(s, run_id, meta, err, errlen);
     if (ret == SIM_OK)
         ret = add_scalars(s, run_id, meta, lay, r, err, errlen);
     if (ret == SIM_OK)
         ret = add_latency(s, run_id, r, err, errlen);
+    if (ret == SIM_OK)
+        ret = add_record(s, run_id, meta, r, err, errlen);
     return ret;
+}
+
+int store_find_run(struct store *s, const char *run_name,
+                   const char *run_key, struct run_result *out, char *err,
+                   size_t errlen)
+{
+    sqlite3_stmt *st = s->st[ST_RECORD_FIND];
+    int rc = SQLITE_OK, found = 0;
+
+    bind_text(st, 1, run_name, &rc);
+    bind_text(st, 2, run_key, &rc);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            /* a record of another layout (another build) is not used */
+            if (sqlite3_column_bytes(st, 0) == (int)sizeof *out) {
+                memcpy(out, sqlite3_column_blob(st, 0), sizeof *out);
+                found = 1;
+            }
+            rc = SQLITE_DONE;
+        }
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, "cannot read runs", err, errlen);
+    return found;
+}
+
+int store_put_scalars(struct store *s, const char *run_name,
+                      const char *module, int n, const char *const *names,
+                      const double *values, char *err, size_t errlen)
+{
+    int64_t run_id = -1;
+    int rc = SQLITE_OK, ret;
+
+    bind_text(s->st[ST_RUN_ID], 1, run_name, &rc);
+    ret = step(s, ST_RUN_ID, rc, &run_id, "cannot read runs", err, errlen);
+    if (ret != SIM_OK)
+        return ret;
+    for (int i = 0; ret == SIM_OK && i < n; i++) {
+        rc = SQLITE_OK;
+        bind_int(s->st[ST_SCALAR_DELETE], 1, run_id, &rc);
+        bind_text(s->st[ST_SCALAR_DELETE], 2, module, &rc);
+        bind_text(s->st[ST_SCALAR_DELETE], 3, names[i], &rc);
+        ret = step(s, ST_SCALAR_DELETE, rc, NULL, "cannot replace scalar",
+                   err, errlen);
+        if (ret == SIM_OK)
+            ret = add_scalar(s, run_id, module, names[i], values[i], err,
+                             errlen);
+    }
+    return ret;
+}
+
+int store_checkpoint(struct store *s, char *err, size_t errlen)
+{
+    if (s->failed) {
+        set_err(err, errlen, "%s: not committed: an earlier write failed",
+                s->path);
+        return SIM_EIO;
+    }
+    if (exec_sql(s, "COMMIT", "cannot commit", err, errlen) != SIM_OK) {
+        rollback(s);
+        return SIM_EIO;
+    }
+    return exec_sql(s, "BEGIN IMMEDIATE", "cannot start transaction", err,
+                    errlen);
 }
 
 int store_commit(struct store *s, char *err, size_t errlen)
@@ -954,6 +1054,272 @@ void store_abort(struct store *s)
         return;
     rollback(s);
     store_free(s);
+}
+
+/* ------------------------------------------------------------------------
+ * Merging result files
+ * ------------------------------------------------------------------------ */
+
+/* How a run's rows hang together: a table refers to its parent by
+ * `parent` and, when it has one, numbers its own rows by `id`, which its
+ * children refer to. Rows are copied in the order the writer wrote them
+ * (rowid), each table with all its columns. */
+struct tree {
+    const char *table, *parent, *id;
+    const struct tree *kids; /* ends with a NULL table */
+};
+
+static const struct tree scalar_kids[] = {{"scalarAttr", "scalarId", NULL,
+                                           NULL},
+                                          {NULL, NULL, NULL, NULL}};
+static const struct tree param_kids[] = {{"paramAttr", "paramId", NULL, NULL},
+                                         {NULL, NULL, NULL, NULL}};
+static const struct tree stat_kids[] = {
+    {"statisticAttr", "statId", NULL, NULL},
+    {"histogramBin", "statId", NULL, NULL},
+    {"histBin", "statId", NULL, NULL},
+    {NULL, NULL, NULL, NULL}};
+static const struct tree vector_kids[] = {
+    {"vectorAttr", "vectorId", NULL, NULL},
+    {"vectorData", "vectorId", NULL, NULL},
+    {NULL, NULL, NULL, NULL}};
+static const struct tree run_kids[] = {
+    {"runAttr", "runId", NULL, NULL},
+    {"runItervar", "runId", NULL, NULL},
+    {"runConfig", "runId", NULL, NULL},
+    {"runParam", "runId", NULL, NULL},
+    {"scalar", "runId", "scalarId", scalar_kids},
+    {"parameter", "runId", "paramId", param_kids},
+    {"statistic", "runId", "statId", stat_kids},
+    {"vector", "runId", "vectorId", vector_kids},
+    {"vsrsimRun", "runId", NULL, NULL},
+    {NULL, NULL, NULL, NULL}};
+static const struct tree run_tree = {"run", "runId", "runId", run_kids};
+
+/* One run to merge: where it is and where it goes. */
+struct merge_run {
+    int input;
+    int64_t run_id;
+    int group;   /* order of the sweep's first appearance */
+    int64_t number;
+    char *name, *key;
+};
+
+struct merge {
+    sqlite3 *out;
+    sqlite3 **in;
+    const char *const *paths;
+    const char *out_path;
+    char *err;
+    size_t errlen;
+};
+
+static int merge_fail(struct merge *m, sqlite3 *db, const char *path,
+                      const char *what)
+{
+    set_err(m->err, m->errlen, "%s: %s: %s", path, what, sqlite3_errmsg(db));
+    return SIM_EIO;
+}
+
+/* Copy the rows of table t whose t->parent is `old` in input `in` to the
+ * output with `new_parent`, and their children, recursively. */
+static int copy_rows(struct merge *m, int in, const struct tree *t,
+                     int64_t old, int64_t new_parent)
+{
+    sqlite3 *src = m->in[in];
+    sqlite3_stmt *sel = NULL, *ins = NULL;
+    char sql[256];
+    int rc = SIM_OK;
+
+    snprintf(sql, sizeof sql, "SELECT * FROM %s WHERE %s = ? ORDER BY rowid",
+             t->table, t->parent);
+    if (sqlite3_prepare_v2(src, sql, -1, &sel, NULL) != SQLITE_OK) {
+        rc = merge_fail(m, src, m->paths[in],
+                        "not a vsrsim results file");
+        goto out;
+    }
+    int ncol = sqlite3_column_count(sel), parent_col = -1, id_col = -1;
+    char *p = sql + snprintf(sql, sizeof sql, "INSERT INTO %s VALUES (",
+                             t->table);
+    for (int c = 0; c < ncol; c++) {
+        const char *name = sqlite3_column_name(sel, c);
+        if (strcmp(name, t->parent) == 0)
+            parent_col = c;
+        if (t->id && strcmp(name, t->id) == 0)
+            id_col = c;
+        p += snprintf(p, (size_t)(sql + sizeof sql - p), c ? ", ?" : "?");
+    }
+    snprintf(p, (size_t)(sql + sizeof sql - p), ")");
+    if (parent_col < 0 || sqlite3_prepare_v2(m->out, sql, -1, &ins, NULL)
+                              != SQLITE_OK) {
+        rc = merge_fail(m, m->out, m->out_path,
+                        "tables differ from the input's");
+        goto out;
+    }
+    sqlite3_bind_int64(sel, 1, old);
+    int step_rc;
+    while (rc == SIM_OK && (step_rc = sqlite3_step(sel)) == SQLITE_ROW) {
+        for (int c = 0; c < ncol; c++) {
+            if (c == id_col)
+                sqlite3_bind_null(ins, c + 1); /* numbered afresh */
+            else if (c == parent_col)
+                sqlite3_bind_int64(ins, c + 1, new_parent);
+            else
+                sqlite3_bind_value(ins, c + 1, sqlite3_column_value(sel, c));
+        }
+        if (sqlite3_step(ins) != SQLITE_DONE) {
+            rc = merge_fail(m, m->out, m->out_path, "cannot write");
+            break;
+        }
+        sqlite3_reset(ins);
+        int64_t new_id = sqlite3_last_insert_rowid(m->out);
+        int64_t old_id = id_col >= 0 ? sqlite3_column_int64(sel, id_col) : 0;
+        for (const struct tree *k = t->kids; k && k->table && rc == SIM_OK;
+             k++)
+            rc = copy_rows(m, in, k, old_id, new_id);
+    }
+    if (rc == SIM_OK && step_rc != SQLITE_DONE)
+        rc = merge_fail(m, src, m->paths[in], "cannot read");
+out:
+    sqlite3_finalize(sel);
+    sqlite3_finalize(ins);
+    return rc;
+}
+
+/* Runs of one input, appended to *runs; groups numbered across inputs. */
+static int list_runs(struct merge *m, int in, struct merge_run **runs,
+                     int *n, char ***keys, int *nkeys)
+{
+    sqlite3_stmt *st = NULL;
+    const char *sql = "SELECT r.runId, r.runName, v.runKey, v.runNumber "
+                      "FROM run r LEFT JOIN vsrsimRun v ON v.runId = r.runId "
+                      "ORDER BY v.runNumber, r.runId";
+    if (sqlite3_prepare_v2(m->in[in], sql, -1, &st, NULL) != SQLITE_OK)
+        return merge_fail(m, m->in[in], m->paths[in],
+                          "not a vsrsim results file");
+    int rc = SIM_OK, step_rc;
+    while ((step_rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 1);
+        const char *key = (const char *)sqlite3_column_text(st, 2);
+        if (key == NULL) {
+            set_err(m->err, m->errlen,
+                    "%s: run '%s' has no result record (not written by "
+                    "vsrsim run)", m->paths[in], name);
+            rc = SIM_EINPUT;
+            break;
+        }
+        int g = 0;
+        while (g < *nkeys && strcmp((*keys)[g], key) != 0)
+            g++;
+        if (g == *nkeys) {
+            *keys = xrealloc(*keys, (size_t)(*nkeys + 1) * sizeof **keys);
+            (*keys)[(*nkeys)++] = xstrdup(key);
+        }
+        *runs = xrealloc(*runs, (size_t)(*n + 1) * sizeof **runs);
+        (*runs)[(*n)++] = (struct merge_run){
+            .input = in, .run_id = sqlite3_column_int64(st, 0), .group = g,
+            .number = sqlite3_column_int64(st, 3), .name = xstrdup(name),
+            .key = xstrdup(key)};
+    }
+    if (rc == SIM_OK && step_rc != SQLITE_DONE)
+        rc = merge_fail(m, m->in[in], m->paths[in], "cannot read runs");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int merge_order(const void *a, const void *b)
+{
+    const struct merge_run *x = a, *y = b;
+    if (x->group != y->group)
+        return x->group < y->group ? -1 : 1;
+    if (x->number != y->number)
+        return x->number < y->number ? -1 : 1;
+    return x->input < y->input ? -1 : x->input > y->input;
+}
+
+/* Refuse a run name held by two inputs for different sweeps; mark the
+ * second copy of the same run (name NULL) so that it is skipped. */
+static int drop_twins(struct merge *m, struct merge_run *runs, int n)
+{
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < i; k++) {
+            if (!runs[k].name || strcmp(runs[k].name, runs[i].name) != 0)
+                continue;
+            if (strcmp(runs[k].key, runs[i].key) != 0) {
+                set_err(m->err, m->errlen,
+                        "%s and %s both hold run '%s', from different "
+                        "scenarios or seeds", m->paths[runs[k].input],
+                        m->paths[runs[i].input], runs[i].name);
+                return SIM_EINPUT;
+            }
+            free(runs[i].name);
+            runs[i].name = NULL;
+            break;
+        }
+    return SIM_OK;
+}
+
+int store_merge(const char *out, const char *const *inputs, int n,
+                int *nruns, char *err, size_t errlen)
+{
+    struct merge m = {.paths = inputs, .out_path = out, .err = err,
+                      .errlen = errlen};
+    struct merge_run *runs = NULL;
+    char **keys = NULL;
+    int nrun = 0, nkeys = 0, rc = SIM_OK;
+    struct store *st = NULL;
+
+    *nruns = 0;
+    m.in = xcalloc((size_t)n, sizeof *m.in);
+    for (int i = 0; i < n && rc == SIM_OK; i++) {
+        if (sqlite3_open_v2(inputs[i], &m.in[i], SQLITE_OPEN_READONLY, NULL)
+            != SQLITE_OK) {
+            rc = merge_fail(&m, m.in[i], inputs[i],
+                            "cannot open results database");
+            break;
+        }
+        sqlite3_busy_timeout(m.in[i], BUSY_TIMEOUT_MS);
+        rc = list_runs(&m, i, &runs, &nrun, &keys, &nkeys);
+    }
+    if (rc == SIM_OK) {
+        qsort(runs, (size_t)nrun, sizeof *runs, merge_order);
+        rc = drop_twins(&m, runs, nrun);
+    }
+    if (rc == SIM_OK)
+        rc = store_open(&st, out, err, errlen);
+    if (rc == SIM_OK) {
+        m.out = st->db;
+        sqlite3_stmt *del = st->st[ST_RUN_DELETE];
+        for (int i = 0; i < nrun && rc == SIM_OK; i++) {
+            if (!runs[i].name)
+                continue;
+            int brc = SQLITE_OK; /* a run already in `out` is replaced */
+            bind_text(del, 1, runs[i].name, &brc);
+            rc = step(st, ST_RUN_DELETE, brc, NULL, "cannot replace run",
+                      err, errlen);
+            if (rc == SIM_OK)
+                rc = copy_rows(&m, runs[i].input, &run_tree, runs[i].run_id,
+                               0);
+            if (rc == SIM_OK)
+                ++*nruns;
+        }
+        if (rc == SIM_OK)
+            rc = store_commit(st, err, errlen);
+        else
+            store_abort(st);
+    }
+    for (int i = 0; i < nrun; i++) {
+        free(runs[i].name);
+        free(runs[i].key);
+    }
+    for (int i = 0; i < nkeys; i++)
+        free(keys[i]);
+    for (int i = 0; i < n; i++)
+        sqlite3_close(m.in[i]);
+    free(runs);
+    free(keys);
+    free(m.in);
+    return rc;
 }
 
 /* ------------------------------------------------------------------------

@@ -23,6 +23,9 @@ struct store; /* opaque: an open results database */
 /* Provenance of one run, written to run and runAttr. */
 struct run_meta {
     const char *run_name;        /* unique, e.g. "fig02-3-7-0"            */
+    int64_t run_number;          /* its number in the sweep (vsrsim list) */
+    const char *run_key;         /* what its result depends on; with it  */
+                                 /* the record is kept (store_find_run)   */
     const char *scenario_path;
     const char *scenario_hash; /* FNV-1a 64 of the scenario text        */
     const char *scenario_text;   /* full text after @include expansion    */
@@ -52,11 +55,12 @@ int store_load_costmodel(const char *db_path, const char *model_id,
                          struct costmodel *cm, char *err, size_t errlen);
 
 /* Open (creating if needed) a results database and start one transaction
- * that holds everything written until store_commit(). */
+ * that holds everything written until store_checkpoint() or
+ * store_commit(). */
 int store_open(struct store **out, const char *path, char *err,
                size_t errlen);
 
-/* Write one run: its run row, attributes, parameters, scalars (offered and
+/* Write one run, replacing a run of the same name: its run row, attributes, parameters, scalars (offered and
  * forwarded kpps, the meta's further scalars, per-core and per-thread busy
  * fractions, drops per queue) and the latency statistic with its
  * histogram. */
@@ -64,7 +68,32 @@ int store_add_run(struct store *s, const struct run_meta *meta,
                   const struct stats_layout *lay, const struct run_result *r,
                   char *err, size_t errlen);
 
-/* Commit the transaction and close. On failure nothing is left written. */
+/* The stored result of run `run_name` when its key is `run_key` (and its
+ * record has this build's layout): 1 and *out filled, 0 when there is
+ * none, or a negative SIM_E* code. */
+int store_find_run(struct store *s, const char *run_name,
+                   const char *run_key, struct run_result *out, char *err,
+                   size_t errlen);
+
+/* Set scalars `names` of `module` of the stored run `run_name` to
+ * `values`, replacing scalars of the same names. */
+int store_put_scalars(struct store *s, const char *run_name,
+                      const char *module, int n, const char *const *names,
+                      const double *values, char *err, size_t errlen);
+
+/* Commit what was written so far and start a new transaction. */
+int store_checkpoint(struct store *s, char *err, size_t errlen);
+
+/* Merge the runs of the results databases inputs[0 .. n-1] into `out`
+ * (created if needed), in one transaction: runs of one sweep go in the
+ * order of their numbers, sweeps in the order they first appear; a run in
+ * two inputs is taken once when both copies come from the same sweep and
+ * refused otherwise. Sets *nruns to the runs written. */
+int store_merge(const char *out, const char *const *inputs, int n,
+                int *nruns, char *err, size_t errlen);
+
+/* Commit the transaction and close. On failure nothing is left written
+ * since the last checkpoint. */
 int store_commit(struct store *s, char *err, size_t errlen);
 
 /* Roll back everything written since store_open() and close. */

@@ -1,2 +1,2 @@
-# expect: vsrsim: expected a command: run, paper, validate, plan, search, explain or trace
+# expect: vsrsim: expected a command: run, list, merge, paper, validate, plan, search, explain or trace
 vsrsim
