@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fileio.h"
 #include "report.h"
 #include "vsr.h"
 
@@ -160,7 +161,7 @@ int report_csv_file_ndr(const char *path, const struct scenario *s,
     FILE *f = fopen(part, "w");
     if (f) {
         report_csv_ndr(f, s, runs, ndr);
-        if (fclose(f) == 0 && rename(part, path) == 0)
+        if (fclose(f) == 0 && fileio_replace(part, path) == 0)
             return 0;
         int e = errno;
         unlink(part);
