@@ -21,6 +21,7 @@
 
 #include "args.h"
 #include "discover.h"
+#include "fileio.h"
 #include "fit.h"
 #include "journal.h"
 #include "measure.h"
@@ -174,7 +175,7 @@ static int cmd_discover(const struct args *a)
             return 1;
         }
         discover_print_fragment(f, &d);
-        if (fclose(f) != 0 || rename(tmp, a->fragment) != 0) {
+        if (fclose(f) != 0 || fileio_replace(tmp, a->fragment) != 0) {
             perror(a->fragment);
             unlink(tmp);
             return 1;

@@ -22,6 +22,7 @@
 
 #include "args.h"
 #include "err.h"
+#include "fileio.h"
 #include "search.h"
 #include "store.h"
 
@@ -147,7 +148,7 @@ static int out_close(struct out *o, const struct search_result *r,
         fn(o->f, r);
     int bad = fclose(o->f) != 0;
     o->f = NULL;
-    if (!r || bad || rename(o->part, o->path) != 0) {
+    if (!r || bad || fileio_replace(o->part, o->path) != 0) {
         unlink(o->part);
         if (r)
             fprintf(stderr, "vsrsim: %s: cannot write\n", o->path);

@@ -26,6 +26,7 @@
 
 #include "claims.h"
 #include "err.h"
+#include "fileio.h"
 #include "paper.h"
 #include "plot.h"
 #include "report.h"
@@ -469,7 +470,7 @@ static int write_report(const char *path, struct claims_ctx *cx,
         if (!spec_text(sp, claims[k].id))
             md_claim_row(f, claims[k].id, NULL, &claims[k], &res[k], cx, fo);
     md_figures(f, cx, o, fo);
-    if (fclose(f) != 0 || rename(part, path) != 0) {
+    if (fclose(f) != 0 || fileio_replace(part, path) != 0) {
         int e = errno;
         unlink(part);
         errno = e;

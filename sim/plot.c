@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fileio.h"
 #include "plot.h"
 
 #ifndef VSRSIM_SHAREDIR
@@ -537,7 +538,7 @@ int plot_curves(const char *plots_dir, const char *csv_path,
 
         rc = run_gnuplot(argv, err, errlen);
     }
-    if (rc == 0 && rename(tmp_out.s, out_path) != 0) {
+    if (rc == 0 && fileio_replace(tmp_out.s, out_path) != 0) {
         set_err(err, errlen, "cannot rename %s to %s: %s", tmp_out.s,
                 out_path, strerror(errno));
         rc = SIM_EIO;
@@ -625,7 +626,7 @@ int plot_script(const char *plots_dir, const char *script,
 
         rc = run_gnuplot(argv, err, errlen);
     }
-    if (rc == 0 && rename(tmp_out.s, out_path) != 0) {
+    if (rc == 0 && fileio_replace(tmp_out.s, out_path) != 0) {
         set_err(err, errlen, "cannot rename %s to %s: %s", tmp_out.s,
                 out_path, strerror(errno));
         rc = SIM_EIO;

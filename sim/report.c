@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fileio.h"
 #include "report.h"
 #include "vsr.h"
 
@@ -181,7 +182,7 @@ static int write_file(const char *path, const struct scenario *s,
             report_csv_ndr(f, s, runs, ndr);
         else
             report_csv_points(f, s, pts, ndr);
-        if (fclose(f) == 0 && rename(part, path) == 0)
+        if (fclose(f) == 0 && fileio_replace(part, path) == 0)
             return 0;
         int e = errno;
         unlink(part);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fileio.h"
 #include "plot.h"
 #include "scenario.h"
 #include "stats.h"
@@ -210,7 +211,7 @@ int validate_main(const struct validate_opts *o)
     if (csv) {
         char tmp[600];
         snprintf(tmp, sizeof tmp, "%s.tmp", csv_path);
-        int bad = fclose(csv) != 0 || rename(tmp, csv_path) != 0;
+        int bad = fclose(csv) != 0 || fileio_replace(tmp, csv_path) != 0;
         csv = NULL;
         if (bad) {
             fprintf(stderr, "vsrsim: %s: cannot write\n", csv_path);
