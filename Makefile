@@ -64,7 +64,7 @@ CAL_LIB_OBJS := $(filter-out $(BUILD)/calib/main.o,$(CAL_OBJS))
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 TEST_BINS := $(TEST_SRCS:%.c=$(BUILD)/%)
-CLAIMS    := tests/bad-scenarios.sh tests/install.sh tests/live.sh
+CLAIMS    := tests/bad-scenarios.sh tests/sweep.sh tests/install.sh tests/live.sh
 
 # data/costs.db: the schema first, then every other data/*.sql in name order.
 DATA_SQL := $(sort $(filter-out data/schema.sql,$(wildcard data/*.sql)))

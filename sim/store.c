@@ -1259,6 +1259,17 @@ static int drop_twins(struct merge *m, struct merge_run *runs, int n)
     return SIM_OK;
 }
 
+/* Open a file to merge. It is only read, but opened read-write where
+ * that is allowed: only a connection that may write removes the -wal and
+ * -shm files of a WAL database when it closes. */
+static int open_input(const char *path, sqlite3 **db)
+{
+    if (sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK)
+        return SQLITE_OK;
+    sqlite3_close(*db);
+    return sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL);
+}
+
 int store_merge(const char *out, const char *const *inputs, int n,
                 int *nruns, char *err, size_t errlen)
 {
@@ -1272,8 +1283,7 @@ int store_merge(const char *out, const char *const *inputs, int n,
     *nruns = 0;
     m.in = xcalloc((size_t)n, sizeof *m.in);
     for (int i = 0; i < n && rc == SIM_OK; i++) {
-        if (sqlite3_open_v2(inputs[i], &m.in[i], SQLITE_OPEN_READONLY, NULL)
-            != SQLITE_OK) {
+        if (open_input(inputs[i], &m.in[i]) != SQLITE_OK) {
             rc = merge_fail(&m, m.in[i], inputs[i],
                             "cannot open results database");
             break;

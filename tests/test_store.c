@@ -301,6 +301,8 @@ static void make_run(int k, char *name, size_t n, struct run_meta *m,
     m->seed = 42 + (uint64_t)k;
     m->base_seed = 42;
     m->rate_index = k;
+    m->run_number = 10 + k;
+    m->run_key = "key-a";
     m->offered_kpps = 1000.0;
     m->warmup_ns = 1000000;
     m->measured_ns = ns;
@@ -400,8 +402,8 @@ static void test_identical_runs_identical_files(void **state)
     free(db);
 }
 
-/* Committed file: in rollback-journal mode (header byte 18, the write
- * version, is 1; WAL would make it 2) and with no journal or WAL beside. */
+/* Committed file: in WAL mode (header byte 18, the write version, is 2),
+ * and nothing beside it once closed. */
 static void test_commit_leaves_plain_file(void **state)
 {
     char db[512], side[560];
@@ -414,26 +416,28 @@ static void test_commit_leaves_plain_file(void **state)
     bytes = slurp(db, &n);
     assert_non_null(bytes);
     assert_true(n >= 100);
-    assert_int_equal(bytes[18], 1);
+    assert_int_equal(bytes[18], 2);
     free(bytes);
     snprintf(side, sizeof side, "%s-journal", db);
     assert_int_equal(access(side, F_OK), -1);
     snprintf(side, sizeof side, "%s-wal", db);
     assert_int_equal(access(side, F_OK), -1);
+    snprintf(side, sizeof side, "%s-shm", db);
+    assert_int_equal(access(side, F_OK), -1);
 }
 
-static void test_runnumber_counts_runs_of_curve(void **state)
+static void test_runnumber_is_the_sweep_number(void **state)
 {
     char db[512];
 
     (void)state;
     tmp_path(db, sizeof db, "runnumber.db");
     write_runs(db, 3);
-    /* runnumbers 0, 1, 2 in run order, concatenated: "012" */
+    /* run numbers 10, 11, 12 of the metadata, concatenated */
     assert_int_equal(query_int(db, "SELECT group_concat(attrValue, '') "
                                    "FROM (SELECT attrValue FROM runAttr "
                                    "WHERE attrName = 'runnumber' "
-                                   "ORDER BY runId)"), 12);
+                                   "ORDER BY runId)"), 101112);
 }
 
 static void test_abort_leaves_no_run(void **state)
@@ -457,7 +461,33 @@ static void test_abort_leaves_no_run(void **state)
                                    "WHERE runId <> 1"), 0);
 }
 
-static void test_duplicate_run_name_refused(void **state)
+/* A checkpoint commits: what follows it may be rolled back, not it. */
+static void test_checkpoint_keeps_runs_before_it(void **state)
+{
+    struct store *s = NULL;
+    char db[512], err[256] = "", name[32];
+    struct run_meta m;
+    struct stats_layout lay;
+    struct run_result r;
+
+    (void)state;
+    tmp_path(db, sizeof db, "checkpoint.db");
+    unlink(db);
+    assert_int_equal(store_open(&s, db, err, sizeof err), SIM_OK);
+    make_run(0, name, sizeof name, &m, &lay, &r);
+    assert_int_equal(store_add_run(s, &m, &lay, &r, err, sizeof err),
+                     SIM_OK);
+    assert_int_equal(store_checkpoint(s, err, sizeof err), SIM_OK);
+    make_run(1, name, sizeof name, &m, &lay, &r);
+    assert_int_equal(store_add_run(s, &m, &lay, &r, err, sizeof err),
+                     SIM_OK);
+    store_abort(s);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM run"), 1);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM vsrsimRun"), 1);
+}
+
+/* A run of the same name replaces the one in the file, every row of it. */
+static void test_same_name_replaces_run(void **state)
 {
     struct store *s = NULL;
     char db[512], err[256] = "", name[32];
@@ -467,13 +497,176 @@ static void test_duplicate_run_name_refused(void **state)
 
     (void)state;
     tmp_path(db, sizeof db, "dup.db");
-    write_runs(db, 1);
+    unlink(db);
+    write_runs(db, 2);
+    int64_t scalars = query_int(db, "SELECT count(*) FROM scalar");
+    int64_t attrs = query_int(db, "SELECT count(*) FROM runAttr");
     assert_int_equal(store_open(&s, db, err, sizeof err), SIM_OK);
     make_run(0, name, sizeof name, &m, &lay, &r);
+    r.forwarded_pkts = 123000;
     assert_int_equal(store_add_run(s, &m, &lay, &r, err, sizeof err),
-                     SIM_EINPUT);
-    assert_non_null(strstr(err, "run 'c1-0-0' is already in the file"));
+                     SIM_OK);
+    assert_int_equal(store_commit(s, err, sizeof err), SIM_OK);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM run"), 2);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM run "
+                                   "WHERE runName = 'c1-0-0'"), 1);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM scalar"), scalars);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM runAttr"), attrs);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM vsrsimRun"), 2);
+    assert_int_equal(query_int(db, "SELECT CAST(round(scalarValue) AS INT) "
+                                   "FROM scalar s JOIN run r USING (runId) "
+                                   "WHERE r.runName = 'c1-0-0' AND "
+                                   "s.scalarName = 'forwarded_kpps'"),
+                     123);
+}
+
+/* The record read back is the record written, under its key only. */
+static void test_find_run_by_name_and_key(void **state)
+{
+    struct store *s = NULL;
+    char db[512], err[256] = "", name[32];
+    struct run_meta m;
+    struct stats_layout lay;
+    struct run_result r, back;
+
+    (void)state;
+    tmp_path(db, sizeof db, "find.db");
+    unlink(db);
+    write_runs(db, 2);
+    make_run(1, name, sizeof name, &m, &lay, &r);
+    assert_int_equal(store_open(&s, db, err, sizeof err), SIM_OK);
+    memset(&back, 0xa5, sizeof back);
+    assert_int_equal(store_find_run(s, "c1-1-0", "key-a", &back, err,
+                                    sizeof err), 1);
+    assert_memory_equal(&back, &r, sizeof r);
+    assert_int_equal(store_find_run(s, "c1-1-0", "key-b", &back, err,
+                                    sizeof err), 0);
+    assert_int_equal(store_find_run(s, "c1-9-0", "key-a", &back, err,
+                                    sizeof err), 0);
     store_abort(s);
+}
+
+static void test_put_scalars_replaces(void **state)
+{
+    struct store *s = NULL;
+    char db[512], err[256] = "";
+    const char *names[] = {"ndr_kpps"};
+    double v1[] = {5}, v2[] = {7};
+
+    (void)state;
+    tmp_path(db, sizeof db, "put.db");
+    unlink(db);
+    write_runs(db, 1);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(store_open(&s, db, err, sizeof err), SIM_OK);
+        assert_int_equal(store_put_scalars(s, "c1-0-0", "vsr", 1, names,
+                                           i ? v2 : v1, err, sizeof err),
+                         SIM_OK);
+        assert_int_equal(store_commit(s, err, sizeof err), SIM_OK);
+    }
+    assert_int_equal(query_int(db, "SELECT count(*) FROM scalar WHERE "
+                                   "scalarName = 'ndr_kpps'"), 1);
+    assert_int_equal(query_int(db, "SELECT CAST(scalarValue AS INT) FROM "
+                                   "scalar WHERE scalarName = 'ndr_kpps'"),
+                     7);
+}
+
+/* Rows of `table` (rowids included) in one file and not the other. */
+static int64_t rows_differ(const char *x, const char *y, const char *table)
+{
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st = NULL;
+    char sql[1400];
+    int64_t n = -1;
+
+    assert_int_equal(sqlite3_open(x, &h), SQLITE_OK);
+    snprintf(sql, sizeof sql, "ATTACH '%s' AS y", y);
+    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    snprintf(sql, sizeof sql,
+             "SELECT (SELECT count(*) FROM (SELECT rowid, * FROM main.%s "
+             "EXCEPT SELECT rowid, * FROM y.%s)) + (SELECT count(*) FROM "
+             "(SELECT rowid, * FROM y.%s EXCEPT SELECT rowid, * FROM "
+             "main.%s))", table, table, table, table);
+    assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return n;
+}
+
+/* Write runs k of `ks` (n of them) to a fresh file. */
+static void write_some(const char *path, const int *ks, int n,
+                       const char *key)
+{
+    struct store *s = NULL;
+    char err[256] = "", name[32];
+    struct run_meta m;
+    struct stats_layout lay;
+    struct run_result r;
+
+    unlink(path);
+    assert_int_equal(store_open(&s, path, err, sizeof err), SIM_OK);
+    for (int i = 0; i < n; i++) {
+        make_run(ks[i], name, sizeof name, &m, &lay, &r);
+        m.run_key = key;
+        assert_int_equal(store_add_run(s, &m, &lay, &r, err, sizeof err),
+                         SIM_OK);
+    }
+    assert_int_equal(store_commit(s, err, sizeof err), SIM_OK);
+}
+
+/* Parts merged in any order, one run in two of them, give the file that
+ * writing every run in order gives: the same rows in the same order. */
+static void test_merge_equals_whole(void **state)
+{
+    char whole[512], a[512], b[512], out[512], err[256] = "";
+    const int all[] = {0, 1, 2, 3}, pa[] = {3, 1}, pb[] = {0, 1, 2};
+    const char *inputs[2] = {a, b};
+    int n = 0;
+
+    (void)state;
+    tmp_path(whole, sizeof whole, "m-whole.db");
+    tmp_path(a, sizeof a, "m-a.db");
+    tmp_path(b, sizeof b, "m-b.db");
+    tmp_path(out, sizeof out, "m-out.db");
+    write_some(whole, all, 4, "key-a");
+    write_some(a, pa, 2, "key-a");
+    write_some(b, pb, 3, "key-a");
+    unlink(out);
+    assert_int_equal(store_merge(out, inputs, 2, &n, err, sizeof err),
+                     SIM_OK);
+    assert_int_equal(n, 4);
+    static const char *const tables[] = {
+        "run", "runAttr", "runItervar", "runConfig", "runParam", "scalar",
+        "statistic", "statisticAttr", "histogramBin", "histBin",
+        "vsrsimRun"};
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+        assert_int_equal(rows_differ(out, whole, tables[t]), 0);
+    assert_int_equal(query_int(out, "SELECT group_concat(runNumber, '') FROM "
+                                    "(SELECT runNumber FROM vsrsimRun "
+                                    "ORDER BY runId)"),
+                     10111213);
+}
+
+static void test_merge_refuses_conflicting_runs(void **state)
+{
+    char a[512], b[512], out[512], err[256] = "";
+    const int ka[] = {0}, kb[] = {0};
+    const char *inputs[2] = {a, b};
+    int n = 0;
+
+    (void)state;
+    tmp_path(a, sizeof a, "c-a.db");
+    tmp_path(b, sizeof b, "c-b.db");
+    tmp_path(out, sizeof out, "c-out.db");
+    write_some(a, ka, 1, "key-a");
+    write_some(b, kb, 1, "key-b");
+    unlink(out);
+    assert_int_equal(store_merge(out, inputs, 2, &n, err, sizeof err),
+                     SIM_EINPUT);
+    assert_non_null(strstr(err, "both hold run 'c1-0-0'"));
+    assert_int_equal(access(out, F_OK), -1);
 }
 
 static void test_histogram_bins_cover_samples(void **state)
@@ -513,9 +706,14 @@ int main(void)
         cmocka_unit_test(test_forwarded_kpps_read_back),
         cmocka_unit_test(test_identical_runs_identical_files),
         cmocka_unit_test(test_commit_leaves_plain_file),
-        cmocka_unit_test(test_runnumber_counts_runs_of_curve),
+        cmocka_unit_test(test_runnumber_is_the_sweep_number),
         cmocka_unit_test(test_abort_leaves_no_run),
-        cmocka_unit_test(test_duplicate_run_name_refused),
+        cmocka_unit_test(test_checkpoint_keeps_runs_before_it),
+        cmocka_unit_test(test_same_name_replaces_run),
+        cmocka_unit_test(test_find_run_by_name_and_key),
+        cmocka_unit_test(test_put_scalars_replaces),
+        cmocka_unit_test(test_merge_equals_whole),
+        cmocka_unit_test(test_merge_refuses_conflicting_runs),
         cmocka_unit_test(test_histogram_bins_cover_samples),
     };
 
