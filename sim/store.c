@@ -384,6 +384,9 @@ static const char *const results_ddl[] = {
 
     "CREATE INDEX IF NOT EXISTS vectorData_idx ON vectorData (vectorId)",
 
+    /* runs are looked up by name when replaced or resumed */
+    "CREATE INDEX IF NOT EXISTS vsrsim_run_name ON run (runName)",
+
     /* vsrsim's own: the run's result record, so that a later sweep can
      * take the run instead of simulating it again (--resume, merge). */
     "CREATE TABLE IF NOT EXISTS vsrsimRun ("
