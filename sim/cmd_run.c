@@ -10,6 +10,7 @@
  * point's running totals (stats_acc), which make the CSV: the process
  * keeps points, never all the runs.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -403,6 +404,29 @@ static int write_outputs(const struct sweep_state *x, const char *csv,
     return rc;
 }
 
+/* Can a file be written at `path`? Tried with the scratch file that will
+ * hold it, so that a bad output path costs no simulation. A device or
+ * FIFO (/dev/null, /dev/stdout) is taken as it is. */
+static int writable(const char *path, const char *what)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+        return 0;
+    char part[PATH_MAX];
+    snprintf(part, sizeof part, "%s.tmp-%d", path, (int)getpid());
+    FILE *f = fopen(part, "w");
+    if (f) {
+        fclose(f);
+        unlink(part);
+        if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+            return 0;
+        errno = EISDIR;
+    }
+    fprintf(stderr, "vsrsim: %s: cannot write %s: %s\n", path, what,
+            strerror(errno));
+    return 2;
+}
+
 /* Run every round of the sweep. Returns 0 or the exit status. */
 static int sweep_rounds(struct sweep_state *x, const struct sweep_opts *o,
                         int jobs, struct run_round **rounds, int *nrounds)
@@ -557,9 +581,12 @@ int cmd_run(int argc, char **argv)
     x->acc = xcalloc((size_t)(s->ncurves * s->nrates), sizeof *x->acc);
 
     int rc = 0;
-    if (db && store_open(&x->st, db, x->err, sizeof x->err)) {
+    if ((csv && strcmp(csv, "-") != 0 && (rc = writable(csv, "CSV"))) ||
+        (plot && (rc = writable(plot, "plot")))) {
+        /* refused before anything is simulated or written */
+    } else if (db && store_open(&x->st, db, x->err, sizeof x->err)) {
         fprintf(stderr, "vsrsim: %s\n", x->err);
-        rc = 1;
+        rc = 2; /* a results database that cannot be used is bad input */
     }
     x->last_commit = wall_s();
     struct run_round *rounds = NULL;

@@ -16,10 +16,12 @@
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libconfig.h>
 
@@ -238,7 +240,7 @@ static int set_one(struct ctx *x, const char *arg)
     }
     case CONFIG_TYPE_FLOAT: {
         double v = strtod(val, &end);
-        if (*val == '\0' || *end || errno)
+        if (*val == '\0' || *end || errno || !isfinite(v))
             goto bad;
         config_setting_set_float(s, v);
         return 0;
@@ -269,8 +271,10 @@ static int set_one(struct ctx *x, const char *arg)
             config_setting_remove_elem(s, 0);
         const char *p = val + 1;
         while (*p && *p != ']') {
+            errno = 0;
             double v = strtod(p, &end);
-            if (end == p)
+            if (end == p || errno || !isfinite(v) ||
+                (!is_float && (v != floor(v) || v < INT_MIN || v > INT_MAX)))
                 goto bad;
             if (is_float)
                 config_setting_set_float_elem(s, -1, v);
@@ -1075,6 +1079,12 @@ int scenario_load(struct scenario *s, const char *path, const char *const *set,
     char dir[512];
     snprintf(dir, sizeof dir, "%s", path);
     config_set_include_dir(&x.cfg, dirname(dir));
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: cannot read scenario: %s", path,
+                 strerror(EISDIR));
+        goto out;
+    }
     if (!config_read_file(&x.cfg, path)) {
         if (config_error_type(&x.cfg) == CONFIG_ERR_FILE_IO)
             snprintf(err, errlen, "%s: cannot read scenario: %s", path,

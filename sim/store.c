@@ -36,11 +36,13 @@
  *   vsrsimRun) lets a later sweep take it instead of simulating it.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -495,11 +497,22 @@ static int exec_sql(struct store *s, const char *sql, const char *what,
     return SIM_OK;
 }
 
+/* Remove a database file that this store created, and its companions. */
+static void remove_db_files(const char *path)
+{
+    static const char *const side[] = {"", "-wal", "-shm", "-journal"};
+    char name[PATH_MAX];
+    for (size_t i = 0; i < sizeof side / sizeof side[0]; i++) {
+        snprintf(name, sizeof name, "%s%s", path, side[i]);
+        unlink(name);
+    }
+}
+
 int store_open(struct store **out, const char *path, char *err,
                size_t errlen)
 {
     struct store *s = xcalloc(1, sizeof *s);
-    int rc;
+    int rc, existed = access(path, F_OK) == 0;
 
     *out = NULL;
     s->path = xstrdup(path);
@@ -540,6 +553,8 @@ int store_open(struct store **out, const char *path, char *err,
 fail:
     rollback(s);
     store_free(s);
+    if (!existed) /* leave nothing behind */
+        remove_db_files(path);
     return SIM_EIO;
 }
 
