@@ -1132,11 +1132,13 @@ struct merge {
     size_t errlen;
 };
 
+/* A failed call on an input (bad input: SIM_EINPUT) or on the output
+ * (SIM_EIO), with the message "PATH: WHAT: sqlite's reason". */
 static int merge_fail(struct merge *m, sqlite3 *db, const char *path,
                       const char *what)
 {
     set_err(m->err, m->errlen, "%s: %s: %s", path, what, sqlite3_errmsg(db));
-    return SIM_EIO;
+    return db == m->out ? SIM_EIO : SIM_EINPUT;
 }
 
 /* Copy the rows of table t whose t->parent is `old` in input `in` to the

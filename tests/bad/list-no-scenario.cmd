@@ -1,0 +1,2 @@
+# expect: vsrsim: list: expected one scenario file (see vsrsim list --help)
+vsrsim list

@@ -1,0 +1,2 @@
+# expect: vsrsim: -o: an output database is required
+vsrsim merge @TMP@/text.txt

@@ -1,0 +1,2 @@
+# expect: text.txt: not a vsrsim results file: file is not a database
+vsrsim merge @TMP@/text.txt -o @OUT@/m.db
