@@ -194,7 +194,9 @@ struct sweep_state {
     int resume;
     char key[128], hash[17], seed[32], err[1024];
     double last_commit;
-    int64_t stored, taken, events;
+    int64_t stored;    /* runs written                              */
+    int64_t committed; /* of which committed                        */
+    int64_t taken, events;
 };
 
 static void task_run(const void *ctx, int i, struct run_result *out)
@@ -269,7 +271,9 @@ static int store_task(struct sweep_state *x, const struct run_id *id,
     double now = wall_s();
     if (now - x->last_commit >= CHECKPOINT_S) {
         x->last_commit = now;
-        return store_checkpoint(x->st, x->err, sizeof x->err);
+        if (store_checkpoint(x->st, x->err, sizeof x->err))
+            return SIM_EIO;
+        x->committed = x->stored;
     }
     return 0;
 }
@@ -427,6 +431,13 @@ static int writable(const char *path, const char *what)
     return 2;
 }
 
+/* A sweep stopped by its results database: what is kept, in one line. */
+static void stopped(const struct sweep_state *x)
+{
+    fprintf(stderr, "vsrsim: %s (%lld runs stored before; --resume goes on "
+            "from there)\n", x->err, (long long)x->committed);
+}
+
 /* Run every round of the sweep. Returns 0 or the exit status. */
 static int sweep_rounds(struct sweep_state *x, const struct sweep_opts *o,
                         int jobs, struct run_round **rounds, int *nrounds)
@@ -452,9 +463,7 @@ static int sweep_rounds(struct sweep_state *x, const struct sweep_opts *o,
         int rc = sweep_stream(&j);
         if (rc) {
             if (x->err[0])
-                fprintf(stderr, "vsrsim: %s (%lld runs stored before; "
-                        "--resume goes on from there)\n", x->err,
-                        (long long)x->stored);
+                stopped(x);
             else
                 fprintf(stderr, "vsrsim: a worker process failed\n");
             return 1;
@@ -626,7 +635,7 @@ int cmd_run(int argc, char **argv)
     }
     if (x->st) {
         if (!rc && store_commit(x->st, x->err, sizeof x->err)) {
-            fprintf(stderr, "vsrsim: %s\n", x->err);
+            stopped(x);
             rc = 1;
         } else if (rc) {
             store_abort(x->st); /* whole runs committed so far stay */

@@ -463,6 +463,8 @@ struct store {
     sqlite3_stmt *st[ST_N];
 };
 
+int store_checkpoint(struct store *s, char *err, size_t errlen);
+
 /* Finalize everything, close the database and free `s`. Does not end the
  * transaction: callers commit or roll back first. */
 static void store_free(struct store *s)
@@ -540,6 +542,10 @@ int store_open(struct store **out, const char *path, char *err,
         if (exec_sql(s, results_ddl[i], "cannot create result tables", err,
                      errlen) != SIM_OK)
             goto fail;
+    /* The tables are committed at once: the file is a valid results file
+     * from now on, whatever becomes of the runs written next. */
+    if (!s->failed && store_checkpoint(s, err, errlen) != SIM_OK)
+        goto fail;
     for (int i = 0; i < ST_N; i++) {
         if (sqlite3_prepare_v2(s->db, stmt_sql[i], -1, &s->st[i], NULL)
             != SQLITE_OK) {
@@ -1373,6 +1379,55 @@ static int cal_fail(struct caldb *c, const char *what, char *err,
     return SIM_EIO;
 }
 
+/* An SQLite failure while reading a calibration file: SIM_EINPUT when the
+ * file is not a usable database, SIM_EIO for anything else (locks, I/O). */
+static int caldb_read_failure(sqlite3 *db, int rc, const char *path,
+                              char *err, size_t errlen)
+{
+    int primary = rc & 0xff;
+
+    if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT) {
+        set_err(err, errlen, "%s: not a vsrsim calibration database (%s)",
+                path, sqlite3_errmsg(db));
+        return SIM_EINPUT;
+    }
+    set_err(err, errlen, "%s: cannot read calibration database: %s", path,
+            sqlite3_errmsg(db));
+    return SIM_EIO;
+}
+
+/* Check the version and tables of a calibration file opened for reading:
+ * one that lacks a table of measurements was never written by vsrcal. */
+static int caldb_check_schema(sqlite3 *db, const char *path, char *err,
+                              size_t errlen)
+{
+    static const char *const tables[] = { "measured_run", "measured_sample",
+                                          "measured_point" };
+    int64_t v;
+    int rc = query_int(db, "PRAGMA user_version", NULL, &v);
+
+    if (rc != SQLITE_OK)
+        return caldb_read_failure(db, rc, path, err, errlen);
+    if (v > SCHEMA_VERSION) {
+        set_err(err, errlen, "%s: schema version %" PRId64 " is newer than "
+                "this program understands (%d)", path, v, SCHEMA_VERSION);
+        return SIM_EINPUT;
+    }
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        rc = query_int(db, "SELECT count(*) FROM sqlite_master "
+                       "WHERE type = 'table' AND name = ?", tables[i], &v);
+        if (rc != SQLITE_OK)
+            return caldb_read_failure(db, rc, path, err, errlen);
+        if (v == 0) {
+            set_err(err, errlen,
+                    "%s: not a vsrsim calibration database (no table %s)",
+                    path, tables[i]);
+            return SIM_EINPUT;
+        }
+    }
+    return SIM_OK;
+}
+
 static void cal_free(struct caldb *c)
 {
     if (c->db != NULL && !sqlite3_get_autocommit(c->db))
@@ -1431,7 +1486,7 @@ int caldb_open(struct caldb **out, const char *path, char *err,
     sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
     rc = query_int(c->db, "PRAGMA user_version", NULL, &v);
     if (rc != SQLITE_OK) {
-        int ret = read_failure(c->db, rc, path, err, errlen);
+        int ret = caldb_read_failure(c->db, rc, path, err, errlen);
         cal_free(c);
         return ret;
     }
@@ -1572,6 +1627,12 @@ void caldb_abort(struct caldb *c)
         cal_free(c);
 }
 
+/* Errors: SIM_EINPUT when the file cannot be opened (it is named by the
+ * user, who gave a wrong path), is not a calibration database, has a newer
+ * schema, or holds no run of `config`; SIM_EIO when reading it fails.
+ * *run_id is 0 when the file holds no run of `config` and -1 when the file
+ * itself is refused, so that a caller can tell an unmeasured curve from a
+ * bad file. */
 int caldb_read_run(const char *path, const char *config, int64_t *run_id,
                    struct measured_sample **samples, int *nsamples,
                    struct measured_point **points, int *npoints, char *err,
@@ -1584,20 +1645,26 @@ int caldb_read_run(const char *path, const char *config, int64_t *run_id,
     *samples = NULL;
     *points = NULL;
     *nsamples = *npoints = 0;
+    *run_id = -1;
     int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
     if (rc != SQLITE_OK) {
         set_err(err, errlen, "%s: cannot open calibration database: %s",
                 path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
         sqlite3_close(db);
-        return SIM_EIO;
+        return (rc & 0xff) == SQLITE_CANTOPEN ? SIM_EINPUT : SIM_EIO;
     }
     sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+    ret = caldb_check_schema(db, path, err, errlen);
+    if (ret != SIM_OK)
+        goto out;
+    int64_t id;
     rc = query_int(db, "SELECT max(id) FROM measured_run WHERE config = ?",
-                   config, run_id);
+                   config, &id);
     if (rc != SQLITE_OK) {
-        ret = read_failure(db, rc, path, err, errlen);
+        ret = caldb_read_failure(db, rc, path, err, errlen);
         goto out;
     }
+    *run_id = id;
     if (*run_id == 0) {
         set_err(err, errlen, "%s: no measured run of configuration '%s'",
                 path, config);

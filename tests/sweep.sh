@@ -12,7 +12,11 @@
 #      and CSV of an uninterrupted sweep;
 #   5. --ci-width gives the same bytes with 1 and 2 jobs, stops each point
 #      at or below the width or at --max-reps, and says so;
-#   6. a CSV written to a device stays a device.
+#   6. a CSV written to a device stays a device;
+#   7. a disk that fills up mid-sweep stops it with one line, exit status 1
+#      and a consistent database of whole runs, which --resume completes
+#      elsewhere into the uninterrupted sweep's CSV (in a private mount
+#      namespace with a small tmpfs; skipped where that is not allowed).
 # The scenarios are the paper's Figs 9 (with shorter runs) and 2.
 set -u
 cd "${VSRSIM_SRCDIR:-.}" || exit 1
@@ -193,6 +197,37 @@ if [ -c null ] || [ -p null ]; then
     ok "--csv onto a device leaves it a device"
 else
     fail "--csv onto a device replaced it with a file"
+fi
+
+# 7. a full disk mid-sweep (full-length runs: several commits before it)
+mkdir disk
+if unshare -m sh -c 'mount -t tmpfs -o size=300k tmpfs disk' 2>/dev/null; then
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    unshare -m sh -c 'mount -t tmpfs -o size=300k tmpfs disk &&
+        "$1" run "$2" --reps 3 --db disk/f.db --csv full-disk.csv 2>full.err
+        echo $? >full.rc
+        cp disk/f.db* .' sh "$vsrsim" "$cfg"
+    rm -f f.db-shm # the WAL holds what was committed; the index is rebuilt
+    check=$(sqlite3 f.db "PRAGMA integrity_check")
+    n=$(sqlite3 f.db "SELECT count(*) FROM run")
+    whole=$(sqlite3 f.db "SELECT count(*) FROM vsrsimRun")
+    if [ "$(cat full.rc)" = 1 ] && [ "$(wc -l <full.err)" = 1 ] &&
+        grep -q "database or disk is full ($n runs stored before; --resume" \
+            full.err && [ "$check" = ok ] && [ "$n" -gt 0 ] &&
+        [ "$n" -lt "$total" ] && [ "$whole" = "$n" ] && [ ! -e full-disk.csv ]
+    then
+        ok "full disk mid-sweep: exit 1, one line, $n whole runs kept"
+    else
+        fail "full disk mid-sweep: exit $(cat full.rc), '$(cat full.err)'," \
+            "integrity '$check', $n runs ($whole with records)"
+    fi
+    "$vsrsim" run "$cfg" --reps 3 --resume --db f.db --csv resumed.csv \
+        2>/dev/null
+    "$vsrsim" run "$cfg" --reps 3 --no-db --csv reference.csv
+    same "full disk, then --resume elsewhere: the uninterrupted CSV" \
+        resumed.csv reference.csv
+else
+    echo "skip full disk mid-sweep: no private mount namespace here"
 fi
 
 exit "$failed"
