@@ -460,6 +460,17 @@ int measure_main(const struct measure_opts *o)
         status = 2;
         goto out;
     }
+    for (int k = 0; k < o->ncurves; k++) {
+        int found = 0;
+        for (int i = 0; i < x->sc.ncurves; i++)
+            found |= strcmp(o->curves[k], x->sc.curve[i].name) == 0;
+        if (!found) {
+            snprintf(x->err, sizeof x->err, "--curve %s: %s has no such "
+                     "curve", o->curves[k], o->plan);
+            status = 2;
+            goto out;
+        }
+    }
     if (!gen_tool(&x->sc.measure, note, sizeof note, why, sizeof why)) {
         snprintf(x->err, sizeof x->err, "%s", why);
         goto out;
@@ -474,17 +485,6 @@ int measure_main(const struct measure_opts *o)
         snprintf(x->err, sizeof x->err, "domain '%s': no QEMU process found "
                  "(%s)", x->d.dom.name, x->d.pid_from);
         goto out;
-    }
-    for (int k = 0; k < o->ncurves; k++) {
-        int found = 0;
-        for (int i = 0; i < x->sc.ncurves; i++)
-            found |= strcmp(o->curves[k], x->sc.curve[i].name) == 0;
-        if (!found) {
-            snprintf(x->err, sizeof x->err, "--curve %s: %s has no such "
-                     "curve", o->curves[k], o->plan);
-            status = 2;
-            goto out;
-        }
     }
     int chosen[SCENARIO_MAX_CURVES], n = 0;
     for (int i = 0; i < x->sc.ncurves; i++) {

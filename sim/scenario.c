@@ -9,7 +9,8 @@
  *   3. walk the whole tree against the table of known keys below (unknown
  *      key, wrong type);
  *   4. read every curve, looking each setting up in the curve first and in
- *      the shared part second, and check ranges and bindings.
+ *      the shared part second, and check ranges, bindings and the offered
+ *      rates against the curve's line rate.
  * Kernel defaults (CFS granularities, RT throttling, PELT) apply when a host
  * file leaves them out; costs never have defaults.
  */
@@ -350,7 +351,8 @@ static int has_kind(const config_setting_t *s, enum kind k)
         int et = config_setting_type(config_setting_get_elem(s, 0));
         if (k == K_INTS)
             return et == CONFIG_TYPE_INT || et == CONFIG_TYPE_INT64;
-        return 1;
+        return et == CONFIG_TYPE_INT || et == CONFIG_TYPE_INT64 ||
+               et == CONFIG_TYPE_FLOAT;
     }
     }
     return 0;
@@ -430,8 +432,8 @@ static int get_num(struct ctx *x, const char *path, double lo, double hi,
         return 0;
     }
     double v = num_of(s);
-    if (v < lo || v > hi) {
-        if (hi >= 1e15)
+    if (!(v >= lo && v <= hi)) {
+        if (hi >= 1e15 && v < lo)
             return fail(x, s, "'%s' must be at least %.15g (got %.15g)", path,
                         lo, v);
         return fail(x, s, "'%s' must be between %.15g and %.15g (got %.15g)",
@@ -441,12 +443,15 @@ static int get_num(struct ctx *x, const char *path, double lo, double hi,
     return 0;
 }
 
-#define BIG 1e18
+/* The largest setting in microseconds: it becomes int64 nanoseconds, and
+ * 10^12 us (11.6 days) in ns leaves room to add it to any simulated time
+ * without overflow. */
+#define US_MAX 1e12
 
 static int get_i64(struct ctx *x, const char *path, double lo, double hi,
                    int required, double dflt, int64_t *out)
 {
-    double v;
+    double v = 0;
     int rc = get_num(x, path, lo, hi, required, dflt, &v);
     if (!rc)
         *out = (int64_t)v;
@@ -516,29 +521,32 @@ static int read_host(struct ctx *x, struct vsr_config *c)
         (rc = get_cores(x, "host.online", c->ncores, &c->online)))
         return rc;
     struct host_params *h = &c->hp;
-    if ((rc = get_i64(x, "host.rt_period_us", 1, BIG, 0, 1000000, &us)))
+    if ((rc = get_i64(x, "host.rt_period_us", 1, US_MAX, 0, 1000000, &us)))
         return rc;
     h->rt_period_ns = us * 1000;
-    if ((rc = get_i64(x, "host.rt_runtime_us", -1, BIG, 0, 950000, &us)))
+    if ((rc = get_i64(x, "host.rt_runtime_us", -1, US_MAX, 0, 950000, &us)))
         return rc;
     h->rt_runtime_ns = us < 0 ? -1 : us * 1000;
     if (h->rt_runtime_ns > h->rt_period_ns)
         return fail(x, get(x, "host.rt_runtime_us"),
                     "'host.rt_runtime_us' must not exceed rt_period_us");
-    if ((rc = get_i64(x, "host.cfs_latency_us", 1, BIG, 0, 6000, &us)))
+    if ((rc = get_i64(x, "host.cfs_latency_us", 1, US_MAX, 0, 6000, &us)))
         return rc;
     h->cfs_latency_ns = us * 1000;
-    if ((rc = get_i64(x, "host.cfs_min_granularity_us", 1, BIG, 0, 750, &us)))
+    if ((rc = get_i64(x, "host.cfs_min_granularity_us", 1, US_MAX, 0, 750,
+                      &us)))
         return rc;
     h->cfs_min_gran_ns = us * 1000;
-    if ((rc = get_i64(x, "host.cfs_wakeup_granularity_us", 0, BIG, 0, 1000,
+    if ((rc = get_i64(x, "host.cfs_wakeup_granularity_us", 0, US_MAX, 0, 1000,
                       &us)))
         return rc;
     h->cfs_wakeup_gran_ns = us * 1000;
-    if ((rc = get_i64(x, "host.balance_interval_us", 1, BIG, 0, 4000, &us)))
+    if ((rc = get_i64(x, "host.balance_interval_us", 1, US_MAX, 0, 4000,
+                      &us)))
         return rc;
     h->balance_interval_ns = us * 1000;
-    if ((rc = get_i64(x, "host.load_halflife_us", 1, BIG, 0, 32000, &us)))
+    if ((rc = get_i64(x, "host.load_halflife_us", 1, US_MAX, 0, 32000,
+                      &us)))
         return rc;
     h->load_halflife_ns = us * 1000;
     if ((rc = get_num(x, "host.active_balance_load", 0, 1, 0, 0.9,
@@ -562,7 +570,7 @@ static int read_host(struct ctx *x, struct vsr_config *c)
         return rc;
     c->irq_coalesce_ns = (int64_t)(co * 1000);
     int64_t sq;
-    if ((rc = get_i64(x, "host.softirq_max_us", 0, BIG, 0, 0, &sq)))
+    if ((rc = get_i64(x, "host.softirq_max_us", 0, US_MAX, 0, 0, &sq)))
         return rc;
     c->softirq_max_ns = sq * 1000;
     int q;
@@ -637,10 +645,28 @@ static int read_thread(struct ctx *x, struct vsr_config *c, const char *name,
     config_setting_t *s = get(x, path);
     if (!s)
         return fail(x, get(x, "threads"),
-                    "missing setting '%s' (vcpu, "
-                    "vhost, vhost-rx, vhost-tx or io)",
+                    "missing setting '%s' (vcpu, vhost, vhost-rx, vhost-tx, "
+                    "io or generator)",
                     path);
     const char *kind = config_setting_get_string(s);
+    if (strcmp(kind, "vcpu") == 0)
+        t->kind = VSR_VCPU;
+    else if (strcmp(kind, "vhost") == 0)
+        t->kind = VSR_VHOST;
+    else if (strcmp(kind, "vhost-rx") == 0)
+        t->kind = VSR_VHOST_RX;
+    else if (strcmp(kind, "vhost-tx") == 0)
+        t->kind = VSR_VHOST_TX;
+    else if (strcmp(kind, "io") == 0)
+        t->kind = VSR_IO;
+    else if (strcmp(kind, "generator") == 0)
+        t->kind = VSR_GEN;
+    else
+        return fail(x, s,
+                    "'%s' must be vcpu, vhost, vhost-rx, vhost-tx, io or "
+                    "generator (got '%s')",
+                    path, kind);
+
     snprintf(path, sizeof path, "threads.%s.vm", name);
     config_setting_t *vs = get(x, path);
     t->vm = 0;
@@ -661,23 +687,6 @@ static int read_thread(struct ctx *x, struct vsr_config *c, const char *name,
     int nics = c->vm[t->vm].role == VSR_LB ? 2 : 1;
     if ((rc = get_int(x, path, 0, nics - 1, 0, 0, &t->nic)))
         return rc;
-    if (strcmp(kind, "vcpu") == 0)
-        t->kind = VSR_VCPU;
-    else if (strcmp(kind, "vhost") == 0)
-        t->kind = VSR_VHOST;
-    else if (strcmp(kind, "vhost-rx") == 0)
-        t->kind = VSR_VHOST_RX;
-    else if (strcmp(kind, "vhost-tx") == 0)
-        t->kind = VSR_VHOST_TX;
-    else if (strcmp(kind, "io") == 0)
-        t->kind = VSR_IO;
-    else if (strcmp(kind, "generator") == 0)
-        t->kind = VSR_GEN;
-    else
-        return fail(x, s,
-                    "'%s' must be vcpu, vhost, vhost-rx, vhost-tx, io or "
-                    "generator (got '%s')",
-                    path, kind);
 
     snprintf(path, sizeof path, "threads.%s.cpus", name);
     if ((rc = get_cores(x, path, c->ncores, &t->cpus)))
@@ -986,7 +995,32 @@ static int read_measure(struct ctx *x, struct scenario *s, int ncores)
         if (!(m->rates_kpps[i] > 0))
             return fail(x, r, "'measure.rates_kpps' must hold positive rates "
                         "(got %g)", m->rates_kpps[i]);
+        if (!isfinite(m->rates_kpps[i]))
+            return fail(x, r, "'measure.rates_kpps' must hold finite rates "
+                        "(got %g)", m->rates_kpps[i]);
     }
+    return 0;
+}
+
+/* The offered rates of the sweep `r` must fit on the link of curve `sc`:
+ * no rate above its line rate for its frame size (a relative 10^-9 over
+ * is rounding, not a faster link). */
+static int check_line_rate(struct ctx *x, const config_setting_t *r,
+                           const struct scenario *s,
+                           const struct scenario_curve *sc)
+{
+    double line_kpps = vsr_line_rate_pps(&sc->cfg) / 1e3;
+    char whose[96] = ""; /* a curve with a link of its own is named */
+    if (x->curve && config_setting_lookup(x->curve, "host.nic.link_gbps"))
+        snprintf(whose, sizeof whose, " of curve '%s'", sc->name);
+    for (int i = 0; i < s->nrates; i++)
+        if (!(s->rates_kpps[i] <= line_kpps * (1 + 1e-9)))
+            return fail(x, r,
+                        "'traffic.rates_kpps' must hold rates up to the line "
+                        "rate, %.3f kpps for %d-byte frames at %g Gbps%s "
+                        "(got %.15g)",
+                        line_kpps, sc->cfg.frame_bytes, sc->cfg.link_gbps,
+                        whose, s->rates_kpps[i]);
     return 0;
 }
 
@@ -1047,6 +1081,8 @@ static int read_all(struct ctx *x, struct scenario *s)
         if ((rc = read_curve(x, sc, i)))
             return rc;
         sc->cfg.frame_bytes = frame;
+        if ((rc = check_line_rate(x, r, s, sc)))
+            return rc;
         for (int j = 0; j < i; j++)
             if (strcmp(s->curve[j].name, sc->name) == 0)
                 return fail(x, x->curve, "two curves are named '%s'", sc->name);

@@ -1641,6 +1641,7 @@ int caldb_read_run(const char *path, const char *config, int64_t *run_id,
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
     int ret = SIM_OK, n = 0, cap = 0;
+    int64_t id;
 
     *samples = NULL;
     *points = NULL;
@@ -1657,7 +1658,6 @@ int caldb_read_run(const char *path, const char *config, int64_t *run_id,
     ret = caldb_check_schema(db, path, err, errlen);
     if (ret != SIM_OK)
         goto out;
-    int64_t id;
     rc = query_int(db, "SELECT max(id) FROM measured_run WHERE config = ?",
                    config, &id);
     if (rc != SQLITE_OK) {
@@ -1697,7 +1697,7 @@ int caldb_read_run(const char *path, const char *config, int64_t *run_id,
     st = NULL;
     *nsamples = n;
     if (rc != SQLITE_DONE) {
-        ret = read_failure(db, rc, path, err, errlen);
+        ret = caldb_read_failure(db, rc, path, err, errlen);
         goto out;
     }
 
@@ -1721,7 +1721,7 @@ int caldb_read_run(const char *path, const char *config, int64_t *run_id,
     }
     *npoints = n;
     if (rc != SQLITE_DONE)
-        ret = read_failure(db, rc, path, err, errlen);
+        ret = caldb_read_failure(db, rc, path, err, errlen);
 out:
     sqlite3_finalize(st);
     sqlite3_close(db);

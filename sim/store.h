@@ -162,7 +162,10 @@ int caldb_commit(struct caldb *c, char *err, size_t errlen);
 void caldb_abort(struct caldb *c);
 
 /* The newest measured run of `config` in the file at `path`: its id, its
- * samples and its points (free both with free()). */
+ * samples and its points (free both with free()). SIM_EINPUT when the file
+ * cannot be opened, is not a calibration database, has a newer schema, or
+ * holds no run of `config`; then *run_id is 0 for a curve not measured and
+ * -1 for a file refused. SIM_EIO when reading fails. */
 int caldb_read_run(const char *path, const char *config, int64_t *run_id,
                    struct measured_sample **samples, int *nsamples,
                    struct measured_point **points, int *npoints, char *err,

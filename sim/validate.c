@@ -99,7 +99,8 @@ int validate_main(const struct validate_opts *o)
     char err[1024];
     struct scenario *s = xmalloc(sizeof *s);
     struct verdict v[SCENARIO_MAX_CURVES];
-    int nv = 0, status = 2;
+    int unmeasured[SCENARIO_MAX_CURVES];
+    int nv = 0, nu = 0, status = 2;
     FILE *csv = NULL;
     char csv_tmp[600] = "";
     if (scenario_load(s, o->scenario, o->set, o->nset, err, sizeof err)) {
@@ -157,13 +158,13 @@ int validate_main(const struct validate_opts *o)
         rc = caldb_read_run(o->measured, s->curve[ci].name, &run_id, &samples,
                             &ns, &p, &np, err, sizeof err);
         free(samples);
-        if (rc == SIM_EINPUT) { /* not measured: nothing to compare */
-            fprintf(stderr, "vsrsim: %s\n", err);
+        if (rc == SIM_EINPUT && run_id == 0) { /* nothing to compare */
+            unmeasured[nu++] = ci;
             continue;
         }
-        if (rc) {
+        if (rc) { /* the file itself: missing, not a database, newer */
             fprintf(stderr, "vsrsim: %s\n", err);
-            status = 1;
+            status = rc == SIM_EINPUT ? 2 : 1;
             goto out;
         }
         if (np == 0 || np > SCENARIO_MAX_RATES) {
@@ -191,6 +192,9 @@ int validate_main(const struct validate_opts *o)
                 o->measured, o->scenario);
         goto out;
     }
+    for (int i = 0; i < nu; i++)
+        fprintf(stderr, "vsrsim: %s: curve '%s' was not measured; left "
+                "out\n", o->measured, s->curve[unmeasured[i]].name);
     printf("%-20s %6s %8s %8s %9s  %s\n", "curve", "points", "MAPE",
            "peak err", "inside CI", "verdict");
     status = 0;

@@ -12,6 +12,10 @@
  *   inside CI   the fraction of measured points inside the simulated
  *               99% confidence interval
  *
+ * Curves the database holds no run of are left out, each with a note on
+ * stderr; none measured at all is bad input, as is a database that is
+ * missing, corrupt or of a newer schema.
+ *
  * A curve fails when its MAPE or peak error passes the given limits; a
  * peak whose measured 99% interval is wider than the peak limit is
  * reported but not judged, since the measurement cannot tell.
