@@ -175,8 +175,9 @@ test: deps all $(TEST_BINS)
 test-unit: $(TEST_BINS)
 	VSRSIM_SRCDIR=$(CURDIR) sh tests/run-unit.sh $(TEST_BINS)
 
-bench: all $(BINDIR)/bench-tandem
+bench: all $(BINDIR)/bench-tandem $(BINDIR)/bench-engine
 	VSRSIM_BIN=$(BINDIR)/vsrsim TANDEM_BIN=$(BINDIR)/bench-tandem \
+	    ENGINE_BIN=$(BINDIR)/bench-engine BENCH_BUILD=$(BUILD)/bench \
 	    sh bench/run.sh
 
 # bench/tandem.c: a tandem-queue model on the event engine alone, for bench.
@@ -186,11 +187,18 @@ $(BINDIR)/bench-tandem: $(BUILD)/bench/tandem.o $(TANDEM_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
+# bench/engine.c: the bare event loop (des, eventq) under a hold model.
+ENGINE_OBJS := $(addprefix $(BUILD)/sim/,args.o des.o eventq.o rng.o err.o)
+
+$(BINDIR)/bench-engine: $(BUILD)/bench/engine.o $(ENGINE_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+
 $(BUILD)/bench/%.o: bench/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(PKG_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
--include $(BUILD)/bench/tandem.d
+-include $(BUILD)/bench/tandem.d $(BUILD)/bench/engine.d
 
 # Sanitizer builds: every unit test (tests/test_*.c, the calibration ones
 # included) is run, then vsrsim and vsrcal are built. -fno-sanitize-recover
