@@ -141,29 +141,46 @@ int journal_add(struct journal *j, const struct jrec *r, char *err,
     return 0;
 }
 
-/* Put one record back. Returns 0, 1 when it no longer applies (the
- * thread is gone or is another thread now), or -1. */
+/* Put one record back. Returns 0; 1 when it no longer applies (the
+ * thread has exited or is another thread now, the device or IRQ is gone
+ * with the domain), with the reason in err; or -1. */
 static int restore_one(const struct jrec *r, char *err, size_t errlen)
 {
     struct task_stat st;
     switch (r->kind) {
     case JREC_THREAD:
-        if (procfs_task_stat("/", r->id, r->id, &st, err, errlen) != 0 ||
-            st.starttime != r->starttime)
-            return 1;
-        if (tune_thread_apply(r->id, r->cpus, &r->sched, err, errlen) == 0)
-            return 0;
-        return errno == ESRCH ? 1 : -1; /* it exited just now */
+        if (procfs_task_stat("/", r->id, r->id, &st, err, errlen) == 0 &&
+            st.starttime == r->starttime) {
+            if (tune_thread_apply(r->id, r->cpus, &r->sched, err, errlen) == 0)
+                return 0;
+            if (errno != ESRCH) /* ESRCH: it exited just now */
+                return -1;
+        }
+        snprintf(err, errlen, "thread %d has exited (or its id is another "
+                 "thread's now)", r->id);
+        return 1;
     case JREC_IRQ:
-        return tune_irq_apply(r->id, r->cpus, err, errlen);
+        if (tune_irq_apply(r->id, r->cpus, err, errlen) == 0)
+            return 0;
+        if (errno != ENOENT)
+            return -1;
+        snprintf(err, errlen, "IRQ %d is gone", r->id);
+        return 1;
     case JREC_TXQLEN:
-        return tune_txqlen_apply(r->netns, r->dev, r->len, err, errlen);
+        if (tune_txqlen_apply(r->netns, r->dev, r->len, err, errlen) == 0)
+            return 0;
+        if (errno != ENODEV && errno != ENOENT)
+            return -1;
+        snprintf(err, errlen, "device '%s' is gone", r->dev);
+        return 1;
     case JREC_SYSCTL:
         return tune_sysctl_apply(r->path, r->value, err, errlen);
     case JREC_CGROUP:
         if (procfs_task_stat("/", r->id, r->id, &st, err, errlen) != 0 ||
-            st.starttime != r->starttime)
+            st.starttime != r->starttime) {
+            snprintf(err, errlen, "thread %d has exited", r->id);
             return 1;
+        }
         return tune_cgroup_apply(r->id, r->path, err, errlen);
     case JREC_PROC:
         if (procfs_task_stat("/", r->id, r->id, &st, err, errlen) == 0 &&
@@ -222,10 +239,8 @@ static int restore_file(const char *path, int *failed, char *err,
         if (rc == 0) {
             restored++;
         } else if (rc == 1) {
-            if (rec[i].kind != JREC_PROC)
-                fprintf(stderr, "vsrcal: restore: thread %d has exited (or "
-                        "its id is another thread's now); left alone (%s)\n",
-                        rec[i].id, line2);
+            fprintf(stderr, "vsrcal: restore: %s; left alone (%s)\n", why,
+                    line2);
         } else {
             fprintf(stderr, "vsrcal: restore: %s\n", why);
             (*failed)++;

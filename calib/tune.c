@@ -280,10 +280,12 @@ static int write_file(const char *path, const char *text, char *err,
     int fd = open(path, O_WRONLY | O_CLOEXEC);
     size_t n = strlen(text);
     if (fd < 0 || write(fd, text, n) != (ssize_t)n) {
+        int e = errno; /* ENOENT: the IRQ is gone */
         snprintf(err, errlen, "%s: cannot write '%s': %s", path, text,
-                 strerror(errno));
+                 strerror(e));
         if (fd >= 0)
             close(fd);
+        errno = e;
         return -1;
     }
     if (close(fd) != 0) {
@@ -342,6 +344,7 @@ static int txqlen_ioctl(const char *netns, const char *dev, unsigned long req,
                  "%s", dev, netns_is_self(netns) ? "" : " in namespace ",
                  netns_is_self(netns) ? "" : netns,
                  req == SIOCGIFTXQLEN ? "read" : "set", strerror(e));
+        errno = e; /* ENODEV: the device is gone */
         return -1;
     }
     *len = (uint64_t)ifr.ifr_qlen;
