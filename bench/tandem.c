@@ -9,7 +9,7 @@
  * (TANDEM_QCAP packets, the one in service included; an arrival at a full
  * queue is dropped). Station i serves with mean MEAN_NS[i % 4] and
  * coefficient of variation CV[i % 4]: cv 1 is exponential service, cv 0.5
- * Gamma (rng_cost() draws both). Station 0 is the slowest. Packets enter
+ * Gamma (rng_gamma_cost() draws both). Station 0 is the slowest. Packets enter
  * station 0 as a Poisson stream of rate rho / MEAN_NS[0], so rho is the
  * utilisation of the slowest station. The network starts empty and runs for
  * S simulated seconds; every packet is measured (no warm-up: the transient
@@ -64,7 +64,7 @@ struct station {
     struct tandem *t;
     uint32_t index;
     struct pktq q;    /* birth times; the packet in service is claimed */
-    struct cost serv; /* mean and cv of one service time               */
+    struct rng_gamma serv; /* one service time, ready to draw         */
     gsl_rng *rng;
 };
 
@@ -88,7 +88,7 @@ static void try_start(struct station *s)
 {
     if (s->q.claimed || pktq_claim(&s->q, 1) == 0)
         return;
-    des_after(s->t->d, rng_cost(s->rng, &s->serv, 1), depart, s);
+    des_after(s->t->d, rng_gamma_cost(s->rng, &s->serv, 1), depart, s);
 }
 
 /* A packet born at `birth_ns` reaches station s. */
@@ -206,7 +206,8 @@ int main(int argc, char **argv)
         s->t = &t;
         s->index = i;
         pktq_init(&s->q, TANDEM_QCAP);
-        s->serv = (struct cost){MEAN_NS[i % 4], CV[i % 4], 1};
+        struct cost serv = {MEAN_NS[i % 4], CV[i % 4], 1};
+        rng_gamma_init(&s->serv, &serv);
         s->rng = rng_alloc(rng_derive((uint64_t)seed, 1, i, 0));
     }
     t.mean_gap_ns = MEAN_NS[0] / rho;

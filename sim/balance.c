@@ -29,7 +29,8 @@ struct core *balance_select_core(struct thread *t, struct core *waker)
 {
     struct machine *m = t->m;
     struct core *prev = t->core;
-    if (__builtin_popcountll(t->allowed) == 1 && allowed_on(t, prev))
+    int bound = (t->allowed & (t->allowed - 1)) == 0; /* one core only */
+    if (bound && allowed_on(t, prev))
         return prev;
     if (waker && allowed_on(t, waker) && core_is_thread_idle(waker))
         return waker;

@@ -101,6 +101,8 @@ void machine_init(struct machine *m, struct des *des,
     m->hp = *hp;
     m->ncores = ncores;
     m->rng = rng_alloc(rng_derive(seed, 0xc0de, 0, 0));
+    for (int i = 0; i < COST_N; i++)
+        rng_gamma_init(&m->cost[i], &cm->c[i]);
     for (int i = 0; i < ncores; i++) {
         struct core *c = &m->core[i];
         c->id = i;
@@ -155,11 +157,6 @@ void machine_account(struct machine *m, int reset)
         }
 }
 
-int64_t thread_cost(struct thread *t, enum cost_id id, int64_t k)
-{
-    return rng_cost(t->rng, &t->m->cm->c[id], k);
-}
-
 /* ---- Accounting ----------------------------------------------------- */
 
 /* Charge the running thread for the time since its stint began. */
@@ -189,6 +186,8 @@ static void core_account(struct core *c)
 static struct thread *core_pick(struct core *c)
 {
     for (int r = 0; r < SCHED_NCLASS; r++) {
+        if (!c->rq[r].n) /* no class picks from an empty list */
+            continue;
         struct thread *t = sched_by_rank(r)->pick_next(c);
         if (t)
             return t;
@@ -196,11 +195,20 @@ static struct thread *core_pick(struct core *c)
     return NULL;
 }
 
+/* thread_load_update(), skipped without a call when no balancer reads the
+ * load. */
+static inline void core_load_update(struct core *c, struct thread *t,
+                                    int was_running)
+{
+    if (c->m->balancing)
+        thread_load_update(t, des_now(c->m->des), was_running);
+}
+
 /* The running thread t leaves the core but stays runnable. */
 static void core_put_curr(struct core *c, struct thread *t)
 {
     c->resched_pending = 0;
-    thread_load_update(t, des_now(c->m->des), 1);
+    core_load_update(c, t, 1);
     c->curr = NULL;
     t->state = THREAD_RUNNABLE;
     t->cls->put_prev(c, t, 1);
@@ -215,10 +223,9 @@ static void core_put_curr(struct core *c, struct thread *t)
 /* The running thread t has nothing to do: it sleeps. */
 static void core_sleep_curr(struct core *c, struct thread *t)
 {
-    int64_t now = des_now(c->m->des);
     c->resched_pending = 0;
     c->curr = NULL;
-    thread_load_update(t, now, 1);
+    core_load_update(c, t, 1);
     t->state = THREAD_SLEEPING;
     if (t->cls->rank != SCHED_IRQ)
         c->nr_threads--;
@@ -226,11 +233,10 @@ static void core_sleep_curr(struct core *c, struct thread *t)
 
 static void core_schedule(struct core *c)
 {
-    const struct cost *cs = &c->m->cm->c[COST_CTX_SWITCH];
     for (;;) {
         struct thread *t = c->curr;
         if (t && t->throttled) {
-            thread_load_update(t, des_now(c->m->des), 1);
+            core_load_update(c, t, 1);
             c->curr = NULL;
             t->state = THREAD_THROTTLED;
             c->nr_threads--;
@@ -250,10 +256,10 @@ static void core_schedule(struct core *c)
             }
             if (t->cls->rank != SCHED_IRQ) {
                 if (c->last && c->last != t)
-                    thread_add_overhead(t, rng_cost(t->rng, cs, 1));
+                    thread_add_overhead(t, thread_cost(t, COST_CTX_SWITCH, 1));
                 c->last = t;
             }
-            thread_load_update(t, des_now(c->m->des), 0);
+            core_load_update(c, t, 0);
             t->state = THREAD_RUNNING;
             c->curr = t;
             t->cls->set_curr(c, t);
@@ -294,14 +300,15 @@ static void core_arm(struct core *c)
         if (ct < at)
             at = ct > now ? ct : now;
     }
-    if (c->timer) {
-        if (c->timer->time_ns == at)
-            return;
+    if (!c->timer) {
+        if (at != INT64_MAX)
+            c->timer = des_at(c->m->des, at, core_on_timer, c);
+    } else if (at == INT64_MAX) {
         des_cancel(c->m->des, c->timer);
         c->timer = NULL;
+    } else if (c->timer->time_ns != at) {
+        des_move(c->m->des, c->timer, at);
     }
-    if (at != INT64_MAX)
-        c->timer = des_at(c->m->des, at, core_on_timer, c);
 }
 
 static void core_run(struct core *c)

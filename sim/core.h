@@ -14,6 +14,7 @@
 
 #include "costmodel.h"
 #include "des.h"
+#include "rng.h"
 #include "sched.h"
 #include "stats.h"
 #include "thread.h"
@@ -93,7 +94,8 @@ struct core {
 
 struct machine {
     struct des *des;
-    const struct costmodel *cm;
+    const struct costmodel *cm;  /* read by machine_init() only       */
+    struct rng_gamma cost[COST_N]; /* cm's costs, ready to draw         */
     struct host_params hp;
     int ncores;
     struct core core[STATS_MAX_CORES];
@@ -105,7 +107,8 @@ struct machine {
     const struct core_observer *obs; /* NULL when nobody watches        */
 };
 
-/* Set up `ncores` cores, all offline: the caller sets core[i].online. */
+/* Set up `ncores` cores, all offline: the caller sets core[i].online.
+ * The costs of `cm` are read here; later changes to it are not seen. */
 void machine_init(struct machine *m, struct des *des,
                   const struct costmodel *cm, const struct host_params *hp,
                   int ncores, uint64_t seed);
@@ -140,7 +143,11 @@ static inline int core_is_thread_idle(const struct core *c)
 }
 
 /* Draw the cost of k occurrences of activity `id` with t's stream. */
-int64_t thread_cost(struct thread *t, enum cost_id id, int64_t k);
+static inline int64_t thread_cost(struct thread *t, enum cost_id id,
+                                  int64_t k)
+{
+    return rng_gamma_cost(t->rng, &t->m->cost[id], k);
+}
 
 /* Thread list helpers for the classes. */
 void tlist_push_tail(struct thread_list *l, struct thread *t);

@@ -11,13 +11,6 @@
 #include "des.h"
 #include "err.h"
 
-struct des {
-    struct eventq *q;
-    int64_t now_ns;
-    uint64_t events;
-    int stopped;
-};
-
 struct des *des_alloc(void)
 {
     struct des *d = xcalloc(1, sizeof *d);
@@ -31,11 +24,6 @@ void des_free(struct des *d)
         return;
     eventq_free(d->q);
     free(d);
-}
-
-int64_t des_now(const struct des *d)
-{
-    return d->now_ns;
 }
 
 struct event *des_at(struct des *d, int64_t at_ns, des_fn *fn, void *arg)
@@ -56,15 +44,21 @@ void des_cancel(struct des *d, struct event *e)
     eventq_remove(d->q, e);
 }
 
+struct event *des_move(struct des *d, struct event *e, int64_t at_ns)
+{
+    assert(at_ns >= d->now_ns);
+    eventq_move(d->q, e, at_ns);
+    return e;
+}
+
 uint64_t des_run(struct des *d, int64_t until_ns)
 {
     uint64_t n = 0;
     d->stopped = 0;
     for (;;) {
-        struct event *e = eventq_peek_min(d->q);
-        if (!e || e->time_ns > until_ns)
+        struct event *e = eventq_pop_due(d->q, until_ns);
+        if (!e)
             break;
-        eventq_pop_min(d->q);
         assert(e->time_ns >= d->now_ns);
         d->now_ns = e->time_ns;
         des_fn *fn = e->fn;

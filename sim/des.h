@@ -12,7 +12,14 @@
 
 #include "eventq.h"
 
-struct des; /* opaque */
+/* Fields are private to des.c; the record is visible so that des_now(),
+ * called in nearly every handler, compiles to one load. */
+struct des {
+    struct eventq *q;
+    int64_t now_ns;
+    uint64_t events;
+    int stopped;
+};
 
 typedef void des_fn(void *arg);
 
@@ -20,7 +27,10 @@ struct des *des_alloc(void);
 void des_free(struct des *d);
 
 /* Current simulated time. */
-int64_t des_now(const struct des *d);
+static inline int64_t des_now(const struct des *d)
+{
+    return d->now_ns;
+}
 
 /* Schedule fn(arg) at absolute time `at_ns` (>= now) and return a handle
  * valid until the event runs or is cancelled. */
@@ -32,6 +42,11 @@ struct event *des_after(struct des *d, int64_t delay_ns, des_fn *fn,
 
 /* Cancel a pending event; the handle becomes invalid. */
 void des_cancel(struct des *d, struct event *e);
+
+/* Move a pending event to absolute time `at_ns` (>= now); it runs as if
+ * cancelled and scheduled anew (after events already pending at `at_ns`).
+ * Returns the same handle. */
+struct event *des_move(struct des *d, struct event *e, int64_t at_ns);
 
 /* Run events until the next one is later than `until_ns`, the queue is
  * empty, or des_stop() is called; then set the clock to `until_ns` (unless

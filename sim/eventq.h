@@ -19,7 +19,6 @@ struct event {
     void (*fn)(void *arg);
     void *arg;
     /* Private to eventq.c. */
-    uint64_t seq;
     uint32_t slot; /* index in the heap, or EVENTQ_NOT_QUEUED */
 };
 
@@ -41,9 +40,17 @@ struct event *eventq_peek_min(const struct eventq *q);
  * must hand it back with eventq_release() after running it. */
 struct event *eventq_pop_min(struct eventq *q);
 
+/* eventq_pop_min() if the earliest event is due at or before `until_ns`,
+ * else NULL (and nothing changes). */
+struct event *eventq_pop_due(struct eventq *q, int64_t until_ns);
+
 /* Remove a pending event (one returned by push, not yet popped) and release
  * it. */
 void eventq_remove(struct eventq *q, struct event *e);
+
+/* Give a pending event the time `time_ns` and the next insertion number,
+ * as removing it and pushing it again would, without freeing it. */
+void eventq_move(struct eventq *q, struct event *e, int64_t time_ns);
 
 /* Return a popped event to the free list. */
 void eventq_release(struct eventq *q, struct event *e);

@@ -1,8 +1,12 @@
 /*
  * pktq.c - ring buffer of packet birth times with tail drop.
+ *
+ * Bulk appends copy at most two contiguous runs (before and after the
+ * ring's end) with memcpy: the model moves packets a batch at a time.
  */
 #include <assert.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "err.h"
 #include "pktq.h"
@@ -22,23 +26,32 @@ void pktq_clear(struct pktq *q)
     q->birth = NULL;
 }
 
-uint32_t pktq_claim(struct pktq *q, uint32_t k)
+uint32_t pktq_append(struct pktq *q, const int64_t *birth, uint32_t k)
 {
-    uint32_t avail = q->count - q->claimed;
-    if (k > avail)
-        k = avail;
-    q->claimed += k;
-    return k;
+    uint32_t done = 0, n;
+    int64_t *p;
+    /* At most two runs: before and after the ring's end. */
+    while (done < k && (n = pktq_tail_run(q, k - done, &p)) > 0) {
+        memcpy(p, birth + done, n * sizeof *p);
+        pktq_commit(q, n);
+        done += n;
+    }
+    q->drops += k - done;
+    return done;
 }
 
-void pktq_release(struct pktq *q, uint32_t k)
+uint32_t pktq_copy(struct pktq *q, const struct pktq *src, uint32_t i,
+                   uint32_t k)
 {
-    assert(k <= q->claimed);
-    q->head += k;
-    if (q->head >= q->cap)
-        q->head -= q->cap;
-    q->count -= k;
-    q->claimed -= k;
+    assert(q != src && i + k <= src->count);
+    if (k == 1) /* the most common batch: not worth a copy */
+        return pktq_push(q, pktq_birth(src, i)) == 0;
+    const int64_t *p;
+    uint32_t n = pktq_run(src, i, k, &p);
+    uint32_t done = pktq_append(q, p, n);
+    if (n < k)
+        done += pktq_append(q, src->birth, k - n); /* after the wrap */
+    return done;
 }
 
 void pktq_check(const struct pktq *q)

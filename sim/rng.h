@@ -27,4 +27,18 @@ gsl_rng *rng_alloc(uint64_t seed);
  * mean is 0). Deterministic when cv == 0. */
 int64_t rng_cost(gsl_rng *r, const struct cost *c, int64_t k);
 
+/* A cost with the Gamma parameters of one occurrence worked out once, for
+ * entities that draw it again and again. */
+struct rng_gamma {
+    double mean_ns, cv; /* as in struct cost   */
+    double shape;       /* a = 1 / cv^2        */
+    double scale;       /* theta = mean_ns cv^2 */
+};
+
+void rng_gamma_init(struct rng_gamma *g, const struct cost *c);
+
+/* rng_cost() of the cost g was made from: the same value from the same
+ * stream. */
+int64_t rng_gamma_cost(gsl_rng *r, const struct rng_gamma *g, int64_t k);
+
 #endif

@@ -69,7 +69,8 @@ static void set_curr_cfs(struct core *c, struct thread *t)
 
 static void update_curr_cfs(struct core *c, struct thread *t, int64_t ns)
 {
-    t->vruntime += ns * 1024 / t->weight;
+    /* Nice 0 (weight 1024) is the common case: spare the division. */
+    t->vruntime += t->weight == 1024 ? ns : ns * 1024 / t->weight;
     update_min_vruntime(c);
 }
 

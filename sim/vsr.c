@@ -118,6 +118,8 @@ struct vsr {
 
     /* generator and NIC */
     int64_t rate_pps;
+    int64_t gap_q, gap_r;    /* 1e9 / rate_pps: quotient, remainder   */
+    uint64_t t_max;          /* UINT64_MAX / rate_pps                 */
     int64_t frame_ns;        /* wire time of one frame                */
     uint64_t arrived;        /* arrivals moved into the rx ring       */
     struct thread nic;       /* NAPI context on the irq core          */
@@ -156,14 +158,55 @@ struct vsr {
 
 /* ---- Generator and NIC -------------------------------------------- */
 
+/* Quotient and remainder of i * 1e9 / rate, for packet i (0-based). */
+static void arrival_split(const struct vsr *v, uint64_t i, int64_t *q,
+                          int64_t *r)
+{
+    if (i < UINT64_MAX / 1000000000) { /* no overflow: 64-bit division */
+        uint64_t x = i * 1000000000;
+        *q = (int64_t)(x / (uint64_t)v->rate_pps);
+        *r = (int64_t)(x % (uint64_t)v->rate_pps);
+        return;
+    }
+    __int128 x = (__int128)i * 1000000000;
+    *q = (int64_t)(x / v->rate_pps);
+    *r = (int64_t)(x % v->rate_pps);
+}
+
 /* Arrival time of packet i (0-based), ceil(i * 1e9 / rate). */
 static int64_t arrival_ns(const struct vsr *v, uint64_t i)
 {
-    if (i < UINT64_MAX / 2000000000) /* no overflow: skip 128-bit division */
-        return (int64_t)((i * 1000000000 + (uint64_t)v->rate_pps - 1) /
-                         (uint64_t)v->rate_pps);
-    return (int64_t)(((__int128)i * 1000000000 + v->rate_pps - 1) /
-                     v->rate_pps);
+    int64_t q, r;
+    arrival_split(v, i, &q, &r);
+    return q + (r != 0);
+}
+
+/* Append packets i .. i+k-1 to q, born at their arrival times (those
+ * that find q full are dropped). One division for the first; then, with
+ * P = 1e9 = gap_q rate + gap_r, each next arrival c' = ceil((i+1) P / rate)
+ * follows from c = ceil(i P / rate) and its excess s = c rate - i P (in
+ * [0, rate)): c' = c + gap_q and s' = s - gap_r when s >= gap_r, else
+ * c' = c + gap_q + 1 and s' = s - gap_r + rate. */
+static void push_arrivals(const struct vsr *v, struct pktq *q, uint64_t i,
+                          uint32_t k)
+{
+    const int64_t rate = v->rate_pps, gap_q = v->gap_q, gap_r = v->gap_r;
+    int64_t quo, rem, *birth;
+    uint32_t n;
+    arrival_split(v, i, &quo, &rem);
+    int64_t c = quo + (rem != 0), s = rem ? rate - rem : 0;
+    while (k > 0 && (n = pktq_tail_run(q, k, &birth)) > 0) {
+        for (uint32_t j = 0; j < n; j++) {
+            birth[j] = c;
+            s -= gap_r;
+            int64_t borrow = -(int64_t)(s < 0); /* -1 or 0 */
+            s += borrow & rate;
+            c += gap_q - borrow;
+        }
+        pktq_commit(q, n);
+        k -= n;
+    }
+    q->drops += k;
 }
 
 /* Arrivals at or before t. */
@@ -171,7 +214,7 @@ static uint64_t arrivals_by(const struct vsr *v, int64_t t)
 {
     if (v->rate_pps <= 0 || t < 0)
         return 0;
-    if ((uint64_t)t < UINT64_MAX / (uint64_t)v->rate_pps)
+    if ((uint64_t)t < v->t_max) /* no overflow: skip 128-bit division */
         return (uint64_t)t * (uint64_t)v->rate_pps / 1000000000 + 1;
     return (uint64_t)((__int128)t * v->rate_pps / 1000000000) + 1;
 }
@@ -187,29 +230,49 @@ static void nic_rx_update(struct vsr *v)
         return;
     uint64_t fresh = n - v->arrived;
     struct pktq *q = &v->hq[HQ_NIC_RX];
-    uint64_t take = fresh < pktq_free(q) ? fresh : pktq_free(q);
-    for (uint64_t i = 0; i < take; i++)
-        pktq_push(q, arrival_ns(v, v->arrived + i));
+    uint32_t take = fresh < pktq_free(q) ? (uint32_t)fresh : pktq_free(q);
+    push_arrivals(v, q, v->arrived, take);
     q->drops += fresh - take;
     v->arrived = n;
 }
 
-/* Which of n VMs a packet goes to: packet i (its arrival time tells which)
- * belongs to flow i mod flows; flows are hashed, or packets dealt in turn. */
-static int spread(const struct vsr *v, int n, int64_t birth)
+/* x mod n for a number of VMs n: each case divides by a constant, which
+ * the compiler turns into multiplications. */
+static unsigned mod_vms(uint64_t x, int n)
 {
-    if (n == 1)
-        return 0;
-    uint64_t i = arrivals_by(v, birth) - 1;
+    switch (n) {
+    case 2:
+        return (unsigned)(x % 2);
+    case 3:
+        return (unsigned)(x % 3);
+    case 4:
+        return (unsigned)(x % 4);
+    case 5:
+        return (unsigned)(x % 5);
+    case 6:
+        return (unsigned)(x % 6);
+    case 7:
+        return (unsigned)(x % 7);
+    case 8:
+        return (unsigned)(x % 8);
+    default:
+        return (unsigned)(x % (uint64_t)n);
+    }
+}
+
+/* Which of n > 1 VMs packet i (0-based; its flow is i mod flows) goes to:
+ * flows are hashed, or packets dealt in turn. */
+static int spread(const struct vsr *v, int n, uint64_t i, uint32_t flow)
+{
     if (v->cfg->spread == VSR_SPREAD_RR)
-        return (int)(i % (uint64_t)n);
-    uint32_t h = (uint32_t)(i % v->cfg->flows); /* murmur3's finaliser */
+        return (int)mod_vms(i, n);
+    uint32_t h = flow; /* murmur3's finaliser */
     h ^= h >> 16;
     h *= 0x85ebca6bu;
     h ^= h >> 13;
     h *= 0xc2b2ae35u;
     h ^= h >> 16;
-    return (int)(h % (uint32_t)n);
+    return (int)mod_vms(h, n);
 }
 
 static void vhost_queue(struct vhost *h, enum work w, struct core *waker);
@@ -265,38 +328,74 @@ static void nic_arm(struct vsr *v)
         at = gap;
     if (at < now)
         at = now;
-    if (v->nic_irq_ev) {
-        if (v->nic_irq_ev->time_ns <= at)
-            return;
-        des_cancel(v->des, v->nic_irq_ev);
-    }
-    v->nic_irq_ev = des_at(v->des, at, nic_on_irq, v);
+    if (!v->nic_irq_ev)
+        v->nic_irq_ev = des_at(v->des, at, nic_on_irq, v);
+    else if (v->nic_irq_ev->time_ns > at)
+        des_move(v->des, v->nic_irq_ev, at);
 }
 
-/* A packet leaves through the host qdisc and NIC tx ring at wire speed;
- * it counts as forwarded when it leaves within the measured window. */
-static void wire_send(struct vsr *v, int64_t birth)
+/* Count src's packets i..i+k-1 (0 = oldest) as forwarded: packet i+j was
+ * delivered at out_ns + j step_ns, inside the measured window. */
+static void deliver(struct vsr *v, const struct pktq *src, uint32_t i,
+                    uint32_t k, int64_t out_ns, int64_t step_ns)
 {
-    struct pktq *nt = &v->hq[HQ_NIC_TX];
+    v->res->forwarded_pkts += k;
+    while (k > 0) {
+        const int64_t *birth;
+        uint32_t run = pktq_run(src, i, k, &birth);
+        for (uint32_t j = 0; j < run; j++, out_ns += step_ns)
+            stats_add_latency(v->res, out_ns - birth[j]);
+        i += run;
+        k -= run;
+    }
+}
+
+/* Of n departures first + j step (j < n), how many are before t. */
+static uint32_t leaving_before(int64_t first, int64_t step, uint32_t n,
+                               int64_t t)
+{
+    if (t <= first)
+        return 0;
+    if (step == 0)
+        return n;
+    int64_t j = (t - first + step - 1) / step; /* ceil((t - first) / step) */
+    return j < n ? (uint32_t)j : n;
+}
+
+/* The k oldest packets of src leave, in order, through the host qdisc and
+ * NIC tx ring at wire speed (those that find the ring full are dropped);
+ * each counts as forwarded when it leaves within the measured window. */
+static void wire_send(struct vsr *v, const struct pktq *src, uint32_t k)
+{
     int64_t now = des_now(v->des);
     if (v->gen) { /* written to the sink's TAP: delivered now */
-        if (now >= v->w0 && now < v->w1) {
-            v->res->forwarded_pkts++;
-            stats_add_latency(v->res, now - birth);
-        }
+        if (now >= v->w0 && now < v->w1)
+            deliver(v, src, 0, k, now, 0);
         return;
     }
-    if (pktq_is_full(nt)) {
-        nt->drops++;
+    struct pktq *nt = &v->hq[HQ_NIC_TX];
+    uint32_t n = k < pktq_free(nt) ? k : pktq_free(nt);
+    nt->drops += k - n;
+    if (n == 0)
         return;
+    /* Departures one frame apart from when the wire is free; those in the
+     * window [w0, w1) are a contiguous range of them. */
+    const int64_t frame = v->frame_ns;
+    int64_t first = (v->wire_free_ns > now ? v->wire_free_ns : now) + frame;
+    int64_t next = first;
+    for (uint32_t i = 0; i < n;) {
+        int64_t *dep;
+        uint32_t m = pktq_tail_run(nt, n - i, &dep);
+        for (uint32_t j = 0; j < m; j++, next += frame)
+            dep[j] = next;
+        pktq_commit(nt, m);
+        i += m;
     }
-    int64_t dep = (v->wire_free_ns > now ? v->wire_free_ns : now) + v->frame_ns;
-    v->wire_free_ns = dep;
-    pktq_push(nt, dep);
-    if (dep >= v->w0 && dep < v->w1) {
-        v->res->forwarded_pkts++;
-        stats_add_latency(v->res, dep - birth);
-    }
+    v->wire_free_ns = next - frame;
+    uint32_t lo = leaving_before(first, frame, n, v->w0);
+    uint32_t hi = leaving_before(first, frame, n, v->w1);
+    if (lo < hi)
+        deliver(v, src, lo, hi - lo, first + (int64_t)lo * frame, frame);
 }
 
 /* Route-cache misses among the next k packets and what they cost: a
@@ -331,6 +430,32 @@ static int64_t switch_cost(enum vsr_interconnect link, struct thread *t,
     }
 }
 
+/* How many of the (at most k) oldest packets of the NIC tx ring, whose
+ * births are departure times in order, have left the wire by `now`. */
+static uint32_t sent_by(const struct pktq *tx, uint32_t k, int64_t now)
+{
+    if (k > tx->count)
+        k = tx->count;
+    uint32_t n = 0;
+    while (n < k) {
+        const int64_t *dep;
+        uint32_t run = pktq_run(tx, n, k - n, &dep);
+        if (dep[run - 1] > now) { /* the first later one is in this run */
+            uint32_t lo = 0, hi = run - 1;
+            while (lo < hi) {
+                uint32_t mid = (lo + hi) / 2;
+                if (dep[mid] > now)
+                    hi = mid;
+                else
+                    lo = mid + 1;
+            }
+            return n + lo;
+        }
+        n += run;
+    }
+    return n;
+}
+
 /* NAPI is complete: interrupts back on, and softirq work no longer
  * deferred. */
 static int64_t napi_complete(struct vsr *v)
@@ -363,10 +488,7 @@ static int64_t nic_step_begin(struct thread *t)
     nic_rx_update(v);
     uint32_t budget = (uint32_t)v->cfg->napi_budget;
     struct pktq *tx = &v->hq[HQ_NIC_TX];
-    uint32_t k_tx = 0;
-    while (k_tx < tx->count && k_tx < budget && pktq_birth(tx, k_tx) <= now)
-        k_tx++;
-    v->nic_k_tx = pktq_claim(tx, k_tx);
+    v->nic_k_tx = pktq_claim(tx, sent_by(tx, budget, now));
     v->nic_k_rx = pktq_claim(&v->hq[HQ_NIC_RX], budget);
     if (v->nic_k_rx == 0 && v->nic_k_tx == 0)
         return napi_complete(v);
@@ -383,10 +505,34 @@ static int64_t nic_step_begin(struct thread *t)
            thread_cost(t, COST_NIC_TX_CLEAN_PKT, v->nic_k_tx);
 }
 
-/* Put a packet into VM m's input queue; 1 if it was taken. */
-static int vm_take(struct vm *m, int64_t birth)
+/* Put src's k oldest packets into the input queues of the n VMs `to`,
+ * spread by flow; returns the VMs that took any (a bit per VM index). */
+static unsigned deal(struct vsr *v, struct vm *const *to, int n,
+                     const struct pktq *src, uint32_t k)
 {
-    return pktq_push(&m->nic[0].q[VQ_IN], birth) == 0;
+    if (n == 1)
+        return pktq_copy(&to[0]->nic[0].q[VQ_IN], src, 0, k) > 0
+                   ? 1u << (to[0] - v->vm)
+                   : 0;
+    unsigned fed = 0;
+    uint64_t last = 0; /* packet number and flow of the previous packet */
+    uint32_t flow = 0;
+    for (uint32_t j = 0; j < k; j++) {
+        int64_t b = pktq_birth(src, j);
+        uint64_t i = arrivals_by(v, b) - 1; /* b is packet i's arrival */
+        if (j == 0 || i - last >= v->cfg->flows) {
+            flow = (uint32_t)(i % v->cfg->flows);
+        } else { /* packets come in order, mostly one after the other */
+            flow += (uint32_t)(i - last);
+            if (flow >= v->cfg->flows)
+                flow -= v->cfg->flows;
+        }
+        last = i;
+        struct vm *m = to[spread(v, n, i, flow)];
+        if (pktq_push(&m->nic[0].q[VQ_IN], b) == 0)
+            fed |= 1u << (m - v->vm);
+    }
+    return fed;
 }
 
 /* Wake the rx workers of the VMs in `fed` (a bit per VM index). */
@@ -405,16 +551,10 @@ static void nic_step_end(struct thread *t)
     struct pktq *rx = &v->hq[HQ_NIC_RX];
     pktq_release(&v->hq[HQ_NIC_TX], v->nic_k_tx);
     unsigned fed = 0;
-    for (uint32_t i = 0; i < v->nic_k_rx; i++) {
-        int64_t b = pktq_birth(rx, i);
-        if (v->cfg->native) {
-            wire_send(v, b); /* routed in this softirq */
-        } else {
-            struct vm *m = v->entry[spread(v, v->nentry, b)];
-            if (vm_take(m, b))
-                fed |= 1u << (m - v->vm);
-        }
-    }
+    if (v->cfg->native)
+        wire_send(v, rx, v->nic_k_rx); /* routed in this softirq */
+    else
+        fed = deal(v, v->entry, v->nentry, rx, v->nic_k_rx);
     pktq_release(rx, v->nic_k_rx);
     if (v->cfg->native)
         nic_arm(v);
@@ -465,8 +605,7 @@ static void gen_step_end(struct thread *t)
 {
     struct vsr *v = t->ctx;
     struct vm *m = v->entry[0];
-    for (uint32_t i = 0; i < v->gen_k; i++)
-        vm_take(m, arrival_ns(v, v->gen_sent + i));
+    push_arrivals(v, &m->nic[0].q[VQ_IN], v->gen_sent, v->gen_k);
     v->gen_sent += v->gen_k;
     v->gen_k = 0;
     wake_rx(v, 1u << (m - v->vm), t->core);
@@ -658,24 +797,15 @@ static void vhost_send(struct vhost *h, struct pktq *vt)
     struct vsr *v = h->v;
     if (to_wire(h->n)) {
         struct pktq *nt = &v->hq[HQ_NIC_TX];
-        if (v->cfg->interconnect == VSR_NETMAP) /* txsync: reclaim sent */
-            while (nt->count > 0 && pktq_birth(nt, 0) <= des_now(v->des)) {
-                pktq_claim(nt, 1);
-                pktq_release(nt, 1);
-            }
-        for (uint32_t i = 0; i < h->k; i++)
-            wire_send(v, pktq_birth(vt, i));
+        if (v->cfg->interconnect == VSR_NETMAP) { /* txsync: reclaim sent */
+            uint32_t sent = sent_by(nt, nt->count, des_now(v->des));
+            pktq_release(nt, pktq_claim(nt, sent));
+        }
+        wire_send(v, vt, h->k);
         nic_arm(v);
         return;
     }
-    unsigned fed = 0;
-    for (uint32_t i = 0; i < h->k; i++) {
-        int64_t b = pktq_birth(vt, i);
-        struct vm *m = v->router[spread(v, v->nrouter, b)];
-        if (vm_take(m, b))
-            fed |= 1u << (m - v->vm);
-    }
-    wake_rx(v, fed, h->t.core);
+    wake_rx(v, deal(v, v->router, v->nrouter, vt, h->k), h->t.core);
 }
 
 static void vhost_step_end(struct thread *t)
@@ -686,9 +816,8 @@ static void vhost_step_end(struct thread *t)
     if (h->step < 0)
         return;
     if (h->step == WORK_RX) {
-        struct pktq *mq = rx_src(n), *vr = &n->q[VQ_VIRTIO_RX];
-        for (uint32_t i = 0; i < h->k; i++)
-            pktq_push(vr, pktq_birth(mq, i));
+        struct pktq *mq = rx_src(n);
+        pktq_copy(&n->q[VQ_VIRTIO_RX], mq, 0, h->k);
         pktq_release(mq, h->k);
         gen_room(v, t);
         guest_signal(n->vm, t);
@@ -728,13 +857,9 @@ static void guest_kick(struct vcpu *c, struct vhost *h, enum work w)
 static uint32_t guest_qdisc_drain(struct vnic *n)
 {
     struct pktq *gq = &n->q[VQ_GUEST_QDISC], *vt = &n->q[VQ_VIRTIO_TX];
-    uint32_t k = 0;
-    while (gq->count > 0 && !pktq_is_full(vt)) {
-        pktq_push(vt, pktq_birth(gq, 0));
-        pktq_claim(gq, 1);
-        pktq_release(gq, 1);
-        k++;
-    }
+    uint32_t k = gq->count < pktq_free(vt) ? gq->count : pktq_free(vt);
+    pktq_copy(vt, gq, 0, k);
+    pktq_release(gq, pktq_claim(gq, k));
     n->tx_stopped = gq->count > 0;
     return k;
 }
@@ -807,15 +932,14 @@ static void vcpu_step_end(struct thread *t)
     struct pktq *vr = &in->q[VQ_VIRTIO_RX], *vt = &out->q[VQ_VIRTIO_TX];
     struct pktq *gq = &out->q[VQ_GUEST_QDISC];
     uint32_t sent = guest_qdisc_drain(out); /* qdisc_run before new xmits */
-    for (uint32_t i = 0; i < c->k; i++) {
-        int64_t b = pktq_birth(vr, i);
-        if (gq->count == 0 && !pktq_is_full(vt)) {
-            pktq_push(vt, b);
-            sent++;
-        } else {
-            pktq_push(gq, b); /* drops when the qdisc is full */
-        }
-    }
+    /* Into the ring while it has room and the qdisc is empty, then into
+     * the qdisc (which drops when full). */
+    uint32_t direct = 0;
+    if (gq->count == 0)
+        direct = c->k < pktq_free(vt) ? c->k : pktq_free(vt);
+    pktq_copy(vt, vr, 0, direct);
+    pktq_copy(gq, vr, direct, c->k - direct);
+    sent += direct;
     pktq_release(vr, c->k);
     c->k = 0;
     out->tx_stopped = gq->count > 0;
@@ -1086,6 +1210,11 @@ void vsr_run_traced(const struct vsr_config *cfg, const struct costmodel *cm,
     double line = vsr_line_rate_pps(cfg);
     double pps = offered_kpps * 1e3 < line ? offered_kpps * 1e3 : line;
     v->rate_pps = (int64_t)(pps + 0.5);
+    if (v->rate_pps > 0) {
+        v->gap_q = 1000000000 / v->rate_pps;
+        v->gap_r = 1000000000 % v->rate_pps;
+        v->t_max = UINT64_MAX / (uint64_t)v->rate_pps;
+    }
     v->frame_ns = (int64_t)(1e9 / line + 0.5);
     v->w0 = warmup_ns;
     v->w1 = warmup_ns + measured_ns;
