@@ -40,3 +40,18 @@ int args_bad_option(const char *who, int opt, char **argv)
         fprintf(stderr, "%s: unknown option '%s' (see --help)\n", who, arg);
     return 2;
 }
+
+int args_refuse(const char *opt, const char *what)
+{
+    fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, opt, what);
+    return 2;
+}
+
+int args_jobs(const char *arg, int *jobs)
+{
+    long long v;
+    if (args_count(arg, 1, 1024, &v))
+        return args_refuse("--jobs", "expected an integer from 1 to 1024");
+    *jobs = (int)v;
+    return 0;
+}

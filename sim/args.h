@@ -20,4 +20,12 @@ int args_number(const char *s, double lo, double hi, double *out);
  * Returns 2, the exit status for bad input. */
 int args_bad_option(const char *who, int opt, char **argv);
 
+/* --jobs N: worker processes, 1 to 1024. Returns 0 and sets *jobs, or 2
+ * after the one-line error. */
+int args_jobs(const char *arg, int *jobs);
+
+/* A bad option value: "PROGRAM: OPT: WHAT" on stderr, one line. Returns
+ * 2, the exit status for bad input. */
+int args_refuse(const char *opt, const char *what);
+
 #endif

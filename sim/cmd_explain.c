@@ -28,12 +28,6 @@ static void usage(FILE *f)
           f);
 }
 
-static int bad_option(const char *opt, const char *what)
-{
-    fprintf(stderr, "vsrsim: %s: %s\n", opt, what);
-    return 2;
-}
-
 int cmd_explain(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -53,12 +47,12 @@ int cmd_explain(int argc, char **argv)
             break;
         case 'r':
             if (args_number(optarg, 0, 1e5, &kpps))
-                return bad_option("--rate", "expected kpps above 0, at "
+                return args_refuse("--rate", "expected kpps above 0, at "
                                             "most 100000");
             break;
         case 'S':
             if (nset >= MAX_SET)
-                return bad_option("--set", "too many overrides");
+                return args_refuse("--set", "too many overrides");
             set[nset++] = optarg;
             break;
         default:
@@ -73,7 +67,7 @@ int cmd_explain(int argc, char **argv)
         return 2;
     }
     if (kpps < 0)
-        return bad_option("--rate", "the offered rate is required");
+        return args_refuse("--rate", "the offered rate is required");
     char err[1024];
     struct scenario *s = xmalloc(sizeof *s);
     struct costmodel cm;
@@ -86,7 +80,7 @@ int cmd_explain(int argc, char **argv)
     if (curve < 0) {
         scenario_clear(s);
         free(s);
-        return bad_option("--curve", err);
+        return args_refuse("--curve", err);
     }
     struct explain *e = xmalloc(sizeof *e);
     explain_point(e, s, &cm, curve, kpps);

@@ -36,12 +36,6 @@ static void plan_usage(FILE *f)
           f);
 }
 
-static int plan_bad(const char *opt, const char *what)
-{
-    fprintf(stderr, "vsrsim: %s: %s\n", opt, what);
-    return 2;
-}
-
 /* The options, as parsed; everything the command line sets. */
 struct plan_cli {
     struct plan_opts o;
@@ -78,12 +72,12 @@ static int parse(int argc, char **argv, struct plan_cli *c)
         switch (opt) {
         case 't':
             if (args_number(optarg, 0, 1e9, &c->o.target_kpps))
-                return plan_bad("--target", "expected a rate in kpps above "
+                return args_refuse("--target", "expected a rate in kpps above "
                                             "0");
             break;
         case 'l':
             if (args_number(optarg, -1, 1, &d) || d < 0 || d >= 1)
-                return plan_bad("--loss", "expected a fraction from 0 to "
+                return args_refuse("--loss", "expected a fraction from 0 to "
                                           "below 1, e.g. 0.001");
             c->o.loss_max = d;
             break;
@@ -96,7 +90,7 @@ static int parse(int argc, char **argv, struct plan_cli *c)
             break;
         case 'R':
             if (args_number(optarg, 0, 1e6, &c->resolution_ms))
-                return plan_bad("--resolution", "expected milliseconds "
+                return args_refuse("--resolution", "expected milliseconds "
                                                 "above 0");
             break;
         case 'C':
@@ -104,26 +98,24 @@ static int parse(int argc, char **argv, struct plan_cli *c)
             break;
         case 'r':
             if (args_count(optarg, 1, 100000, &v))
-                return plan_bad("--reps", "expected an integer from 1 to "
+                return args_refuse("--reps", "expected an integer from 1 to "
                                           "100000");
             snprintf(c->reps_set, sizeof c->reps_set, "sim.reps=%lld", v);
             c->set[c->nset++] = c->reps_set;
             break;
         case 's':
             if (args_count(optarg, 0, LLONG_MAX, &v))
-                return plan_bad("--seed", "expected a non-negative integer");
+                return args_refuse("--seed", "expected a non-negative integer");
             snprintf(c->seed_set, sizeof c->seed_set, "sim.seed=%lld", v);
             c->set[c->nset++] = c->seed_set;
             break;
         case 'j':
-            if (args_count(optarg, 1, 1024, &v))
-                return plan_bad("--jobs", "expected an integer from 1 to "
-                                          "1024");
-            c->o.jobs = (int)v;
+            if (args_jobs(optarg, &c->o.jobs))
+                return 2;
             break;
         case 'S':
             if (c->nset >= PLAN_MAX_SET)
-                return plan_bad("--set", "too many overrides");
+                return args_refuse("--set", "too many overrides");
             c->set[c->nset++] = optarg;
             break;
         case 'h':
@@ -139,11 +131,11 @@ static int parse(int argc, char **argv, struct plan_cli *c)
         return 2;
     }
     if (c->o.target_kpps <= 0)
-        return plan_bad("--target", "the rate to sustain is required");
+        return args_refuse("--target", "the rate to sustain is required");
     if (c->budget == c->cores)
-        return plan_bad("plan", "give one of --budget THREAD and --cores");
+        return args_refuse("plan", "give one of --budget THREAD and --cores");
     if (c->cores && c->resolution_ms > 0)
-        return plan_bad("--resolution", "only --budget searches by steps");
+        return args_refuse("--resolution", "only --budget searches by steps");
     c->path = argv[optind];
     c->o.mode = c->budget ? PLAN_BUDGET : PLAN_CORES;
     c->o.resolution_ns = (int64_t)(c->resolution_ms * 1e6 + 0.5);

@@ -4,7 +4,7 @@
  * is narrow enough, stored as it goes so that a killed sweep resumes.
  *
  * Each finished run goes to the results database in run order (runs.h
- * numbers them), in transactions committed about once a second; so the
+ * numbers them), each committed as it is written (cheap in WAL mode); so the
  * file always holds whole runs, and `--resume` takes the runs it holds
  * instead of simulating them again. Each run's record is also added to its
  * point's running totals (stats_acc), which make the CSV: the process
@@ -23,6 +23,7 @@
 
 #include "args.h"
 #include "err.h"
+#include "fileio.h"
 #include "ndr.h"
 #include "plot.h"
 #include "report.h"
@@ -34,7 +35,6 @@
 
 #define RUN_MAX_SET 64
 #define DEFAULT_MAX_REPS 100
-#define CHECKPOINT_S 1.0 /* commit finished runs at least this often */
 
 static void run_usage(FILE *f)
 {
@@ -61,12 +61,6 @@ static void run_usage(FILE *f)
           "  --ndr-resolution KPPS  stop that search below KPPS (default\n"
           "                   0.1% of the line rate; implies --ndr)\n",
           f);
-}
-
-static int bad(const char *opt, const char *what)
-{
-    fprintf(stderr, "vsrsim: %s: %s\n", opt, what);
-    return 2;
 }
 
 static double wall_s(void)
@@ -99,7 +93,7 @@ static int sweep_option(int opt, const char *arg,
     switch (opt) {
     case 'R':
         if (args_count(arg, 1, 100000, &v)) {
-            bad("--reps", "expected an integer from 1 to 100000");
+            args_refuse("--reps", "expected an integer from 1 to 100000");
             return OPT_BAD;
         }
         snprintf(o->reps_set, sizeof o->reps_set, "sim.reps=%lld", v);
@@ -107,7 +101,7 @@ static int sweep_option(int opt, const char *arg,
         return OPT_TAKEN;
     case 's':
         if (args_count(arg, 0, LLONG_MAX, &v)) {
-            bad("--seed", "expected a non-negative integer");
+            args_refuse("--seed", "expected a non-negative integer");
             return OPT_BAD;
         }
         snprintf(o->seed_set, sizeof o->seed_set, "sim.seed=%lld", v);
@@ -115,21 +109,21 @@ static int sweep_option(int opt, const char *arg,
         return OPT_TAKEN;
     case 'S':
         if (o->nset >= RUN_MAX_SET) {
-            bad("--set", "too many overrides");
+            args_refuse("--set", "too many overrides");
             return OPT_BAD;
         }
         o->set[o->nset++] = arg;
         return OPT_TAKEN;
     case 'r':
         if (runs_parse_filter(arg, &o->filter)) {
-            bad("--runs", "expected run numbers such as 0..9,15,20..");
+            args_refuse("--runs", "expected run numbers such as 0..9,15,20..");
             return OPT_BAD;
         }
         o->filtered = 1;
         return OPT_TAKEN;
     case 'M':
         if (args_count(arg, 2, 100000, &v)) {
-            bad("--max-reps", "expected an integer from 2 to 100000");
+            args_refuse("--max-reps", "expected an integer from 2 to 100000");
             return OPT_BAD;
         }
         o->max_reps = (int)v;
@@ -140,7 +134,7 @@ static int sweep_option(int opt, const char *arg,
         int rel = n > 0 && arg[n - 1] == '%';
         snprintf(num, sizeof num, "%.*s", (int)(rel ? n - 1 : n), arg);
         if (args_number(num, 0, rel ? 100 : 1e9, &o->ci_width)) {
-            bad("--ci-width",
+            args_refuse("--ci-width",
                 "expected a half-width in kpps above 0, or a percentage "
                 "such as 2%");
             return OPT_BAD;
@@ -193,9 +187,7 @@ struct sweep_state {
     struct store *st;      /* NULL: --no-db */
     int resume;
     char key[128], hash[17], seed[32], err[1024];
-    double last_commit;
-    int64_t stored;    /* runs written                              */
-    int64_t committed; /* of which committed                        */
+    int64_t stored; /* runs written and committed */
     int64_t taken, events;
 };
 
@@ -225,11 +217,8 @@ static int task_skip(void *dctx, int i)
     if (!x->resume)
         return 0;
     struct run_id id;
-    struct run_result *r = xmalloc(sizeof *r);
     runs_task(x->s, x->rd, x->cap, i, &id);
-    int found = task_stored(x, &id, r) == 1;
-    free(r);
-    return found;
+    return task_stored(x, &id, NULL) == 1; /* read whole in task_done */
 }
 
 static int store_task(struct sweep_state *x, const struct run_id *id,
@@ -265,16 +254,10 @@ static int store_task(struct sweep_state *x, const struct run_id *id,
         .param_value = vals,
     };
     if (store_add_run(x->st, &m, &x->lay[id->curve], r, x->err,
-                      sizeof x->err))
+                      sizeof x->err) ||
+        store_checkpoint(x->st, x->err, sizeof x->err))
         return SIM_EIO;
     x->stored++;
-    double now = wall_s();
-    if (now - x->last_commit >= CHECKPOINT_S) {
-        x->last_commit = now;
-        if (store_checkpoint(x->st, x->err, sizeof x->err))
-            return SIM_EIO;
-        x->committed = x->stored;
-    }
     return 0;
 }
 
@@ -408,24 +391,12 @@ static int write_outputs(const struct sweep_state *x, const char *csv,
     return rc;
 }
 
-/* Can a file be written at `path`? Tried with the scratch file that will
- * hold it, so that a bad output path costs no simulation. A device or
- * FIFO (/dev/null, /dev/stdout) is taken as it is. */
+/* Refuse, before anything is simulated, an output that cannot be
+ * written. Returns 0 or the exit status. */
 static int writable(const char *path, const char *what)
 {
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+    if (fileio_writable(path) == 0)
         return 0;
-    char part[PATH_MAX];
-    snprintf(part, sizeof part, "%s.tmp-%d", path, (int)getpid());
-    FILE *f = fopen(part, "w");
-    if (f) {
-        fclose(f);
-        unlink(part);
-        if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-            return 0;
-        errno = EISDIR;
-    }
     fprintf(stderr, "vsrsim: %s: cannot write %s: %s\n", path, what,
             strerror(errno));
     return 2;
@@ -435,7 +406,7 @@ static int writable(const char *path, const char *what)
 static void stopped(const struct sweep_state *x)
 {
     fprintf(stderr, "vsrsim: %s (%lld runs stored before; --resume goes on "
-            "from there)\n", x->err, (long long)x->committed);
+            "from there)\n", x->err, (long long)x->stored);
 }
 
 /* Run every round of the sweep. Returns 0 or the exit status. */
@@ -501,7 +472,6 @@ int cmd_run(int argc, char **argv)
     struct sweep_opts o = {0};
     struct ndr_opts ndr_o = {.progress = isatty(2)};
     int ndr_on = 0, jobs = 1, resume = 0, opt, r;
-    long long v;
     while ((opt = getopt_long(argc, argv, ":r:", opts, NULL)) != -1) {
         if ((r = sweep_option(opt, optarg, &o)) == OPT_BAD)
             return 2;
@@ -521,17 +491,15 @@ int cmd_run(int argc, char **argv)
             plot = optarg;
             break;
         case 'j':
-            if (args_count(optarg, 1, 1024, &v))
-                return bad("--jobs", "expected an integer from 1 to "
-                                            "1024");
-            jobs = (int)v;
+            if (args_jobs(optarg, &jobs))
+                return 2;
             break;
         case 'u':
             resume = 1;
             break;
         case 'D':
             if (args_number(optarg, 0, 1e9, &ndr_o.resolution_kpps))
-                return bad("--ndr-resolution",
+                return args_refuse("--ndr-resolution",
                            "expected a rate in kpps above 0");
             /* fall through */
         case 'N':
@@ -553,15 +521,15 @@ int cmd_run(int argc, char **argv)
         size_t n = strlen(plot);
         if (n < 5 || (strcmp(plot + n - 4, ".png") != 0 &&
                       strcmp(plot + n - 4, ".svg") != 0))
-            return bad("--plot", "the file must end in .png or .svg");
+            return args_refuse("--plot", "the file must end in .png or .svg");
     }
     if (resume && !db)
-        return bad("--resume", "needs a results database (not "
+        return args_refuse("--resume", "needs a results database (not "
                                       "--no-db)");
     if (o.max_reps && o.ci_width <= 0)
-        return bad("--max-reps", "only with --ci-width");
+        return args_refuse("--max-reps", "only with --ci-width");
     if (o.filtered && o.ci_width > 0)
-        return bad("--runs", "a subset of runs cannot grow to "
+        return args_refuse("--runs", "a subset of runs cannot grow to "
                                     "--ci-width");
 
     const char *path = argv[optind];
@@ -580,7 +548,7 @@ int cmd_run(int argc, char **argv)
         scenario_clear(s);
         free(s);
         free(x);
-        return bad("--max-reps", "below the scenario's replications");
+        return args_refuse("--max-reps", "below the scenario's replications");
     }
     runs_key(s, &cm, x->key, sizeof x->key);
     snprintf(x->hash, sizeof x->hash, "%016llx", (unsigned long long)s->hash);
@@ -597,7 +565,6 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "vsrsim: %s\n", x->err);
         rc = 2; /* a results database that cannot be used is bad input */
     }
-    x->last_commit = wall_s();
     struct run_round *rounds = NULL;
     int nrounds = 0;
     double t0 = wall_s();
@@ -706,7 +673,7 @@ int cmd_list(int argc, char **argv)
     if (cap < s->reps) {
         scenario_clear(s);
         free(s);
-        return bad("--max-reps", "below the scenario's "
+        return args_refuse("--max-reps", "below the scenario's "
                                          "replications");
     }
     struct run_round rd;
@@ -754,7 +721,7 @@ int cmd_merge(int argc, char **argv)
         }
     }
     if (!out)
-        return bad("-o", "an output database is required");
+        return args_refuse("-o", "an output database is required");
     if (optind >= argc) {
         fprintf(stderr, "vsrsim: merge: expected results databases to merge "
                 "(see vsrsim merge --help)\n");
@@ -768,7 +735,7 @@ int cmd_merge(int argc, char **argv)
             return 2;
         }
         if (have_out && so.st_dev == si.st_dev && so.st_ino == si.st_ino)
-            return bad("-o", "the output must not be an input");
+            return args_refuse("-o", "the output must not be an input");
     }
     char err[1024];
     int n = 0;

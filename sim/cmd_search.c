@@ -54,12 +54,6 @@ static void usage(FILE *f)
           f);
 }
 
-static int bad(const char *opt, const char *what)
-{
-    fprintf(stderr, "vsrsim: %s: %s\n", opt, what);
-    return 2;
-}
-
 /* --fifo 98,99,cfs into o (0 for cfs). Returns 0, or -1. */
 static int parse_prios(const char *arg, struct search_opts *o)
 {
@@ -186,7 +180,7 @@ int cmd_search(int argc, char **argv)
             break;
         case 'n':
             if (args_count(optarg, 1, 100, &v))
-                return bad("--top", "expected an integer from 1 to 100");
+                return args_refuse("--top", "expected an integer from 1 to 100");
             o.top = (int)v;
             break;
         case 'r':
@@ -197,29 +191,28 @@ int cmd_search(int argc, char **argv)
             else if (strcmp(optarg, "cpu") == 0)
                 o.rank = SEARCH_CPU;
             else
-                return bad("--rank", "expected peak, overload or cpu");
+                return args_refuse("--rank", "expected peak, overload or cpu");
             break;
         case 't':
             if (args_number(optarg, 0, 1e9, &o.target_kpps))
-                return bad("--target", "expected a rate in kpps above 0");
+                return args_refuse("--target", "expected a rate in kpps above 0");
             has_target = 1;
             break;
         case 'f':
             if (parse_prios(optarg, &o))
-                return bad("--fifo", "expected distinct priorities from 1 "
+                return args_refuse("--fifo", "expected distinct priorities from 1 "
                                      "to 99 or cfs, separated by commas "
                                      "(at most 8)");
             break;
         case 'b':
             if (parse_budgets(optarg, &o))
-                return bad("--budgets", "expected distinct runtimes in ms "
+                return args_refuse("--budgets", "expected distinct runtimes in ms "
                                         "above 0, separated by commas (at "
                                         "most 16)");
             break;
         case 'j':
-            if (args_count(optarg, 1, 1024, &v))
-                return bad("--jobs", "expected an integer from 1 to 1024");
-            o.jobs = (int)v;
+            if (args_jobs(optarg, &o.jobs))
+                return 2;
             break;
         case 'F':
             fragment = optarg;
@@ -229,7 +222,7 @@ int cmd_search(int argc, char **argv)
             break;
         case 'S':
             if (nset == MAX_SET)
-                return bad("--set", "too many overrides");
+                return args_refuse("--set", "too many overrides");
             set[nset++] = optarg;
             break;
         case 'h':
@@ -245,9 +238,9 @@ int cmd_search(int argc, char **argv)
         return 2;
     }
     if (o.rank == SEARCH_CPU && !has_target)
-        return bad("--rank cpu", "needs --target KPPS");
+        return args_refuse("--rank cpu", "needs --target KPPS");
     if (o.rank != SEARCH_CPU && has_target)
-        return bad("--target", "only ranks with --rank cpu");
+        return args_refuse("--target", "only ranks with --rank cpu");
 
     const char *path = argv[optind];
     char err[1024];

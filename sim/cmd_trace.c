@@ -46,12 +46,6 @@ static void usage(FILE *f)
           f);
 }
 
-static int bad_option(const char *opt, const char *what)
-{
-    fprintf(stderr, "vsrsim: %s: %s\n", opt, what);
-    return 2;
-}
-
 /* Draw tr into `out` with plots/trace.gp, from the timeline in `data`.
  * Lanes are the online cores; the queues drawn are those that held
  * packets in the window (nic_rx when none did). */
@@ -154,19 +148,19 @@ int cmd_trace(int argc, char **argv)
             break;
         case 'r':
             if (args_number(optarg, 0, 1e5, &kpps))
-                return bad_option("--rate", "expected kpps above 0, at "
+                return args_refuse("--rate", "expected kpps above 0, at "
                                             "most 100000");
             break;
         case 'f':
         case 't':
             if (trace_parse_time(optarg, opt == 'f' ? &from : &to))
-                return bad_option(opt == 'f' ? "--from" : "--to",
+                return args_refuse(opt == 'f' ? "--from" : "--to",
                                   "expected a time such as 100ms, 250us "
                                   "or 1.5s");
             break;
         case 'o':
             if (!has_image_suffix(optarg))
-                return bad_option("--out", "the file must end in .png or "
+                return args_refuse("--out", "the file must end in .png or "
                                            ".svg");
             out = optarg;
             break;
@@ -175,7 +169,7 @@ int cmd_trace(int argc, char **argv)
             break;
         case 'S':
             if (nset >= MAX_SET)
-                return bad_option("--set", "too many overrides");
+                return args_refuse("--set", "too many overrides");
             set[nset++] = optarg;
             break;
         default:
@@ -190,12 +184,12 @@ int cmd_trace(int argc, char **argv)
         return 2;
     }
     if (kpps < 0)
-        return bad_option("--rate", "the offered rate is required");
+        return args_refuse("--rate", "the offered rate is required");
     if (from < 0 || to < 0)
-        return bad_option(from < 0 ? "--from" : "--to",
+        return args_refuse(from < 0 ? "--from" : "--to",
                           "the window is required");
     if (to <= from)
-        return bad_option("--to", "the window must end after it begins");
+        return args_refuse("--to", "the window must end after it begins");
 
     char err[1024];
     struct scenario *s = xmalloc(sizeof *s);
@@ -208,13 +202,13 @@ int cmd_trace(int argc, char **argv)
     int rc = 0, curve = trace_find_curve(s, curve_name, err, sizeof err);
     int64_t end = s->warmup_ns + s->duration_ns;
     if (curve < 0) {
-        rc = bad_option("--curve", err);
+        rc = args_refuse("--curve", err);
     } else if (to > end) {
         snprintf(err, sizeof err,
                  "%.3f ms is past the end of the run (%.3f ms of warm-up "
                  "and measurement); raise sim.duration_ms with --set",
                  (double)to / 1e6, (double)end / 1e6);
-        rc = bad_option("--to", err);
+        rc = args_refuse("--to", err);
     }
     if (rc) {
         scenario_clear(s);

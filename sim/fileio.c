@@ -2,6 +2,7 @@
  * fileio.c - output files that appear whole or not at all (fileio.h).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -52,4 +53,24 @@ int fileio_replace(const char *part, const char *path)
     unlink(part);
     errno = e;
     return rc;
+}
+
+int fileio_writable(const char *path)
+{
+    struct stat st;
+    int exists = stat(path, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode)) {
+        errno = EISDIR;
+        return -1;
+    }
+    if (exists && !S_ISREG(st.st_mode))
+        return 0;
+    char part[PATH_MAX];
+    snprintf(part, sizeof part, "%s.tmp-%d", path, (int)getpid());
+    FILE *f = fopen(part, "w");
+    if (!f)
+        return -1;
+    fclose(f);
+    unlink(part);
+    return 0;
 }

@@ -15,4 +15,10 @@
  * set (part removed either way). */
 int fileio_replace(const char *part, const char *path);
 
+/* Can fileio_replace() put a file at `path`? Tried with a scratch file
+ * beside it, so that a bad output path is found before any work. A device
+ * or FIFO is taken as it is. Returns 0, or -1 with errno set (EISDIR for
+ * a folder). */
+int fileio_writable(const char *path);
+
 #endif

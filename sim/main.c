@@ -93,12 +93,6 @@ static void usage(FILE *f)
           f);
 }
 
-static int bad_option(const char *opt, const char *what)
-{
-    fprintf(stderr, "vsrsim: %s: %s\n", opt, what);
-    return 2;
-}
-
 /* The last case of an option switch: --help, or an option getopt has
  * refused with its own message. Returns the exit status. */
 static int help_or_bad(int opt, const char *who, char **argv)
@@ -108,16 +102,6 @@ static int help_or_bad(int opt, const char *who, char **argv)
         return 0;
     }
     return args_bad_option(who, opt, argv);
-}
-
-/* --jobs N, checked. Returns 0, or the exit status after the error. */
-static int jobs_option(const char *arg, int *jobs)
-{
-    long long v;
-    if (args_count(arg, 1, 1024, &v))
-        return bad_option("--jobs", "expected an integer from 1 to 1024");
-    *jobs = (int)v;
-    return 0;
 }
 
 static int cmd_validate(int argc, char **argv)
@@ -150,14 +134,14 @@ static int cmd_validate(int argc, char **argv)
             break;
         case 'C':
             if (o.ncurves >= SCENARIO_MAX_CURVES)
-                return bad_option("--curve", "too many curves");
+                return args_refuse("--curve", "too many curves");
             curves[o.ncurves++] = optarg;
             break;
         case 'M':
         case 'P': {
             double v;
             if (args_number(optarg, 0, 1e6, &v))
-                return bad_option(opt == 'M' ? "--mape-max" : "--peak-max",
+                return args_refuse(opt == 'M' ? "--mape-max" : "--peak-max",
                                   "expected a percentage above 0");
             *(opt == 'M' ? &o.mape_max : &o.peak_max) = v / 100;
             break;
@@ -169,12 +153,12 @@ static int cmd_validate(int argc, char **argv)
             o.plot = optarg;
             break;
         case 'j':
-            if (jobs_option(optarg, &o.jobs))
+            if (args_jobs(optarg, &o.jobs))
                 return 2;
             break;
         case 's':
             if (o.nset >= MAX_SET)
-                return bad_option("--set", "too many overrides");
+                return args_refuse("--set", "too many overrides");
             set[o.nset++] = optarg;
             break;
         default:
@@ -182,12 +166,12 @@ static int cmd_validate(int argc, char **argv)
         }
     }
     if (optind != argc)
-        return bad_option(argv[optind], "unexpected argument");
+        return args_refuse(argv[optind], "unexpected argument");
     if (!o.measured)
-        return bad_option("--measured", "a calibration database is "
+        return args_refuse("--measured", "a calibration database is "
                                         "required");
     if (!o.scenario)
-        return bad_option("--scenario", "a scenario file is required");
+        return args_refuse("--scenario", "a scenario file is required");
     plot_find_dir(dir, sizeof dir);
     o.plots_dir = dir;
     return validate_main(&o);
@@ -228,14 +212,14 @@ static int cmd_paper(int argc, char **argv)
             po.out = optarg;
             break;
         case 'j':
-            if (jobs_option(optarg, &po.jobs))
+            if (args_jobs(optarg, &po.jobs))
                 return 2;
             break;
         case 'O':
             if (!is_fig_name(optarg))
-                return bad_option("--only", "expected figNN, e.g. fig03");
+                return args_refuse("--only", "expected figNN, e.g. fig03");
             if (po.nonly == PAPER_MAX_ONLY)
-                return bad_option("--only", "too many figures");
+                return args_refuse("--only", "too many figures");
             po.only[po.nonly++] = optarg;
             break;
         case 'C':

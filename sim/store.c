@@ -1000,8 +1000,9 @@ int store_find_run(struct store *s, const char *run_name,
         rc = sqlite3_step(st);
         if (rc == SQLITE_ROW) {
             /* a record of another layout (another build) is not used */
-            if (sqlite3_column_bytes(st, 0) == (int)sizeof *out) {
-                memcpy(out, sqlite3_column_blob(st, 0), sizeof *out);
+            if (sqlite3_column_bytes(st, 0) == (int)sizeof(struct run_result)) {
+                if (out)
+                    memcpy(out, sqlite3_column_blob(st, 0), sizeof *out);
                 found = 1;
             }
             rc = SQLITE_DONE;

@@ -69,8 +69,8 @@ int store_add_run(struct store *s, const struct run_meta *meta,
                   char *err, size_t errlen);
 
 /* The stored result of run `run_name` when its key is `run_key` (and its
- * record has this build's layout): 1 and *out filled, 0 when there is
- * none, or a negative SIM_E* code. */
+ * record has this build's layout): 1 and *out filled (unless out is
+ * NULL), 0 when there is none, or a negative SIM_E* code. */
 int store_find_run(struct store *s, const char *run_name,
                    const char *run_key, struct run_result *out, char *err,
                    size_t errlen);

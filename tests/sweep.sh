@@ -108,7 +108,6 @@ else
 fi
 
 # 4. SIGKILL and --resume, on a sweep long enough to be killed part-way
-# (results are committed about once a second)
 long=$(dirname "$cfg")/fig02.cfg
 "$vsrsim" run "$long" --reps 2 --jobs 2 --csv full.csv --db full.db \
     2>/dev/null
