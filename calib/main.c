@@ -31,13 +31,15 @@ static const char usage[] =
     "usage: vsrcal discover --connect URI --domain NAME [--fragment FILE]\n"
     "       vsrcal measure PLAN.cfg --db FILE [--curve NAME]... "
     "[--journal FILE]\n"
+    "                      [--idle-states] [--notes TEXT]\n"
     "       vsrcal fit PLAN.cfg --db FILE --id MODEL [--curve NAME] "
     "[--out FILE]\n"
     "                  [--check-rate KPPS] [--check-tol FRACTION]\n"
     "       vsrcal restore [--journal FILE]\n";
 
 enum opt { O_CONNECT = 256, O_DOMAIN, O_FRAGMENT, O_DB, O_CURVE, O_JOURNAL,
-           O_ID, O_OUT, O_CHECK_RATE, O_CHECK_TOL, O_NOTES, O_HELP };
+           O_ID, O_OUT, O_CHECK_RATE, O_CHECK_TOL, O_NOTES, O_IDLE_STATES,
+           O_HELP };
 
 static const struct option options[] = {
     {"connect", required_argument, NULL, O_CONNECT},
@@ -51,6 +53,7 @@ static const struct option options[] = {
     {"check-rate", required_argument, NULL, O_CHECK_RATE},
     {"check-tol", required_argument, NULL, O_CHECK_TOL},
     {"notes", required_argument, NULL, O_NOTES},
+    {"idle-states", no_argument, NULL, O_IDLE_STATES},
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -62,6 +65,7 @@ struct args {
     const char *curves[MEASURE_MAX_CURVES];
     int ncurves;
     double check_kpps, check_tol;
+    int idle_states;
 };
 
 __attribute__((format(printf, 1, 2)))
@@ -99,6 +103,7 @@ static int parse(int argc, char **argv, struct args *a)
         case O_ID: a->id = optarg; break;
         case O_OUT: a->out = optarg; break;
         case O_NOTES: a->notes = optarg; break;
+        case O_IDLE_STATES: a->idle_states = 1; break;
         case O_CHECK_RATE:
             if (args_number(optarg, 0, 1e6, &a->check_kpps) != 0)
                 return bad("--check-rate: expected a rate in kpps above 0, "
@@ -215,7 +220,7 @@ int main(int argc, char **argv)
         if (replay(a.journal) != 0)
             return 1;
         struct measure_opts o = {a.plan, a.db, a.journal, a.curves,
-                                 a.ncurves, a.notes};
+                                 a.ncurves, a.notes, a.idle_states};
         return measure_main(&o);
     }
     if (!a.id)

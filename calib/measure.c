@@ -61,6 +61,7 @@ struct ctx {
     int nbound;
     struct bound b[VSR_MAX_THREADS];
     int tty;
+    char notes[512]; /* the user's, and whether idle states were held */
     char err[512];
 };
 
@@ -408,7 +409,7 @@ static int measure_curves(struct ctx *x, const int *chosen, int n)
         const struct scenario_curve *c = &x->sc.curve[chosen[i]];
         struct measured_run_meta meta = {
             .config = c->name, .created = created, .host = u.nodename,
-            .notes = x->o->notes, .plan = x->sc.text};
+            .notes = x->notes[0] ? x->notes : NULL, .plan = x->sc.text};
         rc = bind_curve(x, c) != 0 ||
              caldb_add_run(x->db, &meta, &run_id[i], x->err,
                            sizeof x->err) != 0;
@@ -440,7 +441,7 @@ int measure_main(const struct measure_opts *o)
 {
     struct ctx *x = xcalloc(1, sizeof *x);
     char note[256], why[256];
-    int status = 1;
+    int status = 1, latency_fd = -1;
     x->o = o;
     x->tty = isatty(STDERR_FILENO);
     struct sigaction sa = {.sa_handler = on_signal};
@@ -486,6 +487,18 @@ int measure_main(const struct measure_opts *o)
                  "(%s)", x->d.dom.name, x->d.pid_from);
         goto out;
     }
+    if (!o->idle_states) {
+        char why2[256];
+        latency_fd = tune_cpu_latency_hold(why2, sizeof why2);
+        if (latency_fd < 0)
+            fprintf(stderr, "vsrcal: %s: idle states left as they are\n",
+                    why2);
+    }
+    snprintf(x->notes, sizeof x->notes, "%s%s%s",
+             latency_fd >= 0 ? "CPUs kept out of deep idle states (PM QoS "
+                               "0 us)" : "",
+             latency_fd >= 0 && o->notes ? "; " : "",
+             o->notes ? o->notes : "");
     int chosen[SCENARIO_MAX_CURVES], n = 0;
     for (int i = 0; i < x->sc.ncurves; i++) {
         int wanted = o->ncurves == 0;
@@ -506,6 +519,8 @@ out:
     if (status != 0)
         fprintf(stderr, "vsrcal: %s\n", x->err);
     caldb_abort(x->db);
+    if (latency_fd >= 0)
+        close(latency_fd);
     if (x->virt)
         virt_close(x->virt);
     scenario_clear(&x->sc);

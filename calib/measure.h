@@ -24,6 +24,7 @@ struct measure_opts {
     const char *const *curves; /* only these curves (none: all) */
     int ncurves;
     const char *notes;
+    int idle_states; /* leave deep idle states allowed (see tune.h) */
 };
 
 /* Returns the exit status: 0, 1 (a failure of the host or a tool), 2 (bad

@@ -423,6 +423,23 @@ int tune_sysctl_set(struct journal *j, const char *name, const char *value,
 
 /* ---- helpers ---------------------------------------------------------- */
 
+int tune_cpu_latency_hold(char *err, size_t errlen)
+{
+    static const char path[] = "/dev/cpu_dma_latency";
+    int32_t zero = 0;
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (write(fd, &zero, sizeof zero) != (ssize_t)sizeof zero) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 uint64_t tune_online_cpus(void)
 {
     char buf[256], err[128];

@@ -68,6 +68,16 @@ int tune_sysctl_apply(const char *path, const char *value, char *err,
 int tune_sysctl_set(struct journal *j, const char *path, const char *value,
                     char *err, size_t errlen);
 
+/* Keep every CPU out of deep idle states for as long as the returned
+ * descriptor stays open: a PM QoS request of 0 us on
+ * /dev/cpu_dma_latency. The kernel withdraws it when the descriptor
+ * closes, also when the process is killed, so it needs no journal. A core
+ * that wakes from a deep state runs the next microseconds of work slower
+ * (caches, and on a guest the hypervisor's own idle path), which makes the
+ * per-packet cost of a lightly loaded thread depend on how often it
+ * sleeps. Returns -1 with `err` when the request cannot be made. */
+int tune_cpu_latency_hold(char *err, size_t errlen);
+
 /* Online CPUs as a mask. */
 uint64_t tune_online_cpus(void);
 
