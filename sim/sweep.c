@@ -185,7 +185,13 @@ static int spawn(struct pool *p, int k)
             close(p->w[v].task_fd);
             close(p->w[v].res_fd);
         }
-        worker_main(p->j, task[0], res[1]);
+        /* A worker needs the job only: it lets go of its copy of the
+         * pool, which nothing would free before its _exit. */
+        const struct sweep_job *j = p->j;
+        free(p->state);
+        free(p->pend);
+        free(p->w);
+        worker_main(j, task[0], res[1]);
     }
     close(task[0]);
     close(res[1]);

@@ -8,6 +8,8 @@
 # "N passed, M failed" (M is 0 or 1, since the run stops at a failure) and
 # the exit status is 0 only if every program passed. VSRSIM_SRCDIR, which
 # the tests use to find data/ and plots/, defaults to the current directory.
+# VSRSIM_TEST_WRAPPER, when set, is a command line that every program (not
+# the .sh ones) runs under, e.g. valgrind and its options.
 set -u
 
 : "${VSRSIM_SRCDIR:=$(pwd)}"
@@ -18,8 +20,8 @@ for t in "$@"; do
     echo "== $t"
     case $t in
     *.sh) sh "$t" ;;
-    */*) "$t" ;;
-    *) "./$t" ;;
+    */*) ${VSRSIM_TEST_WRAPPER:-} "$t" ;;
+    *) ${VSRSIM_TEST_WRAPPER:-} "./$t" ;;
     esac
     rc=$?
     if [ "$rc" -ne 0 ]; then

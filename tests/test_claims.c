@@ -8,12 +8,15 @@
  * does not meet yet (known_failing in sim/claims.c) are evaluated and
  * printed, but they do not fail the suite (some sit on the edge of their
  * threshold, where asserting either way would make the suite flaky).
+ * VSRSIM_CLAIMS, a comma-separated list of claim ids, runs only those
+ * (`make valgrind` uses it).
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -48,21 +51,42 @@ static void test_claim(void **state)
         fail_msg("%s", msg);
 }
 
+/* Is claim `id` in the comma-separated list `only` (NULL: every claim)? */
+static int chosen(const char *only, const char *id)
+{
+    if (only == NULL)
+        return 1;
+    size_t n = strlen(id);
+    for (const char *p = only;; p++) {
+        if (strncmp(p, id, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+            return 1;
+        if ((p = strchr(p, ',')) == NULL)
+            return 0;
+    }
+}
+
 int main(void)
 {
     const char *srcdir = getenv("VSRSIM_SRCDIR");
     char dir[512];
     snprintf(dir, sizeof dir, "%s/models/paper", srcdir ? srcdir : ".");
     claims_init(&cx, dir, 2, 0);
+    const char *only = getenv("VSRSIM_CLAIMS");
     struct CMUnitTest *tests = xcalloc((size_t)nclaims, sizeof *tests);
+    size_t n = 0;
     for (int i = 0; i < nclaims; i++)
-        tests[i] = (struct CMUnitTest){
-            .name = claims[i].id,
-            .test_func = test_claim,
-            .initial_state = (void *)&claims[i],
-        };
-    int failed =
-        _cmocka_run_group_tests("tests", tests, (size_t)nclaims, NULL, NULL);
+        if (chosen(only, claims[i].id))
+            tests[n++] = (struct CMUnitTest){
+                .name = claims[i].id,
+                .test_func = test_claim,
+                .initial_state = (void *)&claims[i],
+            };
+    if (n == 0) {
+        fprintf(stderr, "VSRSIM_CLAIMS=%s: no such claim (expected ids "
+                "such as %s, comma-separated)\n", only, claims[0].id);
+        return 2;
+    }
+    int failed = _cmocka_run_group_tests("tests", tests, n, NULL, NULL);
     free(tests);
     claims_clear(&cx);
     return failed;

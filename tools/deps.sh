@@ -44,6 +44,22 @@ int LLVMFuzzerTestOneInput(const char *d, long n) { return d && n < 0; }' |
     exit 1
 fi
 
+# `deps.sh valgrind`, called by `make valgrind` (optional, not part of
+# `make test`): Valgrind's memcheck.
+if [ "${1:-}" = valgrind ]; then
+    have valgrind && exit 0
+    if [ "$(id -u)" -eq 0 ] && have apt-get; then
+        echo "deps.sh: installing: valgrind"
+        apt-get update
+        DEBIAN_FRONTEND=noninteractive apt-get install -y \
+            --no-install-recommends valgrind
+        exit 0
+    fi
+    echo "deps.sh: make valgrind needs valgrind; run:" \
+        "sudo apt-get install --no-install-recommends valgrind" >&2
+    exit 1
+fi
+
 if have pkg-config \
     && pkg-config --exists gsl libconfig sqlite3 libvirt libvirt-qemu cmocka \
     && have sqlite3 && have gnuplot && have qemu-system-x86_64 \
