@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -105,7 +106,15 @@ static int set_attr(int tid, const struct thread_sched *s)
     /* Only flags a caller may set; the kernel reports others it keeps. */
     a.sched_flags = s->flags & (SCHED_FLAG_RESET_ON_FORK | SCHED_FLAG_RECLAIM |
                                 SCHED_FLAG_DL_OVERRUN);
-    return (int)syscall(SYS_sched_setattr, tid, &a, 0);
+    if (syscall(SYS_sched_setattr, tid, &a, 0) != 0)
+        return -1;
+    /* The kernel takes a nice value from sched_setattr() for SCHED_OTHER
+     * and SCHED_BATCH only; a SCHED_IDLE thread keeps its old one, which
+     * a restore must put back too. */
+    if (s->policy == SCHED_IDLE &&
+        setpriority(PRIO_PROCESS, (id_t)tid, s->nice) != 0)
+        return -1;
+    return 0;
 }
 
 int tune_thread_get(int tid, uint64_t *cpus, struct thread_sched *s,
