@@ -26,19 +26,6 @@ void des_free(struct des *d)
     free(d);
 }
 
-struct event *des_at(struct des *d, int64_t at_ns, des_fn *fn, void *arg)
-{
-    assert(at_ns >= d->now_ns);
-    return eventq_push(d->q, at_ns, fn, arg);
-}
-
-struct event *des_after(struct des *d, int64_t delay_ns, des_fn *fn,
-                        void *arg)
-{
-    assert(delay_ns >= 0);
-    return eventq_push(d->q, d->now_ns + delay_ns, fn, arg);
-}
-
 void des_cancel(struct des *d, struct event *e)
 {
     eventq_remove(d->q, e);

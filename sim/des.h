@@ -8,6 +8,7 @@
 #ifndef VSRSIM_DES_H
 #define VSRSIM_DES_H
 
+#include <assert.h>
 #include <stdint.h>
 
 #include "eventq.h"
@@ -33,12 +34,22 @@ static inline int64_t des_now(const struct des *d)
 }
 
 /* Schedule fn(arg) at absolute time `at_ns` (>= now) and return a handle
- * valid until the event runs or is cancelled. */
-struct event *des_at(struct des *d, int64_t at_ns, des_fn *fn, void *arg);
+ * valid until the event runs or is cancelled. Inline, as des_now() is:
+ * nearly every event schedules one. */
+static inline struct event *des_at(struct des *d, int64_t at_ns, des_fn *fn,
+                                   void *arg)
+{
+    assert(at_ns >= d->now_ns);
+    return eventq_push(d->q, at_ns, fn, arg);
+}
 
 /* Schedule fn(arg) `delay_ns` (>= 0) from now. */
-struct event *des_after(struct des *d, int64_t delay_ns, des_fn *fn,
-                        void *arg);
+static inline struct event *des_after(struct des *d, int64_t delay_ns,
+                                      des_fn *fn, void *arg)
+{
+    assert(delay_ns >= 0);
+    return eventq_push(d->q, d->now_ns + delay_ns, fn, arg);
+}
 
 /* Cancel a pending event; the handle becomes invalid. */
 void des_cancel(struct des *d, struct event *e);

@@ -30,6 +30,12 @@ void *xmalloc(size_t n)
     return p ? p : oom(n);
 }
 
+void *xmalloc_aligned(size_t align, size_t n)
+{
+    void *p;
+    return posix_memalign(&p, align, n ? n : 1) == 0 ? p : oom(n);
+}
+
 void *xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);

@@ -21,6 +21,8 @@ const char *sim_strerror(int code);
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
+/* `align` is a power of two and a multiple of sizeof(void *); free() it. */
+void *xmalloc_aligned(size_t align, size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 

@@ -1,8 +1,8 @@
 /*
  * pktq.c - ring buffer of packet birth times with tail drop.
  *
- * Bulk appends copy at most two contiguous runs (before and after the
- * ring's end) with memcpy: the model moves packets a batch at a time.
+ * Bulk appends copy contiguous runs (at most two per ring, before and
+ * after its end): the model moves packets a batch at a time.
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -46,11 +46,21 @@ uint32_t pktq_copy(struct pktq *q, const struct pktq *src, uint32_t i,
     assert(q != src && i + k <= src->count);
     if (k == 1) /* the most common batch: not worth a copy */
         return pktq_push(q, pktq_birth(src, i)) == 0;
-    const int64_t *p;
-    uint32_t n = pktq_run(src, i, k, &p);
-    uint32_t done = pktq_append(q, p, n);
-    if (n < k)
-        done += pktq_append(q, src->birth, k - n); /* after the wrap */
+    uint32_t done = 0;
+    /* Runs that are contiguous in both rings: at most three, as each ring
+     * wraps at most once. */
+    while (done < k) {
+        const int64_t *from;
+        int64_t *to;
+        uint32_t n = pktq_run(src, i + done, k - done, &from);
+        n = pktq_tail_run(q, n, &to);
+        if (n == 0)
+            break; /* q is full: the rest is dropped */
+        memcpy(to, from, n * sizeof *to);
+        pktq_commit(q, n);
+        done += n;
+    }
+    q->drops += k - done;
     return done;
 }
 

@@ -31,31 +31,12 @@ gsl_rng *rng_alloc(uint64_t seed)
     return r;
 }
 
-/* llround() of a cost: x >= 0 and below 2^63. For x < 2^52 the fraction
- * x - trunc(x) is exact; above, x is an integer; halves round up, as
- * llround() rounds them away from zero. */
-static int64_t round_ns(double x)
-{
-    int64_t i = (int64_t)x;
-    return i + (x - (double)i >= 0.5);
-}
-
 void rng_gamma_init(struct rng_gamma *g, const struct cost *c)
 {
     g->mean_ns = c->mean_ns;
     g->cv = c->cv;
     g->shape = c->cv > 0 ? 1.0 / (c->cv * c->cv) : 0;
     g->scale = c->mean_ns * c->cv * c->cv;
-}
-
-int64_t rng_gamma_cost(gsl_rng *r, const struct rng_gamma *g, int64_t k)
-{
-    if (k <= 0 || g->mean_ns <= 0)
-        return 0;
-    if (g->cv <= 0)
-        return round_ns(g->mean_ns * (double)k);
-    /* One occurrence: shape a = 1/cv^2, scale theta = mean_ns * cv^2. */
-    return round_ns(gsl_ran_gamma(r, g->shape * (double)k, g->scale));
 }
 
 int64_t rng_cost(gsl_rng *r, const struct cost *c, int64_t k)

@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 #include "costmodel.h"
@@ -37,8 +38,26 @@ struct rng_gamma {
 
 void rng_gamma_init(struct rng_gamma *g, const struct cost *c);
 
+/* llround() of a cost: x >= 0 and below 2^63. For x < 2^52 the fraction
+ * x - trunc(x) is exact; above, x is an integer; halves round up, as
+ * llround() rounds them away from zero. */
+static inline int64_t rng_round_ns(double x)
+{
+    int64_t i = (int64_t)x;
+    return i + (x - (double)i >= 0.5);
+}
+
 /* rng_cost() of the cost g was made from: the same value from the same
- * stream. */
-int64_t rng_gamma_cost(gsl_rng *r, const struct rng_gamma *g, int64_t k);
+ * stream. Inline: the model draws a cost or two per event. */
+static inline int64_t rng_gamma_cost(gsl_rng *r, const struct rng_gamma *g,
+                                     int64_t k)
+{
+    if (k <= 0 || g->mean_ns <= 0)
+        return 0;
+    if (g->cv <= 0)
+        return rng_round_ns(g->mean_ns * (double)k);
+    /* One occurrence: shape a = 1/cv^2, scale theta = mean_ns * cv^2. */
+    return rng_round_ns(gsl_ran_gamma(r, g->shape * (double)k, g->scale));
+}
 
 #endif

@@ -90,6 +90,11 @@ static inline double stats_core_busy(const struct point_summary *p, int n)
 /* Add a latency sample of `ns` nanoseconds to a run record. */
 void stats_add_latency(struct run_result *r, int64_t ns);
 
+/* Add n samples at once, the same as stats_add_latency() of each in turn:
+ * packet j (0-based), born at birth[j], left at out_ns + j * step_ns. */
+void stats_add_latencies(struct run_result *r, const int64_t *birth, uint32_t n,
+                         int64_t out_ns, int64_t step_ns);
+
 /* Reset a run record (latency minimum to INT64_MAX, everything else 0). */
 void stats_clear(struct run_result *r);
 

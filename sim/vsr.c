@@ -181,27 +181,54 @@ static int64_t arrival_ns(const struct vsr *v, uint64_t i)
     return q + (r != 0);
 }
 
+/* The arrival after c (whose excess is s) when arrivals are P / rate
+ * apart, P = gq rate + gr with 0 <= gr < rate (see push_arrivals()). */
+static inline void next_arrival(int64_t *c, int64_t *s, int64_t rate,
+                                int64_t gq, int64_t gr)
+{
+    *s -= gr;
+    int64_t borrow = -(int64_t)(*s < 0); /* -1 or 0 */
+    *s += borrow & rate;
+    *c += gq - borrow;
+}
+
 /* Append packets i .. i+k-1 to q, born at their arrival times (those
  * that find q full are dropped). One division for the first; then, with
  * P = 1e9 = gap_q rate + gap_r, each next arrival c' = ceil((i+1) P / rate)
  * follows from c = ceil(i P / rate) and its excess s = c rate - i P (in
  * [0, rate)): c' = c + gap_q and s' = s - gap_r when s >= gap_r, else
- * c' = c + gap_q + 1 and s' = s - gap_r + rate. */
+ * c' = c + gap_q + 1 and s' = s - gap_r + rate. The same holds two
+ * packets apart with 2P = gap2_q rate + gap2_r, so even and odd packets
+ * follow two independent recurrences, which the CPU runs side by side. */
 static void push_arrivals(const struct vsr *v, struct pktq *q, uint64_t i,
                           uint32_t k)
 {
     const int64_t rate = v->rate_pps, gap_q = v->gap_q, gap_r = v->gap_r;
+    const int64_t wrap = 2 * gap_r >= rate;
+    const int64_t gap2_q = 2 * gap_q + wrap, gap2_r = 2 * gap_r - wrap * rate;
     int64_t quo, rem, *birth;
     uint32_t n;
     arrival_split(v, i, &quo, &rem);
-    int64_t c = quo + (rem != 0), s = rem ? rate - rem : 0;
+    int64_t c0 = quo + (rem != 0), s0 = rem ? rate - rem : 0; /* packet i */
+    int64_t c1 = c0, s1 = s0;                                 /* i + 1 */
+    next_arrival(&c1, &s1, rate, gap_q, gap_r);
     while (k > 0 && (n = pktq_tail_run(q, k, &birth)) > 0) {
-        for (uint32_t j = 0; j < n; j++) {
-            birth[j] = c;
-            s -= gap_r;
-            int64_t borrow = -(int64_t)(s < 0); /* -1 or 0 */
-            s += borrow & rate;
-            c += gap_q - borrow;
+        uint32_t j = 0;
+        for (; j + 1 < n; j += 2) {
+            birth[j] = c0;
+            birth[j + 1] = c1;
+            next_arrival(&c0, &s0, rate, gap2_q, gap2_r);
+            next_arrival(&c1, &s1, rate, gap2_q, gap2_r);
+        }
+        if (j < n) { /* an odd run: the next packet is chain 1's */
+            birth[j] = c0;
+            next_arrival(&c0, &s0, rate, gap2_q, gap2_r);
+            int64_t t = c0;
+            c0 = c1;
+            c1 = t;
+            t = s0;
+            s0 = s1;
+            s1 = t;
         }
         pktq_commit(q, n);
         k -= n;
@@ -343,8 +370,8 @@ static void deliver(struct vsr *v, const struct pktq *src, uint32_t i,
     while (k > 0) {
         const int64_t *birth;
         uint32_t run = pktq_run(src, i, k, &birth);
-        for (uint32_t j = 0; j < run; j++, out_ns += step_ns)
-            stats_add_latency(v->res, out_ns - birth[j]);
+        stats_add_latencies(v->res, birth, run, out_ns, step_ns);
+        out_ns += (int64_t)run * step_ns;
         i += run;
         k -= run;
     }

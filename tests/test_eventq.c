@@ -373,6 +373,61 @@ static void eventq_check_holds_after_mixed_operations(void **state)
     eventq_free(q);
 }
 
+/* Every mix of operations pops what a plain list would: the pending event
+ * with the least (time, order of its last push or move). The list is the
+ * reference; the queue's pops must match it one by one, whatever state
+ * the previous operations left the heap in (a pop not yet followed by a
+ * push, among others). */
+static void pops_match_a_sorted_list_under_any_mix(void **state)
+{
+    (void)state;
+    enum { MAX = 300 };
+    struct ref {
+        struct event *e;
+        int64_t t;
+        uint64_t order;
+    };
+    static struct ref live[MAX];
+    struct eventq *q = eventq_alloc();
+    int n = 0;
+    uint64_t order = 0;
+    int64_t now = 0;
+    lcg_seed(31337);
+    for (int op = 0; op < 40000; op++) {
+        uint64_t r = lcg_below(100);
+        if ((r < 40 && n < MAX) || n == 0) {
+            int64_t t = now + (int64_t)lcg_below(lcg_below(2) ? 4 : 500);
+            live[n] = (struct ref){eventq_push(q, t, nop, NULL), t, order++};
+            n++;
+        } else if (r < 50) {
+            int k = (int)lcg_below((uint64_t)n);
+            eventq_remove(q, live[k].e);
+            live[k] = live[--n];
+        } else if (r < 60) {
+            int k = (int)lcg_below((uint64_t)n);
+            live[k].t = now + (int64_t)lcg_below(500);
+            live[k].order = order++;
+            eventq_move(q, live[k].e, live[k].t);
+        } else {
+            int best = 0;
+            for (int k = 1; k < n; k++)
+                if (live[k].t < live[best].t ||
+                    (live[k].t == live[best].t &&
+                     live[k].order < live[best].order))
+                    best = k;
+            assert_ptr_equal(eventq_peek_min(q), live[best].e);
+            struct event *e = eventq_pop_min(q);
+            assert_ptr_equal(e, live[best].e);
+            now = live[best].t;
+            eventq_release(q, e);
+            live[best] = live[--n];
+        }
+        assert_i64_equal(eventq_count(q), n);
+        eventq_check(q);
+    }
+    eventq_free(q);
+}
+
 static void count_follows_push_pop_and_remove(void **state)
 {
     (void)state;
@@ -522,6 +577,7 @@ int main(void)
         cmocka_unit_test(cancel_last_slot),
         cmocka_unit_test(handler_can_cancel_event_at_same_time),
         cmocka_unit_test(eventq_check_holds_after_mixed_operations),
+        cmocka_unit_test(pops_match_a_sorted_list_under_any_mix),
         cmocka_unit_test(count_follows_push_pop_and_remove),
         cmocka_unit_test(des_run_stops_at_until),
         cmocka_unit_test(des_run_sets_clock_to_until),

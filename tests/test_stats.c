@@ -186,6 +186,31 @@ static void latency_goes_to_its_log2_bucket(void **state)
     assert_i64_equal(r.lat_max_ns, 2047);
 }
 
+/* A batch (stats_add_latencies) leaves the record bit for bit as the same
+ * samples added one at a time: the floating-point sums are added in the
+ * same order. Latencies of 1 ns to ~2^40 ns, so that the sum of squares
+ * rounds, and one below 1 ns, which counts as 1. */
+static void latency_batch_equals_one_at_a_time(void **state)
+{
+    (void)state;
+    enum { N = 1000 };
+    static int64_t birth[N];
+    struct run_result one, batch;
+    stats_clear(&one);
+    stats_clear(&batch);
+    uint64_t x = 12345;
+    for (int j = 0; j < N; j++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        birth[j] = (int64_t)(x >> (24 + j % 40)) - 7;
+    }
+    const int64_t out = 5, step = 3;
+    for (int j = 0; j < N; j++)
+        stats_add_latency(&one, out + j * step - birth[j]);
+    stats_add_latencies(&batch, birth, 400, out, step);
+    stats_add_latencies(&batch, birth + 400, N - 400, out + 400 * step, step);
+    assert_memory_equal(&one, &batch, sizeof one);
+}
+
 static void quantile_of_known_histogram(void **state)
 {
     (void)state;
@@ -252,6 +277,7 @@ int main(void)
         cmocka_unit_test(per_core_fractions_are_means_over_runs),
         cmocka_unit_test(per_thread_fractions_are_means_over_runs),
         cmocka_unit_test(latency_goes_to_its_log2_bucket),
+        cmocka_unit_test(latency_batch_equals_one_at_a_time),
         cmocka_unit_test(quantile_of_known_histogram),
         cmocka_unit_test(quantile_of_empty_histogram_is_zero),
         cmocka_unit_test(summary_p50_pools_histograms_of_all_runs),
