@@ -153,6 +153,7 @@ static void child(const struct scenario_measure *m, uint64_t cpus,
     int saved;
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive vsrcal */
+    signal(SIGPIPE, SIG_DFL);         /* vsrcal ignores it (virt.c) */
     int null = open("/dev/null", O_RDWR);
     dup2(null, STDIN_FILENO);
     dup2(null, STDOUT_FILENO);

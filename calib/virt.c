@@ -45,6 +45,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,6 +234,10 @@ int virt_open(struct virt **out, const char *uri, const char *name, char *err,
                 uri ? uri : "default URI");
         return -1;
     }
+    /* The remote driver writes to the daemon's socket: a daemon that dies
+     * under a call would kill vsrcal with SIGPIPE, before it could restore
+     * the host. Ignored, the call fails with EPIPE and vsrcal says so. */
+    signal(SIGPIPE, SIG_IGN);
     if (virInitialize() < 0) {
         set_err(err, errlen, "initialising libvirt: %s",
                 virGetLastErrorMessage());

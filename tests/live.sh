@@ -15,11 +15,14 @@
 #      /proc's stat ticks at the rate it left out (within 20%);
 #   4. a measurement stopped with SIGINT restores the host by itself; one
 #      killed with SIGKILL leaves a journal that `vsrcal restore` replays;
+#      one whose libvirt daemon dies stops, says why and restores the host;
 #   5. `vsrsim validate` predicts the other configurations from that one
 #      calibration and fails above 20% MAPE or peak error (the targets
 #      are 10% and 5%; a peak measured with a wider 99% interval is
 #      reported, not judged); LIVE_REPORTED configurations, which the
 #      model is known not to capture, are reported without limits;
+#   6. a measurement whose domain is destroyed under it stops, says why,
+#      writes nothing and leaves the TAP's queue length as it found it;
 # and takes the testbed down, checking that nothing is left behind.
 #
 # Prints "SKIPPED: reason" and passes where the machine cannot run the
@@ -34,8 +37,8 @@ vsrcal=${VSRCAL_BIN:-bin/vsrcal}
 vsrsim=${VSRSIM_BIN:-bin/vsrsim}
 testbed="sh tests/testbed/testbed.sh"
 out=${LIVE_OUT:-results/live}
-configs=${LIVE_CONFIGS:-"vc50,io40 short-tap"}
-reported=${LIVE_REPORTED:-"io-with-generator vcpu-deadline"}
+configs=${LIVE_CONFIGS:-"io-with-generator vc50,io40 short-tap"}
+reported=${LIVE_REPORTED:-"vcpu-deadline"}
 export VSRCAL_JOURNAL="$out/journal"
 
 fail() {
@@ -77,6 +80,33 @@ interrupt() {
     snapshot > "$out/during.txt"
     kill -"$1" "$job"
     wait "$job"
+}
+
+# Start a measurement, and `1` seconds later run the rest of the arguments
+# (what goes wrong); the measurement's exit status is returned.
+fault() {
+    "$vsrcal" measure models/testbed/calibrate.cfg --db "$out/fault.db" \
+        --curve shared-core > "$out/fault.log" 2>&1 &
+    job=$!
+    sleep "$1"
+    shift
+    "$@" > /dev/null 2>&1
+    wait "$job"
+}
+
+# What a failed measurement must leave: a message, no journal, no
+# generator, no run in the database.
+failed_cleanly() {
+    [ "$2" -eq 1 ] || fail "$1: exit status $2, expected 1"
+    grep -q "no longer running (or libvirt went away)" "$out/fault.log" ||
+        fail "$1: no reason given: $(cat "$out/fault.log")"
+    [ -f "$VSRCAL_JOURNAL" ] && fail "$1: the journal is left"
+    pgrep -x trafgen > /dev/null && fail "$1: trafgen left running"
+    if [ -f "$out/fault.db" ]; then
+        runs=$(sqlite3 "$out/fault.db" "SELECT count(*) FROM measured_run" \
+               2> /dev/null || echo 0)
+        [ "$runs" = 0 ] || fail "$1: $runs runs written"
+    fi
 }
 
 mkdir -p "$out"
@@ -132,6 +162,10 @@ interrupt KILL 6
 [ -f "$VSRCAL_JOURNAL" ] && fail "restore left the journal"
 pgrep -x trafgen > /dev/null && fail "restore left trafgen running"
 same_as_before "after SIGKILL and vsrcal restore"
+fault 6 pkill -KILL -x libvirtd
+failed_cleanly "libvirtd killed mid-measurement" $?
+same_as_before "after libvirtd died"
+$testbed up >> "$out/testbed.log" 2>&1 || fail "testbed up after libvirtd died"
 
 step "5. predictions from the calibration against the measurements"
 validate() {
@@ -158,7 +192,15 @@ rc=$?
 cat "$out/validate.txt"
 [ "$rc" -eq 0 ] || fail "vsrsim validate: a prediction is more than 20% off"
 
-step "6. down"
+step "6. the domain destroyed mid-measurement"
+qlen=$(ip -n vsrgen -o link show vtgen0 | grep -o 'qlen [0-9]*')
+fault 6 virsh -c qemu:///system destroy vsrtest
+failed_cleanly "domain destroyed mid-measurement" $?
+[ "$(ip -n vsrgen -o link show vtgen0 | grep -o 'qlen [0-9]*')" = "$qlen" ] ||
+    fail "domain destroyed mid-measurement: the TAP's queue length differs"
+step "domain destroyed mid-measurement: stopped, queue length as before"
+
+step "7. down"
 trap - EXIT
 $testbed down >> "$out/testbed.log" 2>&1 || fail "testbed down"
 virsh -c qemu:///system list --all --name 2>/dev/null | grep -qx vsrtest &&

@@ -268,11 +268,18 @@ libvirt_reachable() {
     virsh -c "$URI" -q version >/dev/null 2>&1
 }
 
+# True when process $1 exists and is not a zombie (a daemon killed under
+# an init that does not reap stays one, and kill -0 still finds it).
+process_alive() {
+    [ -n "$1" ] && [ -r "/proc/$1/stat" ] &&
+        [ "$(sed 's/.*) //' "/proc/$1/stat" | cut -c1)" != Z ]
+}
+
 # Runs daemon $1 (-d) unless its pid file names a live process. fd 9 (the
 # lock) is closed so that the daemon does not hold it.
 start_daemon() {
     pidfile=/run/$1.pid
-    if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    if [ -f "$pidfile" ] && process_alive "$(cat "$pidfile")"; then
         return 0
     fi
     log "starting $1"
@@ -303,7 +310,7 @@ domain_running() {
 wait_qemu_gone() {
     pid=$(cat "$QEMU_PIDFILE" 2>/dev/null) || return 0
     i=0
-    while kill -0 "$pid" 2>/dev/null; do
+    while process_alive "$pid"; do
         i=$((i + 1))
         [ $i -le 100 ] || die "QEMU $pid of $DOMAIN does not exit"
         sleep 0.1
