@@ -361,6 +361,14 @@ static double curve_rep(struct ctx *x, const struct scenario_curve *c,
         return -1;
     double fwd = apply_curve(x, c) == 0 ? one_rep(x, run_id, kpps, rep) : -1;
     gen_stop_all();
+    /* A thread that vanished under a setting or a reading most likely went
+     * with its domain: say that, rather than which /proc file was gone.
+     * (Libvirt may call the domain running for a moment after its QEMU
+     * has gone.) */
+    if (fwd < 0 && !stop_signal &&
+        (!virt_domain_running(x->virt) || kill(x->d.pid, 0) != 0))
+        snprintf(x->err, sizeof x->err, "domain '%s' is no longer running "
+                 "(or libvirt went away)", x->sc.measure.domain);
     if (journal_close(x->journal) != 0 && fwd >= 0) {
         snprintf(x->err, sizeof x->err, "the host could not be restored "
                  "completely (see above)");
