@@ -83,7 +83,7 @@ static double sample(const struct measured_sample *s, int n, double kpps,
 struct fitted {
     double b, b_se;   /* ns per packet */
     double a, a_se;   /* ns per second */
-    int attempts;     /* b is per sendto attempt (see fit_thread) */
+    int attempts;     /* b is per sendto attempt (see attempts()) */
     double r2;
     int npoints, nrates;
 };
@@ -125,7 +125,8 @@ static int is_saturated(struct ctx *x, int i)
     return 0;
 }
 
-/* Weighted least squares of thread t's ns/s against delivered pps.
+/* What thread t's CPU time at (kpps, rep) is fitted against: the `rx`
+ * packets delivered, and for a generator its retries too.
  *
  * A generator (trafgen) that finds the TAP full retries the same packet
  * after a sched_yield(), and the TAP counts each retry as a drop: most of
@@ -134,6 +135,17 @@ static int is_saturated(struct ctx *x, int i)
  * sent one does (the same sendto() down to the full queue, and a yield),
  * so the generator's time is fitted against its attempts, packets plus
  * retries, and its cost per packet is the cost of one attempt. */
+static double attempts(const struct ctx *x, int t, double kpps, int rep,
+                       double rx)
+{
+    if (x->c->cfg.thread[t].kind != VSR_GEN)
+        return rx;
+    double drops = sample(x->s, x->ns, kpps, rep, "net:gen", "tx_dropped");
+    return drops > 0 ? rx + drops : rx;
+}
+
+/* Weighted least squares of thread t's ns/s against its attempts per
+ * second (delivered pps but for a generator; see attempts()). */
 static int fit_thread(struct ctx *x, int t)
 {
     const char *name = x->c->cfg.thread[t].name;
@@ -143,8 +155,7 @@ static int fit_thread(struct ctx *x, int t)
     double *px = xcalloc((size_t)cap, sizeof *px);
     double *py = xcalloc((size_t)cap, sizeof *py);
     double *pw = xcalloc((size_t)cap, sizeof *pw);
-    int gen = x->c->cfg.thread[t].kind == VSR_GEN;
-    double retries = 0;
+    int retried = 0;
     for (int i = 0; i < x->np; i++) {
         const struct measured_point *p = &x->p[i];
         if (x->saturated[i] || p->offered_kpps == x->o->check_kpps)
@@ -158,15 +169,11 @@ static int fit_thread(struct ctx *x, int t)
                                "run_ns");
             double rx = sample(x->s, x->ns, p->offered_kpps, rep, "net:sink",
                                "rx_packets");
-            double drops = sample(x->s, x->ns, p->offered_kpps, rep,
-                                  "net:gen", "tx_dropped");
             if (!(sec > 0) || isnan(ns) || isnan(rx))
                 continue;
-            if (gen && drops > 0) {
-                rx += drops;
-                retries += drops;
-            }
-            px[n] = rx / sec;
+            double tries = attempts(x, t, p->offered_kpps, rep, rx);
+            retried |= tries > rx;
+            px[n] = tries / sec;
             py[n] = ns / sec;
             mean += py[n];
             n++;
@@ -190,7 +197,7 @@ static int fit_thread(struct ctx *x, int t)
     struct fitted *f = &x->f[t];
     f->npoints = n;
     f->nrates = nrates;
-    f->attempts = retries > 0;
+    f->attempts = retried;
     int rc = 0;
     if (nrates < MIN_RATES) {
         snprintf(x->err, sizeof x->err,
@@ -439,17 +446,14 @@ static int check_rate(struct ctx *x)
             double rx = sample(x->s, x->ns, kpps, rep, "net:sink",
                                "rx_packets");
             double sec = sample(x->s, x->ns, kpps, rep, "window", "seconds");
-            double drops = sample(x->s, x->ns, kpps, rep, "net:gen",
-                                  "tx_dropped");
             if (isnan(tk) || isnan(rx) || isnan(sec))
                 break;
             if (!(rx > 0) || !(sec > 0))
                 continue;
             ticks += tk;
             pkts += rx;
-            fitted_ns += x->f[t].b * rx + x->f[t].a * sec;
-            if (x->f[t].attempts && drops > 0)
-                fitted_ns += x->f[t].b * drops;
+            fitted_ns += x->f[t].b * attempts(x, t, kpps, rep, rx) +
+                         x->f[t].a * sec;
             n++;
         }
         if (n == 0) {

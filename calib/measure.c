@@ -495,13 +495,9 @@ int measure_main(const struct measure_opts *o)
                  "(%s)", x->d.dom.name, x->d.pid_from);
         goto out;
     }
-    if (!o->idle_states) {
-        char why2[256];
-        latency_fd = tune_cpu_latency_hold(why2, sizeof why2);
-        if (latency_fd < 0)
-            fprintf(stderr, "vsrcal: %s: idle states left as they are\n",
-                    why2);
-    }
+    if (!o->idle_states &&
+        (latency_fd = tune_cpu_latency_hold(why, sizeof why)) < 0)
+        fprintf(stderr, "vsrcal: %s: idle states left as they are\n", why);
     snprintf(x->notes, sizeof x->notes, "%s%s%s",
              latency_fd >= 0 ? "CPUs kept out of deep idle states (PM QoS "
                                "0 us)" : "",

@@ -26,20 +26,6 @@ void pktq_clear(struct pktq *q)
     q->birth = NULL;
 }
 
-uint32_t pktq_append(struct pktq *q, const int64_t *birth, uint32_t k)
-{
-    uint32_t done = 0, n;
-    int64_t *p;
-    /* At most two runs: before and after the ring's end. */
-    while (done < k && (n = pktq_tail_run(q, k - done, &p)) > 0) {
-        memcpy(p, birth + done, n * sizeof *p);
-        pktq_commit(q, n);
-        done += n;
-    }
-    q->drops += k - done;
-    return done;
-}
-
 uint32_t pktq_copy(struct pktq *q, const struct pktq *src, uint32_t i,
                    uint32_t k)
 {

@@ -116,13 +116,10 @@ static inline void pktq_commit(struct pktq *q, uint32_t n)
         q->peak = q->count;
 }
 
-/* Append k packets with the given births, oldest first, as k pktq_push()
- * calls would: those that find q full are dropped and counted. Returns how
- * many were appended. */
-uint32_t pktq_append(struct pktq *q, const int64_t *birth, uint32_t k);
-
 /* Append src's packets i..i+k-1 (0 = oldest; they stay in src) to q, as
- * pktq_append() does. q and src are different queues. */
+ * k pktq_push() calls would: those that find q full are dropped and
+ * counted. Returns how many were appended. q and src are different
+ * queues. */
 uint32_t pktq_copy(struct pktq *q, const struct pktq *src, uint32_t i,
                    uint32_t k);
 

@@ -27,20 +27,6 @@ static inline int lat_bucket(int64_t ns)
     return b < STATS_LAT_BUCKETS ? b : STATS_LAT_BUCKETS - 1;
 }
 
-void stats_add_latency(struct run_result *r, int64_t ns)
-{
-    if (ns < 1)
-        ns = 1;
-    r->lat_hist[lat_bucket(ns)]++;
-    r->lat_count++;
-    r->lat_sum_ns += (double)ns;
-    r->lat_sumsq_ns += (double)ns * (double)ns;
-    if (ns < r->lat_min_ns)
-        r->lat_min_ns = ns;
-    if (ns > r->lat_max_ns)
-        r->lat_max_ns = ns;
-}
-
 /* The sums and extremes are kept in locals over the batch: in the record
  * they would make every sample wait for the previous one's store. The
  * additions are the same, in the same order, as one stats_add_latency()
@@ -65,6 +51,12 @@ void stats_add_latencies(struct run_result *r, const int64_t *birth, uint32_t n,
     r->lat_sumsq_ns = sumsq;
     r->lat_min_ns = lo;
     r->lat_max_ns = hi;
+}
+
+void stats_add_latency(struct run_result *r, int64_t ns)
+{
+    const int64_t born = 0;
+    stats_add_latencies(r, &born, 1, ns, 0);
 }
 
 double stats_ci99(double stddev, int n)

@@ -260,6 +260,38 @@ static int run_fit(const struct fit_opts *o, const char *name, char *out,
     return rc;
 }
 
+/* What one fit of a synthetic run leaves: the run's and the model's
+ * databases, fit_main's output and its exit status. */
+struct fit_case {
+    char db[512], outdb[512], out[8192], err[4096];
+    int rc;
+};
+
+/* Write run `y` into `name`.db, fit it as model `id` into
+ * `name`-model.db (checking at check_kpps, 0 for no check), outputs in
+ * `name`.out and `name`.err. */
+static void fit_synth(struct fit_case *fc, const char *name, const char *id,
+                      const struct synth *y, double check_kpps,
+                      double check_tol)
+{
+    char file[128];
+
+    snprintf(file, sizeof file, "%s.db", name);
+    write_run(file, y, fc->db, sizeof fc->db);
+    snprintf(file, sizeof file, "%s-model.db", name);
+    tmp_path(fc->outdb, sizeof fc->outdb, file);
+    unlink(fc->outdb);
+    struct fit_opts o = {.plan = plan,
+                         .db = fc->db,
+                         .out = fc->outdb,
+                         .curve = "shared-core",
+                         .id = id,
+                         .check_kpps = check_kpps,
+                         .check_tol = check_tol};
+    fc->rc = run_fit(&o, name, fc->out, sizeof fc->out, fc->err,
+                     sizeof fc->err);
+}
+
 /* The scale fit_main printed for group `group` ("vCPU" or "I/O"). */
 static double printed_scale(const char *out, const char *group)
 {
@@ -340,36 +372,26 @@ static double simulated_ns_per_pkt(const struct costmodel *cm, double kpps,
 static void test_fit_scales_model(void **state)
 {
     struct synth y = {all_rates, 5, 1.0, 1.0, 0};
-    char db[512], outdb[512], out[8192], err[4096];
     struct costmodel paper, fitted;
     char e[512] = "";
+    struct fit_case fc;
 
     (void)state;
-    write_run("run.db", &y, db, sizeof db);
-    tmp_path(outdb, sizeof outdb, "model.db");
-    unlink(outdb);
-    struct fit_opts o = {.plan = plan,
-                         .db = db,
-                         .out = outdb,
-                         .curve = "shared-core",
-                         .id = "fit-test",
-                         .check_kpps = 0,
-                         .check_tol = 0.2};
-    int rc = run_fit(&o, "fit", out, sizeof out, err, sizeof err);
-    if (rc != 0)
-        fail_msg("fit_main returned %d:\n%s%s", rc, out, err);
+    fit_synth(&fc, "run", "fit-test", &y, 0, 0.2);
+    if (fc.rc != 0)
+        fail_msg("fit_main returned %d:\n%s%s", fc.rc, fc.out, fc.err);
 
     /* the slopes are the per-packet costs written into the run */
-    assert_rel_near(printed_slope(out, "vcpu0"), VCPU_PKT_NS, 0.02);
-    assert_rel_near(printed_slope(out, "io"), IO_PKT_NS, 0.02);
+    assert_rel_near(printed_slope(fc.out, "vcpu0"), VCPU_PKT_NS, 0.02);
+    assert_rel_near(printed_slope(fc.out, "io"), IO_PKT_NS, 0.02);
 
-    if (store_load_costmodel(outdb, "fit-test", &fitted, e, sizeof e) != 0)
+    if (store_load_costmodel(fc.outdb, "fit-test", &fitted, e, sizeof e) != 0)
         fail_msg("store_load_costmodel: %s", e);
     if (store_load_costmodel(base_db, "e5-1620-paper", &paper, e, sizeof e) !=
         0)
         fail_msg("store_load_costmodel: %s", e);
-    double scale[3] = {printed_scale(out, "vCPU"), printed_scale(out, "I/O"),
-                       printed_scale(out, "generator")};
+    double scale[3] = {printed_scale(fc.out, "vCPU"), printed_scale(fc.out, "I/O"),
+                       printed_scale(fc.out, "generator")};
     double ratio = fitted.c[COST_GUEST_FWD_PKT].mean_ns /
                    paper.c[COST_GUEST_FWD_PKT].mean_ns;
     double p_vcpu = simulated_ns_per_pkt(&paper, 5, "vcpu0");
@@ -416,138 +438,90 @@ static void test_fit_scales_model(void **state)
         fitted.c[COST_QEMU_PKT].mean_ns / paper.c[COST_QEMU_PKT].mean_ns, 1e-9);
 
     /* written where asked, as a fit, and the run's file left alone */
-    assert_int_equal(query_int(outdb, "SELECT count(*) FROM cost_model "
+    assert_int_equal(query_int(fc.outdb, "SELECT count(*) FROM cost_model "
                                       "WHERE id = 'fit-test' AND source = "
                                       "'vsrcal-fit'"),
                      1);
-    assert_int_equal(query_int(outdb,
+    assert_int_equal(query_int(fc.outdb,
                                "SELECT count(*) FROM cost WHERE "
                                "model_id = 'fit-test' AND derivation LIKE "
                                "'taken from base model%'"),
                      COST_N - 11);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM cost_model"), 0);
+    assert_int_equal(query_int(fc.db, "SELECT count(*) FROM cost_model"), 0);
 }
 
 static void test_check_rate_agrees(void **state)
 {
     struct synth y = {all_rates, 5, 1.0, 1.0, 0};
-    char db[512], outdb[512], out[8192], err[4096];
+    struct fit_case fc;
 
     (void)state;
-    write_run("check-ok.db", &y, db, sizeof db);
-    tmp_path(outdb, sizeof outdb, "check-ok-model.db");
-    unlink(outdb);
-    struct fit_opts o = {.plan = plan,
-                         .db = db,
-                         .out = outdb,
-                         .curve = "shared-core",
-                         .id = "fit-check",
-                         .check_kpps = 40,
-                         .check_tol = 0.2};
-    int rc = run_fit(&o, "check-ok", out, sizeof out, err, sizeof err);
-    if (rc != 0)
-        fail_msg("fit_main returned %d:\n%s%s", rc, out, err);
-    assert_non_null(strstr(out, "check at 40 kpps"));
-    assert_null(strstr(out, "OUTSIDE TOLERANCE"));
+    fit_synth(&fc, "check-ok", "fit-check", &y, 40, 0.2);
+    if (fc.rc != 0)
+        fail_msg("fit_main returned %d:\n%s%s", fc.rc, fc.out, fc.err);
+    assert_non_null(strstr(fc.out, "check at 40 kpps"));
+    assert_null(strstr(fc.out, "OUTSIDE TOLERANCE"));
 }
 
 static void test_check_rate_disagrees(void **state)
 {
     struct synth y = {all_rates, 5, 1.0, 1.5, 0};
-    char db[512], outdb[512], out[8192], err[4096];
+    struct fit_case fc;
 
     (void)state;
-    write_run("check-bad.db", &y, db, sizeof db);
-    tmp_path(outdb, sizeof outdb, "check-bad-model.db");
-    unlink(outdb);
-    struct fit_opts o = {.plan = plan,
-                         .db = db,
-                         .out = outdb,
-                         .curve = "shared-core",
-                         .id = "fit-check",
-                         .check_kpps = 40,
-                         .check_tol = 0.2};
-    int rc = run_fit(&o, "check-bad", out, sizeof out, err, sizeof err);
-    if (rc != 1)
-        fail_msg("fit_main returned %d, expected 1:\n%s%s", rc, out, err);
-    assert_non_null(strstr(out, "OUTSIDE TOLERANCE"));
+    fit_synth(&fc, "check-bad", "fit-check", &y, 40, 0.2);
+    if (fc.rc != 1)
+        fail_msg("fit_main returned %d, expected 1:\n%s%s", fc.rc, fc.out, fc.err);
+    assert_non_null(strstr(fc.out, "OUTSIDE TOLERANCE"));
 }
 
 /* A generator that spends most of its time retrying on a full TAP costs
  * per packet what one attempt costs, not its time over its packets; the
- * check at the left-out rate counts its retries there. */
+ * check at the left-fc.out rate counts its retries there. */
 static void test_generator_retries(void **state)
 {
     struct synth y = {all_rates, 5, 1.0, 1.0, 1};
-    char db[512], outdb[512], out[8192], err[4096];
+    struct fit_case fc;
 
     (void)state;
-    write_run("retries.db", &y, db, sizeof db);
-    tmp_path(outdb, sizeof outdb, "retries-model.db");
-    unlink(outdb);
-    struct fit_opts o = {.plan = plan,
-                         .db = db,
-                         .out = outdb,
-                         .curve = "shared-core",
-                         .id = "fit-retries",
-                         .check_kpps = 40,
-                         .check_tol = 0.05};
-    int rc = run_fit(&o, "retries", out, sizeof out, err, sizeof err);
-    if (rc != 0)
-        fail_msg("fit_main returned %d:\n%s%s", rc, out, err);
-    assert_rel_near(printed_slope(out, "gen"), GEN_PKT_NS, 0.02);
-    assert_rel_near(printed_slope(out, "vcpu0"), VCPU_PKT_NS, 0.02);
-    assert_non_null(strstr(out, "gen: fitted per sendto() attempt"));
-    assert_null(strstr(out, "OUTSIDE TOLERANCE"));
+    fit_synth(&fc, "retries", "fit-retries", &y, 40, 0.05);
+    if (fc.rc != 0)
+        fail_msg("fit_main returned %d:\n%s%s", fc.rc, fc.out, fc.err);
+    assert_rel_near(printed_slope(fc.out, "gen"), GEN_PKT_NS, 0.02);
+    assert_rel_near(printed_slope(fc.out, "vcpu0"), VCPU_PKT_NS, 0.02);
+    assert_non_null(strstr(fc.out, "gen: fitted per sendto() attempt"));
+    assert_null(strstr(fc.out, "OUTSIDE TOLERANCE"));
 }
 
 static void test_two_rates_refused(void **state)
 {
     static const double two[] = {5, 10};
     struct synth y = {two, 2, 1.0, 1.0, 0};
-    char db[512], outdb[512], out[8192], err[4096];
+    struct fit_case fc;
 
     (void)state;
-    write_run("two-rates.db", &y, db, sizeof db);
-    tmp_path(outdb, sizeof outdb, "two-rates-model.db");
-    unlink(outdb);
-    struct fit_opts o = {.plan = plan,
-                         .db = db,
-                         .out = outdb,
-                         .curve = "shared-core",
-                         .id = "fit-two",
-                         .check_tol = 0.2};
-    int rc = run_fit(&o, "two-rates", out, sizeof out, err, sizeof err);
-    if (rc != 2)
-        fail_msg("fit_main returned %d, expected 2:\n%s%s", rc, out, err);
-    if (strstr(err, "2 rates below saturation") == NULL ||
-        strstr(err, "at least 3") == NULL)
-        fail_msg("unexpected message: %s", err);
-    assert_int_equal(access(outdb, F_OK), -1); /* nothing written */
+    fit_synth(&fc, "two-rates", "fit-two", &y, 0, 0.2);
+    if (fc.rc != 2)
+        fail_msg("fit_main returned %d, expected 2:\n%s%s", fc.rc, fc.out, fc.err);
+    if (strstr(fc.err, "2 rates below saturation") == NULL ||
+        strstr(fc.err, "at least 3") == NULL)
+        fail_msg("unexpected message: %s", fc.err);
+    assert_int_equal(access(fc.outdb, F_OK), -1); /* nothing written */
 }
 
 static void test_all_saturated_refused(void **state)
 {
     struct synth y = {all_rates, 5, 0.5, 1.0, 0};
-    char db[512], outdb[512], out[8192], err[4096];
+    struct fit_case fc;
 
     (void)state;
-    write_run("saturated.db", &y, db, sizeof db);
-    tmp_path(outdb, sizeof outdb, "saturated-model.db");
-    unlink(outdb);
-    struct fit_opts o = {.plan = plan,
-                         .db = db,
-                         .out = outdb,
-                         .curve = "shared-core",
-                         .id = "fit-sat",
-                         .check_tol = 0.2};
-    int rc = run_fit(&o, "saturated", out, sizeof out, err, sizeof err);
-    if (rc != 2)
-        fail_msg("fit_main returned %d, expected 2:\n%s%s", rc, out, err);
-    if (strstr(err, "saturated at every measured rate") == NULL ||
-        strstr(err, "'shared-core'") == NULL)
-        fail_msg("unexpected message: %s", err);
-    assert_int_equal(access(outdb, F_OK), -1);
+    fit_synth(&fc, "saturated", "fit-sat", &y, 0, 0.2);
+    if (fc.rc != 2)
+        fail_msg("fit_main returned %d, expected 2:\n%s%s", fc.rc, fc.out, fc.err);
+    if (strstr(fc.err, "saturated at every measured rate") == NULL ||
+        strstr(fc.err, "'shared-core'") == NULL)
+        fail_msg("unexpected message: %s", fc.err);
+    assert_int_equal(access(fc.outdb, F_OK), -1);
 }
 
 int main(void)
