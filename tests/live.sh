@@ -12,7 +12,9 @@
 #      the same afterwards;
 #   3. vsrcal fit fits the costs of shared-core from all rates but one,
 #      and checks the fitted per-packet CPU time of every thread against
-#      /proc's stat ticks at the rate it left out (within 20%);
+#      /proc's stat ticks at the rate it left out (within 20%, or within
+#      the 99% interval of the repetitions' spread: this host's speed
+#      moves by a third between repetitions);
 #   4. a measurement stopped with SIGINT restores the host by itself; one
 #      killed with SIGKILL leaves a journal that `vsrcal restore` replays;
 #      one whose libvirt daemon dies stops, says why and restores the host;

@@ -140,6 +140,9 @@ struct synth {
     double delivered;   /* fraction of the offered packets received */
     double ticks_at_40; /* factor on the ticks at 40 kpps           */
     int retries;        /* the generator retries on a full TAP      */
+    double spread;      /* the threads run 1 - spread, 1 and 1 +
+                           spread times as long in repetitions 0, 1, 2
+                           (a host whose speed moves) */
 };
 
 static const double all_rates[] = {5, 10, 20, 30, 40};
@@ -199,6 +202,10 @@ static void write_run(const char *name, const struct synth *y, char *path,
             double drops = y->retries ? rx * (2 + kpps / 5) : 0;
             double gen = WINDOW_S * (GEN_BG_NS + GEN_PKT_NS * pps) +
                          GEN_PKT_NS * drops;
+            double speed = 1 + y->spread * (rep % 3 - 1);
+            vcpu *= speed;
+            io *= speed;
+            gen *= speed;
             double tf = kpps == 40 ? y->ticks_at_40 : 1;
             add(c, id, kpps, rep, "window", "seconds", WINDOW_S);
             add(c, id, kpps, rep, "net:gen", "tx_packets",
@@ -371,7 +378,7 @@ static double simulated_ns_per_pkt(const struct costmodel *cm, double kpps,
 
 static void test_fit_scales_model(void **state)
 {
-    struct synth y = {all_rates, 5, 1.0, 1.0, 0};
+    struct synth y = {all_rates, 5, 1.0, 1.0, 0, 0};
     struct costmodel paper, fitted;
     char e[512] = "";
     struct fit_case fc;
@@ -452,7 +459,7 @@ static void test_fit_scales_model(void **state)
 
 static void test_check_rate_agrees(void **state)
 {
-    struct synth y = {all_rates, 5, 1.0, 1.0, 0};
+    struct synth y = {all_rates, 5, 1.0, 1.0, 0, 0};
     struct fit_case fc;
 
     (void)state;
@@ -465,7 +472,7 @@ static void test_check_rate_agrees(void **state)
 
 static void test_check_rate_disagrees(void **state)
 {
-    struct synth y = {all_rates, 5, 1.0, 1.5, 0};
+    struct synth y = {all_rates, 5, 1.0, 1.5, 0, 0};
     struct fit_case fc;
 
     (void)state;
@@ -475,12 +482,34 @@ static void test_check_rate_disagrees(void **state)
     assert_non_null(strstr(fc.out, "OUTSIDE TOLERANCE"));
 }
 
+/* On a host whose speed moves by 30% between repetitions, a check 30%
+ * off is within what three repetitions can tell, and passes; one three
+ * times off does not. */
+static void test_check_rate_noisy_host(void **state)
+{
+    struct synth y = {all_rates, 5, 1.0, 1.3, 0, 0.3};
+    struct fit_case fc;
+
+    (void)state;
+    fit_synth(&fc, "check-noisy", "fit-check", &y, 40, 0.2);
+    if (fc.rc != 0)
+        fail_msg("fit_main returned %d:\n%s%s", fc.rc, fc.out, fc.err);
+    assert_non_null(strstr(fc.out, "ok, within the interval"));
+
+    y.ticks_at_40 = 3.0;
+    fit_synth(&fc, "check-noisy-bad", "fit-check", &y, 40, 0.2);
+    if (fc.rc != 1)
+        fail_msg("fit_main returned %d, expected 1:\n%s%s", fc.rc, fc.out,
+                 fc.err);
+    assert_non_null(strstr(fc.out, "OUTSIDE TOLERANCE"));
+}
+
 /* A generator that spends most of its time retrying on a full TAP costs
  * per packet what one attempt costs, not its time over its packets; the
  * check at the left-fc.out rate counts its retries there. */
 static void test_generator_retries(void **state)
 {
-    struct synth y = {all_rates, 5, 1.0, 1.0, 1};
+    struct synth y = {all_rates, 5, 1.0, 1.0, 1, 0};
     struct fit_case fc;
 
     (void)state;
@@ -496,7 +525,7 @@ static void test_generator_retries(void **state)
 static void test_two_rates_refused(void **state)
 {
     static const double two[] = {5, 10};
-    struct synth y = {two, 2, 1.0, 1.0, 0};
+    struct synth y = {two, 2, 1.0, 1.0, 0, 0};
     struct fit_case fc;
 
     (void)state;
@@ -511,7 +540,7 @@ static void test_two_rates_refused(void **state)
 
 static void test_all_saturated_refused(void **state)
 {
-    struct synth y = {all_rates, 5, 0.5, 1.0, 0};
+    struct synth y = {all_rates, 5, 0.5, 1.0, 0, 0};
     struct fit_case fc;
 
     (void)state;
@@ -530,6 +559,7 @@ int main(void)
         cmocka_unit_test(test_fit_scales_model),
         cmocka_unit_test(test_check_rate_agrees),
         cmocka_unit_test(test_check_rate_disagrees),
+        cmocka_unit_test(test_check_rate_noisy_host),
         cmocka_unit_test(test_generator_retries),
         cmocka_unit_test(test_two_rates_refused),
         cmocka_unit_test(test_all_saturated_refused),
