@@ -245,12 +245,14 @@ valgrind: deps
 #
 # `make fuzz` builds the libFuzzer harnesses tests/fuzz/fuzz_*.c with clang
 # in build-fuzz (ASan and UBSan, every report fatal) and runs each for
-# FUZZ_SECONDS (default 60) from its seeds in tests/fuzz/corpus/NAME;
+# FUZZ_SECONDS (default 60) or FUZZ_RUNS executions (`make fuzz
+# FUZZ_RUNS=10000000`) from its seeds in tests/fuzz/corpus/NAME;
 # tests/fuzz/run.sh reports executions per second and keeps any crash in
 # build-fuzz/fuzz/. It needs clang and its fuzzer runtime, which
 # `sh tools/deps.sh fuzz` installs.
 FUZZ_CC      ?= clang
-FUZZ_SECONDS ?= 60
+FUZZ_SECONDS ?=
+FUZZ_RUNS    ?=
 FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
@@ -260,7 +262,8 @@ fuzz:
 	$(MAKE) BUILD=build-fuzz CC=$(FUZZ_CC) \
 	    CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)' \
 	    LDFLAGS='$(FUZZ_SAN)' fuzz-build
-	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh build-fuzz \
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) \
+	    sh tests/fuzz/run.sh build-fuzz \
 	    $(FUZZ_NAMES:%=build-fuzz/fuzz/fuzz_%)
 
 fuzz-build: $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
