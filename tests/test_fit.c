@@ -143,6 +143,10 @@ struct synth {
     double spread;      /* the threads run 1 - spread, 1 and 1 +
                            spread times as long in repetitions 0, 1, 2
                            (a host whose speed moves) */
+    double top_delivered; /* at the highest rate, if not 0: what
+                             `delivered` is at the others */
+    double top_cost;      /* at the highest rate, if not 0: a factor on
+                             the vCPU's and I/O thread's time */
 };
 
 static const double all_rates[] = {5, 10, 20, 30, 40};
@@ -192,7 +196,10 @@ static void write_run(const char *name, const struct synth *y, char *path,
     for (int r = 0; r < y->nrates; r++) {
         double kpps = y->rates[r], sum = 0;
         for (int rep = 0; rep < REPS; rep++) {
-            double pps = kpps * 1000 * y->delivered;
+            int top = r == y->nrates - 1;
+            double pps = kpps * 1000 *
+                         (top && y->top_delivered > 0 ? y->top_delivered
+                                                      : y->delivered);
             double rx = pps * WINDOW_S * (1 + noise(r, rep));
             double vcpu = WINDOW_S * (VCPU_BG_NS + VCPU_PKT_NS * pps);
             double io = WINDOW_S * (IO_BG_NS + IO_PKT_NS * pps);
@@ -203,8 +210,9 @@ static void write_run(const char *name, const struct synth *y, char *path,
             double gen = WINDOW_S * (GEN_BG_NS + GEN_PKT_NS * pps) +
                          GEN_PKT_NS * drops;
             double speed = 1 + y->spread * (rep % 3 - 1);
-            vcpu *= speed;
-            io *= speed;
+            double over = top && y->top_cost > 0 ? y->top_cost : 1;
+            vcpu *= speed * over;
+            io *= speed * over;
             gen *= speed;
             double tf = kpps == 40 ? y->ticks_at_40 : 1;
             add(c, id, kpps, rep, "window", "seconds", WINDOW_S);
@@ -378,7 +386,7 @@ static double simulated_ns_per_pkt(const struct costmodel *cm, double kpps,
 
 static void test_fit_scales_model(void **state)
 {
-    struct synth y = {all_rates, 5, 1.0, 1.0, 0, 0};
+    struct synth y = {all_rates, 5, 1.0, 1.0, 0, 0, 0, 0};
     struct costmodel paper, fitted;
     char e[512] = "";
     struct fit_case fc;
@@ -457,9 +465,51 @@ static void test_fit_scales_model(void **state)
     assert_int_equal(query_int(fc.db, "SELECT count(*) FROM cost_model"), 0);
 }
 
+/* The simulated cost per forwarded packet at the fitted rates under
+ * fit_main's model, as it printed it: "<group> activities ... simulated X
+ * ns/packet, fitted Y". */
+static double printed_target(const char *out, const char *group)
+{
+    char key[64];
+    const char *p;
+    double got, want;
+
+    snprintf(key, sizeof key, "%s activities of 'e5-1620-paper'", group);
+    p = strstr(out, key);
+    if (p == NULL || (p = strstr(p, "simulated ")) == NULL ||
+        sscanf(p, "simulated %lf ns/packet, fitted %lf", &got, &want) != 2)
+        fail_msg("no '%s' target in the output:\n%s", key, out);
+    assert_rel_near(got, want, 0.05);
+    return want;
+}
+
+/* Where the router saturates, a forwarded packet costs more (the packets
+ * it drops after working on them); the model is matched there, at the
+ * highest rate, where the peak is decided, while the line is fitted
+ * below saturation. */
+static void test_matched_at_highest_rate(void **state)
+{
+    static const double rates[] = {5, 10, 20, 30, 40, 60};
+    struct synth y = {.rates = rates, .nrates = 6, .delivered = 1.0,
+                      .ticks_at_40 = 1.0, .top_delivered = 0.8,
+                      .top_cost = 1.4};
+    struct fit_case fc;
+
+    (void)state;
+    fit_synth(&fc, "overload", "fit-overload", &y, 0, 0.2);
+    if (fc.rc != 0)
+        fail_msg("fit_main returned %d:\n%s%s", fc.rc, fc.out, fc.err);
+    assert_rel_near(printed_slope(fc.out, "vcpu0"), VCPU_PKT_NS, 0.02);
+    double pps = 60e3 * 0.8;
+    assert_rel_near(printed_target(fc.out, "vCPU"),
+                    1.4 * (VCPU_PKT_NS + VCPU_BG_NS / pps), 0.02);
+    assert_rel_near(printed_target(fc.out, "I/O"),
+                    1.4 * (IO_PKT_NS + IO_BG_NS / pps), 0.02);
+}
+
 static void test_check_rate_agrees(void **state)
 {
-    struct synth y = {all_rates, 5, 1.0, 1.0, 0, 0};
+    struct synth y = {all_rates, 5, 1.0, 1.0, 0, 0, 0, 0};
     struct fit_case fc;
 
     (void)state;
@@ -472,7 +522,7 @@ static void test_check_rate_agrees(void **state)
 
 static void test_check_rate_disagrees(void **state)
 {
-    struct synth y = {all_rates, 5, 1.0, 1.5, 0, 0};
+    struct synth y = {all_rates, 5, 1.0, 1.5, 0, 0, 0, 0};
     struct fit_case fc;
 
     (void)state;
@@ -487,7 +537,7 @@ static void test_check_rate_disagrees(void **state)
  * times off does not. */
 static void test_check_rate_noisy_host(void **state)
 {
-    struct synth y = {all_rates, 5, 1.0, 1.3, 0, 0.3};
+    struct synth y = {all_rates, 5, 1.0, 1.3, 0, 0.3, 0, 0};
     struct fit_case fc;
 
     (void)state;
@@ -509,7 +559,7 @@ static void test_check_rate_noisy_host(void **state)
  * check at the left-fc.out rate counts its retries there. */
 static void test_generator_retries(void **state)
 {
-    struct synth y = {all_rates, 5, 1.0, 1.0, 1, 0};
+    struct synth y = {all_rates, 5, 1.0, 1.0, 1, 0, 0, 0};
     struct fit_case fc;
 
     (void)state;
@@ -525,7 +575,7 @@ static void test_generator_retries(void **state)
 static void test_two_rates_refused(void **state)
 {
     static const double two[] = {5, 10};
-    struct synth y = {two, 2, 1.0, 1.0, 0, 0};
+    struct synth y = {two, 2, 1.0, 1.0, 0, 0, 0, 0};
     struct fit_case fc;
 
     (void)state;
@@ -540,7 +590,7 @@ static void test_two_rates_refused(void **state)
 
 static void test_all_saturated_refused(void **state)
 {
-    struct synth y = {all_rates, 5, 0.5, 1.0, 0, 0};
+    struct synth y = {all_rates, 5, 0.5, 1.0, 0, 0, 0, 0};
     struct fit_case fc;
 
     (void)state;
@@ -557,6 +607,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fit_scales_model),
+        cmocka_unit_test(test_matched_at_highest_rate),
         cmocka_unit_test(test_check_rate_agrees),
         cmocka_unit_test(test_check_rate_disagrees),
         cmocka_unit_test(test_check_rate_noisy_host),
