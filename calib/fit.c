@@ -9,7 +9,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_fit.h>
 
 #include "costmodel.h"
@@ -17,6 +16,7 @@
 #include "fit.h"
 #include "procfs.h"
 #include "scenario.h"
+#include "stats.h"
 #include "store.h"
 #include "vsr.h"
 
@@ -270,22 +270,44 @@ static int top_rate(const struct ctx *x)
     return top;
 }
 
-/* Thread t's CPU time per forwarded packet at point i, all repetitions
- * together (schedstat). */
-static double measured_per_packet(const struct ctx *x, int t, int i)
+/* Thread t's repetitions at `kpps` taken together: the sums of its
+ * `metric` (run_ns or ticks), of the packets delivered, of its attempts
+ * (see attempts()) and of the seconds measured, over the n repetitions
+ * that delivered anything. */
+struct pooled {
+    double value, rx, tries, sec;
+    int n;
+};
+
+static struct pooled pool_reps(const struct ctx *x, int t, double kpps,
+                               const char *metric)
 {
-    double kpps = x->p[i].offered_kpps, ns = 0, rx = 0;
+    struct pooled p = {0};
     char ent[48];
     snprintf(ent, sizeof ent, "thread:%s", x->c->cfg.thread[t].name);
-    for (int rep = 0; rep < x->p[i].reps; rep++) {
-        double v = sample(x->s, x->ns, kpps, rep, ent, "run_ns");
-        double r = sample(x->s, x->ns, kpps, rep, "net:sink", "rx_packets");
-        if (!isnan(v) && r > 0) {
-            ns += v;
-            rx += r;
-        }
+    for (int rep = 0;; rep++) {
+        double v = sample(x->s, x->ns, kpps, rep, ent, metric);
+        double rx = sample(x->s, x->ns, kpps, rep, "net:sink", "rx_packets");
+        double sec = sample(x->s, x->ns, kpps, rep, "window", "seconds");
+        if (isnan(v) || isnan(rx) || isnan(sec))
+            break;
+        if (!(rx > 0) || !(sec > 0))
+            continue;
+        p.value += v;
+        p.rx += rx;
+        p.tries += attempts(x, t, kpps, rep, rx);
+        p.sec += sec;
+        p.n++;
     }
-    return rx > 0 ? ns / rx : 0;
+    return p;
+}
+
+/* Thread t's CPU time per forwarded packet at point i (schedstat, all
+ * repetitions together). */
+static double measured_ns_per_packet(const struct ctx *x, int t, int i)
+{
+    struct pooled p = pool_reps(x, t, x->p[i].offered_kpps, "run_ns");
+    return p.rx > 0 ? p.value / p.rx : 0;
 }
 
 /* Simulated cost per packet of each group of threads under `cm`, at the
@@ -315,14 +337,16 @@ static int scale_model(struct ctx *x, const struct costmodel *base,
     for (int g = 0; g < G_N; g++)
         want[g] = 0;
     int has[G_N] = {0};
+    double fwd_kpps = x->p[top].forwarded_kpps;
     /* What each group costs per forwarded packet at the top rate, as
      * measured; a generator's from its fitted line, since the simulated
      * generator does not retry on a full TAP. */
     for (int t = 0; t < x->c->cfg.nthreads; t++) {
         enum group g = group_of_thread(&x->c->cfg.thread[t]);
-        want[g] += g == G_GEN ? x->f[t].b + x->f[t].a /
-                                                (x->p[top].forwarded_kpps * 1e3)
-                              : measured_per_packet(x, t, top);
+        if (g == G_GEN)
+            want[g] += x->f[t].b + x->f[t].a / (fwd_kpps * 1e3);
+        else
+            want[g] += measured_ns_per_packet(x, t, top);
         has[g] = 1;
     }
     /* The background: what a thread spends without packets comes back as
@@ -489,44 +513,24 @@ static int check_rate(struct ctx *x)
            100 * x->o->check_tol);
     for (int t = 0; t < x->c->cfg.nthreads; t++) {
         const struct fitted *f = &x->f[t];
-        char ent[48];
-        double ticks = 0, pkts = 0, fitted_ns = 0, tries = 0, secs = 0;
-        int n = 0;
-        snprintf(ent, sizeof ent, "thread:%s", x->c->cfg.thread[t].name);
-        for (int rep = 0;; rep++) {
-            double tk = sample(x->s, x->ns, kpps, rep, ent, "ticks");
-            double rx = sample(x->s, x->ns, kpps, rep, "net:sink",
-                               "rx_packets");
-            double sec = sample(x->s, x->ns, kpps, rep, "window", "seconds");
-            if (isnan(tk) || isnan(rx) || isnan(sec))
-                break;
-            if (!(rx > 0) || !(sec > 0))
-                continue;
-            double at = attempts(x, t, kpps, rep, rx);
-            ticks += tk;
-            pkts += rx;
-            tries += at;
-            secs += sec;
-            fitted_ns += f->b * at + f->a * sec;
-            n++;
-        }
-        if (n == 0) {
+        struct pooled p = pool_reps(x, t, kpps, "ticks");
+        if (p.n == 0) {
             printf("  %-10s no repetition forwarded anything\n",
                    x->c->cfg.thread[t].name);
             bad++;
             continue;
         }
-        double direct = ticks / USER_HZ * 1e9 / pkts;
-        double fitted = fitted_ns / pkts;
+        double ticks = p.value;
+        double fitted_ns = f->b * p.tries + f->a * p.sec;
+        double direct = ticks / USER_HZ * 1e9 / p.rx;
+        double fitted = fitted_ns / p.rx;
         double dev = direct / fitted - 1;
 
-        double x0 = tries / secs, y0 = fitted_ns / secs;
+        double x0 = p.tries / p.sec, y0 = fitted_ns / p.sec;
         double fit_var = (f->cov[0] + 2 * x0 * f->cov[1] +
                           x0 * x0 * f->cov[2]) / (y0 * y0);
-        double var = f->rep_var / n + (ticks > 0 ? 1 / ticks : 1) + fit_var;
-        double half = f->rep_dof > 0
-                          ? gsl_cdf_tdist_Pinv(0.995, f->rep_dof) * sqrt(var)
-                          : 0;
+        double var = f->rep_var / p.n + (ticks > 0 ? 1 / ticks : 1) + fit_var;
+        double half = f->rep_dof > 0 ? stats_t99(f->rep_dof) * sqrt(var) : 0;
         int within_tol = fabs(dev) <= x->o->check_tol;
         int ok = within_tol || fabs(dev) <= half;
         bad += !ok;

@@ -59,9 +59,14 @@ void stats_add_latency(struct run_result *r, int64_t ns)
     stats_add_latencies(r, &born, 1, ns, 0);
 }
 
+double stats_t99(int dof)
+{
+    return gsl_cdf_tdist_Pinv(0.995, dof);
+}
+
 double stats_ci99(double stddev, int n)
 {
-    return n > 1 ? gsl_cdf_tdist_Pinv(0.995, n - 1) * stddev / sqrt(n) : 0;
+    return n > 1 ? stats_t99(n - 1) * stddev / sqrt(n) : 0;
 }
 
 double stats_hist_quantile(const uint64_t *hist, uint64_t count, double p)

@@ -113,6 +113,10 @@ void stats_summarise(const struct stats_layout *lay,
                      const struct run_result *runs, int n, double offered_kpps,
                      struct point_summary *out);
 
+/* Student's t quantile for a two-sided 99% interval with `dof` degrees of
+ * freedom (dof >= 1). */
+double stats_t99(int dof);
+
 /* Half-width of the 99% Student t confidence interval of a mean of `n`
  * values with sample standard deviation `stddev` (0 when n < 2). */
 double stats_ci99(double stddev, int n);

@@ -284,10 +284,10 @@ struct fit_case {
 
 /* Write run `y` into `name`.db, fit it as model `id` into
  * `name`-model.db (checking at check_kpps, 0 for no check), outputs in
- * `name`.out and `name`.err. */
+ * `name`.out and `name`.err; fail unless fit_main returns `want`. */
 static void fit_synth(struct fit_case *fc, const char *name, const char *id,
                       const struct synth *y, double check_kpps,
-                      double check_tol)
+                      double check_tol, int want)
 {
     char file[128];
 
@@ -305,6 +305,9 @@ static void fit_synth(struct fit_case *fc, const char *name, const char *id,
                          .check_tol = check_tol};
     fc->rc = run_fit(&o, name, fc->out, sizeof fc->out, fc->err,
                      sizeof fc->err);
+    if (fc->rc != want)
+        fail_msg("fit_main returned %d, expected %d:\n%s%s", fc->rc, want,
+                 fc->out, fc->err);
 }
 
 /* The scale fit_main printed for group `group` ("vCPU" or "I/O"). */
@@ -386,15 +389,14 @@ static double simulated_ns_per_pkt(const struct costmodel *cm, double kpps,
 
 static void test_fit_scales_model(void **state)
 {
-    struct synth y = {all_rates, 5, 1.0, 1.0, 0, 0, 0, 0};
+    struct synth y = {.rates = all_rates, .nrates = 5, .delivered = 1.0,
+                      .ticks_at_40 = 1.0};
     struct costmodel paper, fitted;
     char e[512] = "";
     struct fit_case fc;
 
     (void)state;
-    fit_synth(&fc, "run", "fit-test", &y, 0, 0.2);
-    if (fc.rc != 0)
-        fail_msg("fit_main returned %d:\n%s%s", fc.rc, fc.out, fc.err);
+    fit_synth(&fc, "run", "fit-test", &y, 0, 0.2, 0);
 
     /* the slopes are the per-packet costs written into the run */
     assert_rel_near(printed_slope(fc.out, "vcpu0"), VCPU_PKT_NS, 0.02);
@@ -496,9 +498,7 @@ static void test_matched_at_highest_rate(void **state)
     struct fit_case fc;
 
     (void)state;
-    fit_synth(&fc, "overload", "fit-overload", &y, 0, 0.2);
-    if (fc.rc != 0)
-        fail_msg("fit_main returned %d:\n%s%s", fc.rc, fc.out, fc.err);
+    fit_synth(&fc, "overload", "fit-overload", &y, 0, 0.2, 0);
     assert_rel_near(printed_slope(fc.out, "vcpu0"), VCPU_PKT_NS, 0.02);
     double pps = 60e3 * 0.8;
     assert_rel_near(printed_target(fc.out, "vCPU"),
@@ -509,26 +509,24 @@ static void test_matched_at_highest_rate(void **state)
 
 static void test_check_rate_agrees(void **state)
 {
-    struct synth y = {all_rates, 5, 1.0, 1.0, 0, 0, 0, 0};
+    struct synth y = {.rates = all_rates, .nrates = 5, .delivered = 1.0,
+                      .ticks_at_40 = 1.0};
     struct fit_case fc;
 
     (void)state;
-    fit_synth(&fc, "check-ok", "fit-check", &y, 40, 0.2);
-    if (fc.rc != 0)
-        fail_msg("fit_main returned %d:\n%s%s", fc.rc, fc.out, fc.err);
+    fit_synth(&fc, "check-ok", "fit-check", &y, 40, 0.2, 0);
     assert_non_null(strstr(fc.out, "check at 40 kpps"));
     assert_null(strstr(fc.out, "OUTSIDE TOLERANCE"));
 }
 
 static void test_check_rate_disagrees(void **state)
 {
-    struct synth y = {all_rates, 5, 1.0, 1.5, 0, 0, 0, 0};
+    struct synth y = {.rates = all_rates, .nrates = 5, .delivered = 1.0,
+                      .ticks_at_40 = 1.5};
     struct fit_case fc;
 
     (void)state;
-    fit_synth(&fc, "check-bad", "fit-check", &y, 40, 0.2);
-    if (fc.rc != 1)
-        fail_msg("fit_main returned %d, expected 1:\n%s%s", fc.rc, fc.out, fc.err);
+    fit_synth(&fc, "check-bad", "fit-check", &y, 40, 0.2, 1);
     assert_non_null(strstr(fc.out, "OUTSIDE TOLERANCE"));
 }
 
@@ -537,35 +535,30 @@ static void test_check_rate_disagrees(void **state)
  * times off does not. */
 static void test_check_rate_noisy_host(void **state)
 {
-    struct synth y = {all_rates, 5, 1.0, 1.3, 0, 0.3, 0, 0};
+    struct synth y = {.rates = all_rates, .nrates = 5, .delivered = 1.0,
+                      .ticks_at_40 = 1.3, .spread = 0.3};
     struct fit_case fc;
 
     (void)state;
-    fit_synth(&fc, "check-noisy", "fit-check", &y, 40, 0.2);
-    if (fc.rc != 0)
-        fail_msg("fit_main returned %d:\n%s%s", fc.rc, fc.out, fc.err);
+    fit_synth(&fc, "check-noisy", "fit-check", &y, 40, 0.2, 0);
     assert_non_null(strstr(fc.out, "ok, within the interval"));
 
     y.ticks_at_40 = 3.0;
-    fit_synth(&fc, "check-noisy-bad", "fit-check", &y, 40, 0.2);
-    if (fc.rc != 1)
-        fail_msg("fit_main returned %d, expected 1:\n%s%s", fc.rc, fc.out,
-                 fc.err);
+    fit_synth(&fc, "check-noisy-bad", "fit-check", &y, 40, 0.2, 1);
     assert_non_null(strstr(fc.out, "OUTSIDE TOLERANCE"));
 }
 
 /* A generator that spends most of its time retrying on a full TAP costs
  * per packet what one attempt costs, not its time over its packets; the
- * check at the left-fc.out rate counts its retries there. */
+ * check at the left-out rate counts its retries there. */
 static void test_generator_retries(void **state)
 {
-    struct synth y = {all_rates, 5, 1.0, 1.0, 1, 0, 0, 0};
+    struct synth y = {.rates = all_rates, .nrates = 5, .delivered = 1.0,
+                      .ticks_at_40 = 1.0, .retries = 1};
     struct fit_case fc;
 
     (void)state;
-    fit_synth(&fc, "retries", "fit-retries", &y, 40, 0.05);
-    if (fc.rc != 0)
-        fail_msg("fit_main returned %d:\n%s%s", fc.rc, fc.out, fc.err);
+    fit_synth(&fc, "retries", "fit-retries", &y, 40, 0.05, 0);
     assert_rel_near(printed_slope(fc.out, "gen"), GEN_PKT_NS, 0.02);
     assert_rel_near(printed_slope(fc.out, "vcpu0"), VCPU_PKT_NS, 0.02);
     assert_non_null(strstr(fc.out, "gen: fitted per sendto() attempt"));
@@ -575,13 +568,12 @@ static void test_generator_retries(void **state)
 static void test_two_rates_refused(void **state)
 {
     static const double two[] = {5, 10};
-    struct synth y = {two, 2, 1.0, 1.0, 0, 0, 0, 0};
+    struct synth y = {.rates = two, .nrates = 2, .delivered = 1.0,
+                      .ticks_at_40 = 1.0};
     struct fit_case fc;
 
     (void)state;
-    fit_synth(&fc, "two-rates", "fit-two", &y, 0, 0.2);
-    if (fc.rc != 2)
-        fail_msg("fit_main returned %d, expected 2:\n%s%s", fc.rc, fc.out, fc.err);
+    fit_synth(&fc, "two-rates", "fit-two", &y, 0, 0.2, 2);
     if (strstr(fc.err, "2 rates below saturation") == NULL ||
         strstr(fc.err, "at least 3") == NULL)
         fail_msg("unexpected message: %s", fc.err);
@@ -590,13 +582,12 @@ static void test_two_rates_refused(void **state)
 
 static void test_all_saturated_refused(void **state)
 {
-    struct synth y = {all_rates, 5, 0.5, 1.0, 0, 0, 0, 0};
+    struct synth y = {.rates = all_rates, .nrates = 5, .delivered = 0.5,
+                      .ticks_at_40 = 1.0};
     struct fit_case fc;
 
     (void)state;
-    fit_synth(&fc, "saturated", "fit-sat", &y, 0, 0.2);
-    if (fc.rc != 2)
-        fail_msg("fit_main returned %d, expected 2:\n%s%s", fc.rc, fc.out, fc.err);
+    fit_synth(&fc, "saturated", "fit-sat", &y, 0, 0.2, 2);
     if (strstr(fc.err, "saturated at every measured rate") == NULL ||
         strstr(fc.err, "'shared-core'") == NULL)
         fail_msg("unexpected message: %s", fc.err);
