@@ -141,7 +141,7 @@ struct claims_fig *claims_figure(struct claims_ctx *cx, const char *name)
     return f;
 }
 
-int claims_load(struct claims_fig *f)
+int claims_load(const struct claims_ctx *cx, struct claims_fig *f)
 {
     switch (f->state) {
     case CLAIMS_FIG_NEW:
@@ -159,7 +159,8 @@ int claims_load(struct claims_fig *f)
         return 1;
     }
     char err[1024];
-    if (scenario_load(&f->s, f->path, NULL, 0, f->err, sizeof f->err)) {
+    if (scenario_load(&f->s, f->path, cx->set, cx->nset, f->err,
+                      sizeof f->err)) {
         f->state = CLAIMS_FIG_BAD;
         return SIM_EINPUT;
     }
@@ -176,7 +177,7 @@ int claims_load(struct claims_fig *f)
 
 int claims_run(struct claims_ctx *cx, struct claims_fig *f)
 {
-    int rc = claims_load(f);
+    int rc = claims_load(cx, f);
     if (rc || f->state == CLAIMS_FIG_RUN)
         return rc;
     const struct scenario *s = &f->s;
@@ -283,7 +284,7 @@ static int need_figures(struct claims_ctx *cx, const struct claim *c,
     }
     for (int k = 0; c->figs[k]; k++) {
         struct claims_fig *f = claims_figure(cx, c->figs[k]);
-        if (claims_load(f) < 0) {
+        if (claims_load(cx, f) < 0) {
             verdict(o, 0, "cannot run %s: %s", f->name, f->err);
             return -1;
         }

@@ -53,6 +53,8 @@ struct claims_ctx {
     char dir[512]; /* the folder of the figNN.cfg scenarios */
     int jobs;      /* worker processes per sweep            */
     int progress;  /* progress lines on stderr              */
+    const char *const *set; /* overrides for every scenario (--set) */
+    int nset;
     int nfigs;
     struct claims_fig *fig[CLAIMS_MAX_FIGS];
 };
@@ -100,10 +102,10 @@ void claims_clear(struct claims_ctx *cx);
 /* The figure called `name`, listed (not loaded) if it was not yet. */
 struct claims_fig *claims_figure(struct claims_ctx *cx, const char *name);
 
-/* Read the figure's scenario and cost model. Returns 0; 1 when the file
- * does not exist; SIM_EINPUT with fig->err for a bad scenario or cost
- * model. Does nothing for a figure already loaded. */
-int claims_load(struct claims_fig *fig);
+/* Read the figure's scenario, with cx's overrides, and its cost model.
+ * Returns 0; 1 when the file does not exist; SIM_EINPUT with fig->err for
+ * a bad scenario or cost model. Does nothing for a figure already loaded. */
+int claims_load(const struct claims_ctx *cx, struct claims_fig *fig);
 
 /* Load (if needed) and run every run of the figure, then summarise each
  * point. Returns 0, 1 for a missing or excluded figure, or a SIM_E* code

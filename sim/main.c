@@ -76,6 +76,8 @@ static void usage(FILE *f)
           "  --only figNN     run this figure only (repeatable)\n"
           "  --claims FILE    the claims (default " DEFAULT_SPEC ")\n"
           "  --commit ID      source revision named in the report\n"
+          "  --set KEY=VALUE  override a setting of every scenario\n"
+          "                   (repeatable), e.g. sim.duration_ms=2000\n"
           "usage: vsrsim validate --measured DB --scenario SCENARIO.cfg "
           "[options]\n"
           "  --curve NAME     only this curve (repeatable)\n"
@@ -192,6 +194,7 @@ static int cmd_paper(int argc, char **argv)
         {"only", required_argument, 0, 'O'},
         {"claims", required_argument, 0, 'C'},
         {"commit", required_argument, 0, 'v'},
+        {"set", required_argument, 0, 's'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -227,6 +230,11 @@ static int cmd_paper(int argc, char **argv)
             break;
         case 'v':
             po.commit = optarg;
+            break;
+        case 's':
+            if (po.nset == PAPER_MAX_SET)
+                return args_refuse("--set", "too many overrides");
+            po.set[po.nset++] = optarg;
             break;
         default:
             return help_or_bad(opt, "vsrsim: paper", argv);

@@ -364,8 +364,11 @@ static void md_provenance(FILE *f, const struct claims_ctx *cx,
         tidy_path(g->s.costmodel_db, db, sizeof db);
         fprintf(f, "%s`%s` in `%s`", n++ ? " and " : "", g->s.costmodel_id, db);
     }
-    fprintf(f, "%s. Do not edit: `make paper` writes it again.\n",
-            n ? "" : "none (no scenario run)");
+    fputs(n ? "" : "none (no scenario run)", f);
+    for (int i = 0; i < o->nset; i++)
+        fprintf(f, "%s`%s`", i ? ", " : ", every scenario with --set ",
+                o->set[i]);
+    fputs(". Do not edit: `make paper` writes it again.\n", f);
 }
 
 static void md_figures(FILE *f, struct claims_ctx *cx,
@@ -499,6 +502,8 @@ int paper_run(const struct paper_opts *o)
     }
     struct claims_ctx *cx = xmalloc(sizeof *cx);
     claims_init(cx, o->models, o->jobs, o->progress);
+    cx->set = o->set;
+    cx->nset = o->nset;
     int rc = 0;
     if (list_models(cx, o->models)) {
         fprintf(stderr, "vsrsim: %s: cannot read the scenarios: %s\n",
@@ -508,7 +513,7 @@ int paper_run(const struct paper_opts *o)
     if (!rc)
         rc = select_only(cx, o);
     for (int i = 0; !rc && i < cx->nfigs; i++)
-        if (claims_load(cx->fig[i]) < 0) {
+        if (claims_load(cx, cx->fig[i]) < 0) {
             fprintf(stderr, "vsrsim: %s\n", cx->fig[i]->err);
             rc = 2;
         }

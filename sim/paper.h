@@ -3,16 +3,17 @@
  * every claim.
  *
  * Runs each scenario of the models folder at full fidelity (its own
- * replications and seed), writes OUT/results/paper/NAME.csv and
- * OUT/plots/paper/NAME.png, decides the claims of sim/claims.c and writes
- * OUT/plots/paper/report.md: for each claim its id, the paper's statement
- * (read from the claims spec at run time), the figure measured, the result
- * and links to the plots.
+ * replications and seed, unless --set overrides them), writes
+ * OUT/results/paper/NAME.csv and OUT/plots/paper/NAME.png, decides the
+ * claims of sim/claims.c and writes OUT/plots/paper/report.md: for each
+ * claim its id, the paper's statement (read from the claims spec at run
+ * time), the figure measured, the result and links to the plots.
  */
 #ifndef VSRSIM_PAPER_H
 #define VSRSIM_PAPER_H
 
 #define PAPER_MAX_ONLY 64
+#define PAPER_MAX_SET 64
 
 struct paper_opts {
     const char *out;       /* root of results/paper and plots/paper   */
@@ -25,6 +26,8 @@ struct paper_opts {
     int progress; /* progress lines on stderr                */
     int nonly;    /* figures to run; 0: all                  */
     const char *only[PAPER_MAX_ONLY];
+    int nset; /* overrides applied to every scenario (--set) */
+    const char *set[PAPER_MAX_SET];
 };
 
 /* Run it all. Returns the exit status: 0, 1 when a run or an output

@@ -242,5 +242,34 @@ else
     echo "FAIL options on tests/scenarios/minimal.cfg: $(cat "$tmp/err")"
     fails=$((fails + 1))
 fi
+# vsrsim paper takes --set for every scenario: a bad one is refused before
+# anything is written, a good one is applied and named in the report.
+# (Curve names hold commas: the reps column is counted from the end.)
+n=$((n + 1))
+"$vsrsim" paper --only fig09 --set nosuch.key=1 --out "$tmp/paper" \
+    2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+    grep -q "^vsrsim: --set nosuch.key: no such setting in .*fig09.cfg" \
+        "$tmp/err" && [ ! -e "$tmp/paper" ]; then
+    echo "ok   option paper --set nosuch.key=1: $(cat "$tmp/err")"
+else
+    echo "FAIL option paper --set nosuch.key=1: exit $rc: $(cat "$tmp/err")"
+    fails=$((fails + 1))
+fi
+n=$((n + 1))
+if "$vsrsim" paper --only fig09 --set sim.duration_ms=20 --set sim.reps=2 \
+    --out "$tmp/paper" >/dev/null 2>"$tmp/err" &&
+    grep -q 'every scenario with --set `sim.duration_ms=20`, `sim.reps=2`' \
+        "$tmp/paper/plots/paper/report.md" &&
+    [ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++)
+                                if ($i == "reps") c = NF - i }
+                  NR == 2 { print $(NF - c) }' \
+        "$tmp/paper/results/paper/fig09.csv")" = 2 ]; then
+    echo "ok   options on vsrsim paper"
+else
+    echo "FAIL options on vsrsim paper: $(tail -n 3 "$tmp/err")"
+    fails=$((fails + 1))
+fi
 echo "$((n - fails - skips)) passed, $fails failed, $skips skipped"
 [ "$fails" -eq 0 ]
