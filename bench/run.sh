@@ -36,9 +36,12 @@
 # two `date +%s.%N` readings around the process (start-up, and for fig02
 # the database writes, included); the median of the 3 events/s figures that
 # the program prints on stderr, in a line
-#   vsrsim: N events in S s wall, E events/s, simulated/wall X
+#   vsrsim: N events in S s wall, E events/s, simulated/wall X[, P offered
+#   packets/s]
 # (its own count over its own CLOCK_MONOTONIC time: the whole sweep for
-# vsrsim, the event loop alone for the others); for the engine, ns per event
+# vsrsim, the event loop alone for the others; P, from vsrsim, counts the
+# packets its runs offer, warm-ups included: with packets batched in
+# events, what a sweep's length follows); for the engine, ns per event
 # (1e9 / E of each run, median of 3). Peak RSS is GNU time's %M around the
 # vsrsim runs: ru_maxrss of the process and of the children it waited for,
 # that is the largest of the parent and its workers (each counted whole,
@@ -122,10 +125,10 @@ calc() {
     awk "BEGIN { printf \"${2:-%.3g}\", $1 }"
 }
 
-# The fields N S E X of the last stats line in file $1, or nothing. The
+# The fields N S E X [P] of the last stats line in file $1, or nothing. The
 # line starts with the program's name: vsrsim, ns3-tandem or ns3-engine.
 stats_fields() {
-    sed -n 's/^[a-z0-9-]*: \([^ ]*\) events in \([^ ]*\) s wall, \([^ ]*\) events\/s, simulated\/wall \([^ ]*\).*$/\1 \2 \3 \4/p' \
+    sed -n 's/^[a-z0-9-]*: \([^ ]*\) events in \([^ ]*\) s wall, \([^ ]*\) events\/s, simulated\/wall \([^ ,]*\)\(, \([^ ]*\) offered packets\/s\)\{0,1\}$/\1 \2 \3 \4 \6/p' \
         "$1" | tail -n 1
 }
 
@@ -234,16 +237,19 @@ mib() {
 
 # bench_runs RSS CMD...: run CMD $runs times and print the wall, events/s
 # and (when RSS is 1) peak RSS lines of a result block, its heading already
-# printed. Sets med_wall, med_rate and med_rss (empty when not measured).
+# printed. Sets med_wall, med_rate, med_pkts (offered packets/s, vsrsim
+# only) and med_rss (empty when not measured).
 bench_runs() {
     want=$1
     shift
     walls=
     rates=
+    pkts=
     rsss=
     last=
     med_wall=
     med_rate=
+    med_pkts=
     med_rss=
     load_snap block
     i=1
@@ -258,6 +264,7 @@ bench_runs() {
         if [ -n "$fields" ]; then
             last=$fields
             rates="$rates $(echo "$fields" | awk '{ print $3 }')"
+            pkts="$pkts $(echo "$fields" | awk '{ print $5 }')"
         fi
         [ -z "$rss" ] || rsss="$rsss $rss"
         i=$((i + 1))
@@ -275,6 +282,12 @@ bench_runs() {
         set -- $last
         echo "  events/s: $med_rate (median of $runs runs:$rates;" \
             "last run: $1 events in $2 s wall, simulated/wall $4)"
+    fi
+    # shellcheck disable=SC2086 # one number per run, or none
+    if [ -n "$(echo $pkts)" ]; then
+        # shellcheck disable=SC2086
+        med_pkts=$(median $pkts)
+        echo "  offered packets/s: $med_pkts (median of $runs runs:$pkts)"
     fi
     if [ "$want" -eq 1 ]; then
         if [ -z "$rsss" ]; then
@@ -571,6 +584,7 @@ echo "method: each workload run $runs times in a row with VSRSIM_STATS=1 as" \
     "the bench's own CPU time, over the block's runs"
 bench_one fig02 models/paper/fig02.cfg
 fig02_rate=$med_rate
+fig02_pkts=$med_pkts
 fig02_rss=$med_rss
 # shellcheck disable=SC2086 # tandem_args is a list of options
 bench_cmd tandem "$tandem" $tandem_args
@@ -592,6 +606,7 @@ sweep2_mib=${sweep_rss2:+$(mib "$sweep_rss2")}
 echo "summary (medians above; vsrsim/ns-3 = how many times faster):"
 row "" vsrsim ns-3 vsrsim/ns-3 target
 row "fig02, M events/s" "$(mega "$fig02_rate")"
+row "fig02, M offered packets/s" "$(mega "$fig02_pkts")"
 row "tandem, M events/s" "$(mega "$tandem_rate")" \
     "$(mega "$ns3_tandem_rate")" "$(ratio "$tandem_rate" "$ns3_tandem_rate")"
 row "engine, 100 pending, ns/event" "$small_ns" "$ns3_small_ns" \

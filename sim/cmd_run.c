@@ -189,6 +189,7 @@ struct sweep_state {
     char key[128], hash[17], seed[32], err[1024];
     int64_t stored; /* runs written and committed */
     int64_t taken, events;
+    double packets; /* offered over the runs simulated, warm-ups included */
 };
 
 static void task_run(const void *ctx, int i, struct run_result *out)
@@ -280,6 +281,8 @@ static int task_done(void *dctx, int i, const struct run_result *r)
         x->taken++;
     } else {
         x->events += (int64_t)r->events;
+        x->packets += x->s->rates_kpps[id.rate] * 1e3 *
+                      (double)(x->s->warmup_ns + x->s->duration_ns) * 1e-9;
         if (x->st && store_task(x, &id, r))
             return SIM_EIO;
     }
@@ -583,9 +586,9 @@ int cmd_run(int argc, char **argv)
                    (double)rounds[k].ntask;
         fprintf(stderr,
                 "vsrsim: %lld events in %.3f s wall, %.0f events/s, "
-                "simulated/wall %.2f\n",
+                "simulated/wall %.2f, %.0f offered packets/s\n",
                 (long long)x->events, wall, (double)x->events / wall,
-                sim / wall);
+                sim / wall, x->packets / wall);
     }
 
     struct ndr_result *ndr = NULL;

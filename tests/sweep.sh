@@ -16,13 +16,18 @@
 #   7. a disk that fills up mid-sweep stops it with one line, exit status 1
 #      and a consistent database of whole runs, which --resume completes
 #      elsewhere into the uninterrupted sweep's CSV (in a private mount
-#      namespace with a small tmpfs; skipped where that is not allowed).
-# The scenarios are the paper's Figs 9 (with shorter runs) and 2.
+#      namespace with a small tmpfs; skipped where that is not allowed);
+#   8. VSRSIM_STATS=1 reports the packets offered per second of wall time:
+#      divided by the simulated seconds per second of wall time, the
+#      offered rate of a scenario with one rate.
+# The scenarios are the paper's Figs 9 (with shorter runs) and 2, and
+# tests/scenarios/minimal.cfg (8).
 set -u
 cd "${VSRSIM_SRCDIR:-.}" || exit 1
 vsrsim=${VSRSIM_BIN:-bin/vsrsim}
 case $vsrsim in /*) ;; *) vsrsim=$(pwd)/$vsrsim ;; esac
-cfg=$(pwd)/models/paper/fig09.cfg
+srcdir=$(pwd)
+cfg=$srcdir/models/paper/fig09.cfg
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 1' HUP INT TERM
@@ -227,6 +232,19 @@ if unshare -m sh -c 'mount -t tmpfs -o size=300k tmpfs disk' 2>/dev/null; then
         resumed.csv reference.csv
 else
     echo "skip full disk mid-sweep: no private mount namespace here"
+fi
+
+# 8. VSRSIM_STATS: 100 kpps offered over 2 x 30 ms of simulated time
+VSRSIM_STATS=1 "$vsrsim" run "$srcdir/tests/scenarios/minimal.cfg" --reps 2 \
+    --set sim.warmup_ms=10 --set sim.duration_ms=20 --no-db \
+    --csv stats.csv 2>stats.err
+pps=$(sed -n 's/.*simulated\/wall \([0-9.]*\), \([0-9]*\) offered packets\/s$/\2 \/ \1/p' \
+    stats.err)
+if [ -n "$pps" ] &&
+    awk "BEGIN { r = $pps; exit !(r > 0.99e5 && r < 1.01e5) }"; then
+    ok "VSRSIM_STATS: offered packets/s over simulated/wall is 100 kpps"
+else
+    fail "VSRSIM_STATS: '$(cat stats.err)'"
 fi
 
 exit "$failed"
