@@ -20,7 +20,7 @@
 struct verdict {
     char name[64];
     int npoints;
-    double mape, peak_err, inside;
+    double mape, peak_err, inside, agree;
     int peak_resolved; /* its interval is narrower than the limit */
     int ok;
 };
@@ -58,11 +58,13 @@ static void judge(struct verdict *v, const struct measured_point *p,
                   const struct validate_opts *o)
 {
     double ape = 0, peak_m = 0, peak_s = 0, peak_ci = 0;
-    int inside = 0;
+    int inside = 0, agree = 0;
     for (int i = 0; i < np; i++) {
         double m = p[i].forwarded_kpps, x = sim[i].forwarded_kpps;
         ape += m > 0 ? fabs(x - m) / m : 0;
         inside += fabs(x - m) <= sim[i].ci99_kpps;
+        /* Two independent means: the half-widths add in quadrature. */
+        agree += fabs(x - m) <= hypot(sim[i].ci99_kpps, p[i].ci99_kpps);
         if (m > peak_m) {
             peak_m = m;
             peak_ci = p[i].ci99_kpps;
@@ -73,6 +75,7 @@ static void judge(struct verdict *v, const struct measured_point *p,
     v->mape = ape / np;
     v->peak_err = peak_m > 0 ? fabs(peak_s - peak_m) / peak_m : 0;
     v->inside = (double)inside / np;
+    v->agree = (double)agree / np;
     /* A peak measured with a 99% interval wider than the limit cannot
      * show that a prediction is outside it: such a peak is reported, not
      * judged. */
@@ -195,13 +198,14 @@ int validate_main(const struct validate_opts *o)
     for (int i = 0; i < nu; i++)
         fprintf(stderr, "vsrsim: %s: curve '%s' was not measured; left "
                 "out\n", o->measured, s->curve[unmeasured[i]].name);
-    printf("%-20s %6s %8s %8s %9s  %s\n", "curve", "points", "MAPE",
-           "peak err", "inside CI", "verdict");
+    printf("%-20s %6s %8s %8s %9s %6s  %s\n", "curve", "points", "MAPE",
+           "peak err", "inside CI", "agree", "verdict");
     status = 0;
     for (int i = 0; i < nv; i++) {
-        printf("%-20s %6d %7.1f%% %7.1f%%%s %7.0f%%  %s\n", v[i].name,
-               v[i].npoints, 100 * v[i].mape, 100 * v[i].peak_err,
-               v[i].peak_resolved ? " " : "*", 100 * v[i].inside,
+        printf("%-20s %6d %7.1f%% %7.1f%%%s %7.0f%% %5.0f%%  %s\n",
+               v[i].name, v[i].npoints, 100 * v[i].mape,
+               100 * v[i].peak_err, v[i].peak_resolved ? " " : "*",
+               100 * v[i].inside, 100 * v[i].agree,
                v[i].ok ? "ok" : "OUTSIDE LIMITS");
         if (!v[i].ok)
             status = 1;

@@ -11,6 +11,12 @@
  *   peak error  |max simulated - max measured| / max measured
  *   inside CI   the fraction of measured points inside the simulated
  *               99% confidence interval
+ *   agree       the fraction of points whose measured and simulated
+ *               means differ by no more than the 99% interval of their
+ *               difference (the two half-widths in quadrature): below
+ *               saturation a simulated interval is about nil, and only
+ *               this tells a measured point within its own noise of the
+ *               prediction from one that is not
  *
  * Curves the database holds no run of are left out, each with a note on
  * stderr; none measured at all is bad input, as is a database that is

@@ -11,7 +11,8 @@
  * 10 us per packet and io 0.5 ms/s plus 6 us per packet (schedstat
  * run_ns), and the stat ticks say the same at 100 per second. fit_main
  * simulates the plan several times per fit, so the tests make few fits.
- * Each test checks one property.
+ * Each test checks one property. The last two give a fitted model to
+ * `vsrsim validate` (validate_main) against synthetic measured curves.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -37,6 +38,7 @@
 #include "scenario.h"
 #include "stats.h"
 #include "store.h"
+#include "validate.h"
 #include "vsr.h"
 
 #define VCPU_BG_NS 1e6  /* vcpu0 ns per second at no load */
@@ -151,6 +153,10 @@ struct synth {
 
 static const double all_rates[] = {5, 10, 20, 30, 40};
 
+/* Every rate forwarded whole, the ticks as the run times say. */
+static const struct synth plain = {.rates = all_rates, .nrates = 5,
+                                   .delivered = 1.0, .ticks_at_40 = 1.0};
+
 static void add(struct caldb *c, int64_t id, double kpps, int rep,
                 const char *entity, const char *metric, double value)
 {
@@ -239,10 +245,22 @@ static void write_run(const char *name, const struct synth *y, char *path,
         fail_msg("caldb_commit: %s", err);
 }
 
-/* fit_main with its stdout and stderr in files `name`.out and `name`.err
- * of the temporary directory, read into out and err. */
-static int run_fit(const struct fit_opts *o, const char *name, char *out,
-                   size_t outlen, char *err, size_t errlen)
+static int call_fit(const void *o)
+{
+    return fit_main(o);
+}
+
+static int call_validate(const void *o)
+{
+    return validate_main(o);
+}
+
+/* main(o) (call_fit or call_validate) with its stdout and stderr in files
+ * `name`.out and `name`.err of the temporary directory, read into out and
+ * err. */
+static int run_captured(int (*main_fn)(const void *), const void *o,
+                        const char *name, char *out, size_t outlen, char *err,
+                        size_t errlen)
 {
     char opath[512], epath[512], file[128];
     int saved_out, saved_err, fo, fe, rc;
@@ -258,12 +276,12 @@ static int run_fit(const struct fit_opts *o, const char *name, char *out,
     fo = open(opath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     fe = open(epath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (saved_out < 0 || saved_err < 0 || fo < 0 || fe < 0)
-        fail_msg("cannot redirect the output of fit_main");
+        fail_msg("cannot redirect the output of %s", name);
     dup2(fo, 1);
     dup2(fe, 2);
     close(fo);
     close(fe);
-    rc = fit_main(o);
+    rc = main_fn(o);
     fflush(stdout);
     fflush(stderr);
     dup2(saved_out, 1);
@@ -303,8 +321,8 @@ static void fit_synth(struct fit_case *fc, const char *name, const char *id,
                          .id = id,
                          .check_kpps = check_kpps,
                          .check_tol = check_tol};
-    fc->rc = run_fit(&o, name, fc->out, sizeof fc->out, fc->err,
-                     sizeof fc->err);
+    fc->rc = run_captured(call_fit, &o, name, fc->out, sizeof fc->out,
+                          fc->err, sizeof fc->err);
     if (fc->rc != want)
         fail_msg("fit_main returned %d, expected %d:\n%s%s", fc->rc, want,
                  fc->out, fc->err);
@@ -389,8 +407,7 @@ static double simulated_ns_per_pkt(const struct costmodel *cm, double kpps,
 
 static void test_fit_scales_model(void **state)
 {
-    struct synth y = {.rates = all_rates, .nrates = 5, .delivered = 1.0,
-                      .ticks_at_40 = 1.0};
+    struct synth y = plain;
     struct costmodel paper, fitted;
     char e[512] = "";
     struct fit_case fc;
@@ -509,8 +526,7 @@ static void test_matched_at_highest_rate(void **state)
 
 static void test_check_rate_agrees(void **state)
 {
-    struct synth y = {.rates = all_rates, .nrates = 5, .delivered = 1.0,
-                      .ticks_at_40 = 1.0};
+    struct synth y = plain;
     struct fit_case fc;
 
     (void)state;
@@ -521,11 +537,11 @@ static void test_check_rate_agrees(void **state)
 
 static void test_check_rate_disagrees(void **state)
 {
-    struct synth y = {.rates = all_rates, .nrates = 5, .delivered = 1.0,
-                      .ticks_at_40 = 1.5};
+    struct synth y = plain;
     struct fit_case fc;
 
     (void)state;
+    y.ticks_at_40 = 1.5;
     fit_synth(&fc, "check-bad", "fit-check", &y, 40, 0.2, 1);
     assert_non_null(strstr(fc.out, "OUTSIDE TOLERANCE"));
 }
@@ -535,11 +551,12 @@ static void test_check_rate_disagrees(void **state)
  * times off does not. */
 static void test_check_rate_noisy_host(void **state)
 {
-    struct synth y = {.rates = all_rates, .nrates = 5, .delivered = 1.0,
-                      .ticks_at_40 = 1.3, .spread = 0.3};
+    struct synth y = plain;
     struct fit_case fc;
 
     (void)state;
+    y.ticks_at_40 = 1.3;
+    y.spread = 0.3;
     fit_synth(&fc, "check-noisy", "fit-check", &y, 40, 0.2, 0);
     assert_non_null(strstr(fc.out, "ok, within the interval"));
 
@@ -553,11 +570,11 @@ static void test_check_rate_noisy_host(void **state)
  * check at the left-out rate counts its retries there. */
 static void test_generator_retries(void **state)
 {
-    struct synth y = {.rates = all_rates, .nrates = 5, .delivered = 1.0,
-                      .ticks_at_40 = 1.0, .retries = 1};
+    struct synth y = plain;
     struct fit_case fc;
 
     (void)state;
+    y.retries = 1;
     fit_synth(&fc, "retries", "fit-retries", &y, 40, 0.05, 0);
     assert_rel_near(printed_slope(fc.out, "gen"), GEN_PKT_NS, 0.02);
     assert_rel_near(printed_slope(fc.out, "vcpu0"), VCPU_PKT_NS, 0.02);
@@ -582,16 +599,95 @@ static void test_two_rates_refused(void **state)
 
 static void test_all_saturated_refused(void **state)
 {
-    struct synth y = {.rates = all_rates, .nrates = 5, .delivered = 0.5,
-                      .ticks_at_40 = 1.0};
+    struct synth y = plain;
     struct fit_case fc;
 
     (void)state;
+    y.delivered = 0.5;
     fit_synth(&fc, "saturated", "fit-sat", &y, 0, 0.2, 2);
     if (strstr(fc.err, "saturated at every measured rate") == NULL ||
         strstr(fc.err, "'shared-core'") == NULL)
         fail_msg("unexpected message: %s", fc.err);
     assert_int_equal(access(fc.outdb, F_OK), -1);
+}
+
+/* vsrsim validate of curve 'shared-core' measured in `measured`,
+ * predicted with model `id` of `model_db`, as `name`.out and `name`.err;
+ * fail unless it returns `want`. The MAPE and peak limit is 5%. */
+static void validate_synth(struct fit_case *fc, const char *name,
+                           const char *measured, const char *model_db,
+                           const char *id, int want)
+{
+    char set_db[600], set_id[128];
+    snprintf(set_db, sizeof set_db, "costmodel.db=%s", model_db);
+    snprintf(set_id, sizeof set_id, "costmodel.id=%s", id);
+    const char *set[] = {set_db, set_id, "sim.reps=3", "sim.warmup_ms=20",
+                         "sim.duration_ms=200"};
+    struct validate_opts o = {.scenario = plan,
+                              .set = set,
+                              .nset = (int)(sizeof set / sizeof set[0]),
+                              .measured = measured,
+                              .mape_max = 0.05,
+                              .peak_max = 0.05,
+                              .jobs = 1};
+    fc->rc = run_captured(call_validate, &o, name, fc->out, sizeof fc->out,
+                          fc->err, sizeof fc->err);
+    if (fc->rc != want)
+        fail_msg("validate_main returned %d, expected %d:\n%s%s", fc->rc,
+                 want, fc->out, fc->err);
+}
+
+/* The percentage in column `col` (1: MAPE, 2: peak error, 3: inside CI,
+ * 4: agree) of validate's line for shared-core. */
+static double printed_column(const char *out, int col)
+{
+    const char *p = strstr(out, "\nshared-core ");
+    double v[4];
+    int n;
+    if (p == NULL ||
+        sscanf(p, " shared-core %d %lf%% %lf%%%*[ *] %lf%% %lf%%", &n, &v[0],
+               &v[1], &v[2], &v[3]) != 5)
+        fail_msg("no line for shared-core in:\n%s", out);
+    return v[col - 1];
+}
+
+/* A model fitted on a run predicts that run: below the router's limit at
+ * every rate, the simulated curve is the offered one, which the
+ * measured points are within a few per mille of. The simulated 99%
+ * intervals are about nil, so the measured points agree with the
+ * prediction only within their own (1%). */
+static void test_validate_fitted_run(void **state)
+{
+    struct synth y = plain;
+    struct fit_case fc;
+
+    (void)state;
+    fit_synth(&fc, "predict", "fit-predict", &y, 0, 0.2, 0);
+    validate_synth(&fc, "predict-validate", fc.db, fc.outdb, "fit-predict",
+                   0);
+    assert_true(printed_column(fc.out, 1) < 0.5);
+    assert_true(printed_column(fc.out, 2) < 0.5);
+    assert_near(printed_column(fc.out, 4), 100, 1e-9);
+    assert_non_null(strstr(fc.out, "  ok\n"));
+}
+
+/* The same model against a curve that forwarded 15% less at every rate:
+ * MAPE and peak error 17.6%, outside the 5% limits; no point agrees. */
+static void test_validate_curve_off(void **state)
+{
+    struct synth y = plain, low = plain;
+    char low_db[512];
+    struct fit_case fc;
+
+    (void)state;
+    fit_synth(&fc, "off", "fit-off", &y, 0, 0.2, 0);
+    low.delivered = 0.85;
+    write_run("off-low.db", &low, low_db, sizeof low_db);
+    validate_synth(&fc, "off-validate", low_db, fc.outdb, "fit-off", 1);
+    assert_near(printed_column(fc.out, 1), 100 * (1 / 0.85 - 1), 0.5);
+    assert_near(printed_column(fc.out, 2), 100 * (1 / 0.85 - 1), 0.5);
+    assert_near(printed_column(fc.out, 4), 0, 1e-9);
+    assert_non_null(strstr(fc.out, "OUTSIDE LIMITS"));
 }
 
 int main(void)
@@ -605,6 +701,8 @@ int main(void)
         cmocka_unit_test(test_generator_retries),
         cmocka_unit_test(test_two_rates_refused),
         cmocka_unit_test(test_all_saturated_refused),
+        cmocka_unit_test(test_validate_fitted_run),
+        cmocka_unit_test(test_validate_curve_off),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
