@@ -69,18 +69,6 @@ struct obs {
     double ns_per_s, ticks_per_s;
 };
 
-/* The value of (entity, metric) at (kpps, rep) in the samples, or NAN. */
-static double sample(const struct measured_sample *s, int n, double kpps,
-                     int rep, const char *entity, const char *metric)
-{
-    for (int i = 0; i < n; i++)
-        if (s[i].offered_kpps == kpps && s[i].rep == rep &&
-            strcmp(s[i].entity, entity) == 0 &&
-            strcmp(s[i].metric, metric) == 0)
-            return s[i].value;
-    return NAN;
-}
-
 struct fitted {
     double b, b_se;   /* ns per packet */
     double a, a_se;   /* ns per second */
@@ -117,10 +105,10 @@ static int is_saturated(struct ctx *x, int i)
         double busy = 0;
         snprintf(ent, sizeof ent, "thread:%s", x->c->cfg.thread[t].name);
         for (int rep = 0; rep < p->reps; rep++) {
-            double ns = sample(x->s, x->ns, p->offered_kpps, rep, ent,
-                               "run_ns");
-            double sec = sample(x->s, x->ns, p->offered_kpps, rep, "window",
-                                "seconds");
+            double ns =
+                caldb_sample(x->s, x->ns, p->offered_kpps, rep, ent, "run_ns");
+            double sec = caldb_sample(x->s, x->ns, p->offered_kpps, rep,
+                                      "window", "seconds");
             busy += ns / sec / 1e9 / p->reps;
         }
         if (busy > SATURATED_BUSY)
@@ -144,7 +132,8 @@ static double attempts(const struct ctx *x, int t, double kpps, int rep,
 {
     if (x->c->cfg.thread[t].kind != VSR_GEN)
         return rx;
-    double drops = sample(x->s, x->ns, kpps, rep, "net:gen", "tx_dropped");
+    double drops =
+        caldb_sample(x->s, x->ns, kpps, rep, "net:gen", "tx_dropped");
     return drops > 0 ? rx + drops : rx;
 }
 
@@ -169,12 +158,12 @@ static int fit_thread(struct ctx *x, int t)
         int first = n;
         double mean = 0, var = 0;
         for (int rep = 0; rep < p->reps; rep++) {
-            double sec = sample(x->s, x->ns, p->offered_kpps, rep, "window",
-                                "seconds");
-            double ns = sample(x->s, x->ns, p->offered_kpps, rep, ent,
-                               "run_ns");
-            double rx = sample(x->s, x->ns, p->offered_kpps, rep, "net:sink",
-                               "rx_packets");
+            double sec = caldb_sample(x->s, x->ns, p->offered_kpps, rep,
+                                      "window", "seconds");
+            double ns =
+                caldb_sample(x->s, x->ns, p->offered_kpps, rep, ent, "run_ns");
+            double rx = caldb_sample(x->s, x->ns, p->offered_kpps, rep,
+                                     "net:sink", "rx_packets");
             if (!(sec > 0) || isnan(ns) || isnan(rx))
                 continue;
             double tries = attempts(x, t, p->offered_kpps, rep, rx);
@@ -286,9 +275,10 @@ static struct pooled pool_reps(const struct ctx *x, int t, double kpps,
     char ent[48];
     snprintf(ent, sizeof ent, "thread:%s", x->c->cfg.thread[t].name);
     for (int rep = 0;; rep++) {
-        double v = sample(x->s, x->ns, kpps, rep, ent, metric);
-        double rx = sample(x->s, x->ns, kpps, rep, "net:sink", "rx_packets");
-        double sec = sample(x->s, x->ns, kpps, rep, "window", "seconds");
+        double v = caldb_sample(x->s, x->ns, kpps, rep, ent, metric);
+        double rx =
+            caldb_sample(x->s, x->ns, kpps, rep, "net:sink", "rx_packets");
+        double sec = caldb_sample(x->s, x->ns, kpps, rep, "window", "seconds");
         if (isnan(v) || isnan(rx) || isnan(sec))
             break;
         if (!(rx > 0) || !(sec > 0))

@@ -1735,3 +1735,14 @@ out:
     }
     return ret;
 }
+
+double caldb_sample(const struct measured_sample *s, int n, double kpps,
+                    int rep, const char *entity, const char *metric)
+{
+    for (int i = 0; i < n; i++)
+        if (s[i].offered_kpps == kpps && s[i].rep == rep &&
+            strcmp(s[i].entity, entity) == 0 &&
+            strcmp(s[i].metric, metric) == 0)
+            return s[i].value;
+    return NAN;
+}

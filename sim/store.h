@@ -171,4 +171,9 @@ int caldb_read_run(const char *path, const char *config, int64_t *run_id,
                    struct measured_point **points, int *npoints, char *err,
                    size_t errlen);
 
+/* The value of (kpps, rep, entity, metric) among the n samples that
+ * caldb_read_run() gave, or NAN when they hold none. */
+double caldb_sample(const struct measured_sample *s, int n, double kpps,
+                    int rep, const char *entity, const char *metric);
+
 #endif

@@ -4,7 +4,11 @@
  * For each curve of a scenario that `vsrcal measure` measured (a run of
  * the same name in the calibration database), simulate the curve at the
  * measured offered rates with the scenario's cost model (typically one
- * fitted by `vsrcal fit` on another configuration) and compare:
+ * fitted by `vsrcal fit` on another configuration) and compare. A point
+ * whose generator sent within 1.5% of the asked rate in every repetition
+ * (net:gen tx_packets over the window) is simulated at the rate it sent,
+ * since the difference is the generator's pacing, not the router; the
+ * others at the asked rate. Then:
  *
  *   MAPE        mean over the points of |simulated - measured| / measured
  *               of the forwarded rate
