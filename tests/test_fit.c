@@ -568,6 +568,23 @@ static void test_check_rate_noisy_host(void **state)
     assert_non_null(strstr(fc.out, "OUTSIDE TOLERANCE"));
 }
 
+/* A check rate that is saturated in the measurement (80% forwarded) is
+ * not checked against lines fitted below saturation, however dear its
+ * packets: fit says so and succeeds. */
+static void test_check_rate_saturated(void **state)
+{
+    struct synth y = plain;
+    struct fit_case fc;
+
+    (void)state;
+    y.top_delivered = 0.8;
+    y.ticks_at_40 = 3.0;
+    fit_synth(&fc, "check-saturated", "fit-check", &y, 40, 0.2, 0);
+    assert_non_null(strstr(fc.out, "check at 40 kpps: not made: the rate is "
+                                   "saturated in this measurement"));
+    assert_null(strstr(fc.out, "OUTSIDE TOLERANCE"));
+}
+
 /* A generator that spends most of its time retrying on a full TAP costs
  * per packet what one attempt costs, not its time over its packets; the
  * check at the left-out rate counts its retries there. */
@@ -719,6 +736,7 @@ int main(void)
         cmocka_unit_test(test_check_rate_agrees),
         cmocka_unit_test(test_check_rate_disagrees),
         cmocka_unit_test(test_check_rate_noisy_host),
+        cmocka_unit_test(test_check_rate_saturated),
         cmocka_unit_test(test_generator_retries),
         cmocka_unit_test(test_two_rates_refused),
         cmocka_unit_test(test_all_saturated_refused),
