@@ -89,6 +89,7 @@ struct ctx {
     struct measured_point *p;
     int np;
     int saturated[SCENARIO_MAX_RATES];
+    int check;         /* index of the --check-rate point, or -1 */
     struct fitted f[VSR_MAX_THREADS];
     double tick_ns[2]; /* guest_tick and qemu_tick from the background */
     char err[512];
@@ -153,7 +154,7 @@ static int fit_thread(struct ctx *x, int t)
     int rep_dof = 0;
     for (int i = 0; i < x->np; i++) {
         const struct measured_point *p = &x->p[i];
-        if (x->saturated[i] || p->offered_kpps == x->o->check_kpps)
+        if (x->saturated[i] || i == x->check)
             continue;
         int first = n;
         double mean = 0, var = 0;
@@ -253,7 +254,7 @@ static int top_rate(const struct ctx *x)
 {
     int top = -1;
     for (int i = 0; i < x->np; i++)
-        if (x->p[i].offered_kpps != x->o->check_kpps &&
+        if (i != x->check &&
             (top < 0 || x->p[i].offered_kpps > x->p[top].offered_kpps))
             top = i;
     return top;
@@ -499,14 +500,13 @@ static int check_rate(struct ctx *x)
     int bad = 0;
     /* The lines hold below saturation, where they were fitted; beyond,
      * a router costs more per packet, and a check would only say so. */
-    for (int i = 0; i < x->np; i++)
-        if (x->p[i].offered_kpps == kpps && x->saturated[i]) {
-            printf("check at %g kpps: not made: the rate is saturated in "
-                   "this measurement (%.2f kpps forwarded), and the fitted "
-                   "lines hold below saturation only\n",
-                   kpps, x->p[i].forwarded_kpps);
-            return 0;
-        }
+    if (x->saturated[x->check]) {
+        printf("check at %g kpps: not made: the rate is saturated in this "
+               "measurement (%.2f kpps forwarded), and the fitted lines hold "
+               "below saturation only\n",
+               kpps, x->p[x->check].forwarded_kpps);
+        return 0;
+    }
     printf("check at %g kpps (stat ticks, not used by the fit; all "
            "repetitions together; passes within %.0f%% or within the 99%% "
            "interval of the repetitions' spread):\n", kpps,
@@ -579,11 +579,12 @@ int fit_main(const struct fit_opts *o)
                  "points", o->db, (long long)run_id, x->c->name);
         goto out;
     }
+    x->check = -1;
     if (o->check_kpps > 0) {
-        int found = 0;
         for (int i = 0; i < x->np; i++)
-            found |= x->p[i].offered_kpps == o->check_kpps;
-        if (!found) {
+            if (x->p[i].offered_kpps == o->check_kpps)
+                x->check = i;
+        if (x->check < 0) {
             snprintf(x->err, sizeof x->err, "--check-rate %g: run %lld of "
                      "'%s' has no such rate", o->check_kpps,
                      (long long)run_id, x->c->name);

@@ -85,8 +85,8 @@ static int simulate_curve(const struct scenario *s, int ci,
 
 /* The offered rate to simulate each point at: what the generator sent
  * where it kept to the asked rate, else the asked rate. Says so on stdout
- * for a curve with any of the former; returns how many there are. */
-static int pacing_rates(const char *curve, const struct measured_sample *s,
+ * for a curve with any of the former. */
+static void pacing_rates(const char *curve, const struct measured_sample *s,
                         int ns, const struct measured_point *p, int np,
                         double *rate)
 {
@@ -105,7 +105,6 @@ static int pacing_rates(const char *curve, const struct measured_sample *s,
         printf("%s: %d of %d points simulated at the rate the generator "
                "sent (%.3f to %.3f of the asked rate)\n",
                curve, n, np, lo, hi);
-    return n;
 }
 
 static void judge(struct verdict *v, const struct measured_point *p,
