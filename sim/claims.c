@@ -23,12 +23,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <gsl/gsl_fit.h>
-#include <gsl/gsl_statistics_double.h>
-
 #include "claims.h"
 #include "err.h"
 #include "report.h"
+#include "stats.h"
 #include "store.h"
 #include "sweep.h"
 
@@ -698,11 +696,8 @@ static int cbs_linear(const struct claims_fig *f, const struct cbs *b,
                  f->name, n, n == 1 ? "" : "s", b->unres);
         return 0;
     }
-    double c0, c1, cov00, cov01, cov11, sumsq;
-    gsl_fit_linear(x, 1, y, 1, (size_t)n, &c0, &c1, &cov00, &cov01, &cov11,
-                   &sumsq);
-    double tss = gsl_stats_tss(y, 1, (size_t)n);
-    double r2 = tss > 0 ? 1 - sumsq / tss : 0;
+    double c1, r2;
+    stats_fit_line(x, y, n, &c1, &r2);
     snprintf(msg, len,
              "%s: fit over %d points below the unreserved peak %.1f, "
              "slope %.1f kpps per unit Q/T, R^2 %.4f",

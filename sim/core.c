@@ -115,8 +115,8 @@ void machine_clear(struct machine *m)
 {
     for (int i = 0; i < m->nthreads; i++)
         if (m->thread[i]->rng)
-            gsl_rng_free(m->thread[i]->rng);
-    gsl_rng_free(m->rng);
+            rng_free(m->thread[i]->rng);
+    rng_free(m->rng);
 }
 
 void machine_add_thread(struct machine *m, struct thread *t)

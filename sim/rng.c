@@ -31,6 +31,11 @@ gsl_rng *rng_alloc(uint64_t seed)
     return r;
 }
 
+void rng_free(gsl_rng *r)
+{
+    gsl_rng_free(r);
+}
+
 void rng_gamma_init(struct rng_gamma *g, const struct cost *c)
 {
     g->mean_ns = c->mean_ns;

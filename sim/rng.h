@@ -21,8 +21,9 @@
  * (splitmix64 finalizer), for runs and entities. */
 uint64_t rng_derive(uint64_t base, uint64_t a, uint64_t b, uint64_t c);
 
-/* A new stream (MT19937) seeded with `seed`; free with gsl_rng_free(). */
+/* A new stream (MT19937) seeded with `seed`, and its end. */
 gsl_rng *rng_alloc(uint64_t seed);
+void rng_free(gsl_rng *r);
 
 /* Total cost in ns of `k` occurrences of activity `c` (0 when k == 0 or the
  * mean is 0). Deterministic when cv == 0. */

@@ -3,13 +3,16 @@
  *
  * Latencies go into fixed log2 buckets (no per-packet storage); the mean
  * and variance of the forwarded rate over replications use Welford's
- * recurrence, and the 99% confidence interval GSL's Student t quantile.
+ * recurrence, and the 99% confidence interval GSL's Student t quantile;
+ * the claims' straight lines are GSL's least-squares fits.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_fit.h>
+#include <gsl/gsl_statistics_double.h>
 
 #include "err.h"
 #include "stats.h"
@@ -67,6 +70,16 @@ double stats_t99(int dof)
 double stats_ci99(double stddev, int n)
 {
     return n > 1 ? stats_t99(n - 1) * stddev / sqrt(n) : 0;
+}
+
+void stats_fit_line(const double *x, const double *y, int n, double *slope,
+                    double *r2)
+{
+    double c0, cov00, cov01, cov11, sumsq;
+    gsl_fit_linear(x, 1, y, 1, (size_t)n, &c0, slope, &cov00, &cov01, &cov11,
+                   &sumsq);
+    double tss = gsl_stats_tss(y, 1, (size_t)n);
+    *r2 = tss > 0 ? 1 - sumsq / tss : 0;
 }
 
 double stats_hist_quantile(const uint64_t *hist, uint64_t count, double p)

@@ -121,6 +121,11 @@ double stats_t99(int dof);
  * values with sample standard deviation `stddev` (0 when n < 2). */
 double stats_ci99(double stddev, int n);
 
+/* The least-squares line y = c0 + c1 x through n >= 2 points: its slope
+ * c1 and its R^2 (0 when the y are all equal). */
+void stats_fit_line(const double *x, const double *y, int n, double *slope,
+                    double *r2);
+
 /* The p-quantile (0..1) of a latency histogram, in nanoseconds, linearly
  * interpolated inside the log2 bucket. 0 when the histogram is empty. */
 double stats_hist_quantile(const uint64_t *hist, uint64_t count, double p);

@@ -28,8 +28,7 @@
 
 #include <stdint.h>
 
-#include <gsl/gsl_rng.h>
-
+#include "rng.h"
 #include "sched.h"
 #include "stats.h"
 

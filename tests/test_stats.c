@@ -263,6 +263,35 @@ static void summary_mean_latency_pools_all_samples(void **state)
     assert_near(ps.lat_mean_us, (30 * 3000.0 + 70 * 20000.0) / 100 / 1e3, 1e-9);
 }
 
+/* y = 1 + 2x exactly: slope 2, R^2 1. With y = 0, 1, 0, 1 at x = 0..3
+ * the line is 0.2 + 0.2x, residuals -0.2, 0.6, -0.6, 0.2: R^2 = 1 - 0.8/1
+ * = 0.2. */
+static void line_fit_slope_and_r2(void **state)
+{
+    (void)state;
+    const double x[] = {0, 1, 2, 3};
+    const double exact[] = {1, 3, 5, 7};
+    const double zigzag[] = {0, 1, 0, 1};
+    double slope, r2;
+    stats_fit_line(x, exact, 4, &slope, &r2);
+    assert_float_equal(slope, 2.0, 1e-12);
+    assert_float_equal(r2, 1.0, 1e-12);
+    stats_fit_line(x, zigzag, 4, &slope, &r2);
+    assert_float_equal(slope, 0.2, 1e-12);
+    assert_float_equal(r2, 0.2, 1e-12);
+}
+
+/* Equal ys have no variance to explain: R^2 is 0, not NaN. */
+static void line_fit_of_flat_points_has_r2_zero(void **state)
+{
+    (void)state;
+    const double x[] = {1, 2, 3}, y[] = {5, 5, 5};
+    double slope, r2;
+    stats_fit_line(x, y, 3, &slope, &r2);
+    assert_float_equal(slope, 0.0, 1e-12);
+    assert_float_equal(r2, 0.0, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -282,6 +311,8 @@ int main(void)
         cmocka_unit_test(quantile_of_empty_histogram_is_zero),
         cmocka_unit_test(summary_p50_pools_histograms_of_all_runs),
         cmocka_unit_test(summary_mean_latency_pools_all_samples),
+        cmocka_unit_test(line_fit_slope_and_r2),
+        cmocka_unit_test(line_fit_of_flat_points_has_r2_zero),
     };
     return cmocka_run_group_tests(tests, make_runs, NULL);
 }
