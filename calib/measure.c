@@ -45,6 +45,7 @@ struct bound {
 struct reading {
     struct timespec at;
     uint64_t run_ns[VSR_MAX_THREADS], ticks[VSR_MAX_THREADS];
+    uint64_t slices[VSR_MAX_THREADS]; /* times switched in (schedstat) */
     int ncpus;
     struct cpu_times cpu[PROCFS_MAX_CPUS];
     struct netdev_counters gen, sink;
@@ -154,12 +155,13 @@ static int read_netdev(const char *netns, const char *dev,
     return procfs_parse_net_dev(text, dev, out, err, errlen);
 }
 
-/* CPU time of the generator's processes, summed. */
-static int read_generator(struct ctx *x, uint64_t *run_ns, uint64_t *ticks)
+/* CPU time and switches in of the generator's processes, summed, into
+ * slot i of r. */
+static int read_generator(struct ctx *x, struct reading *r, int i)
 {
     int tids[64];
     int n = gen_tasks(x->gen, tids, 64);
-    *run_ns = *ticks = 0;
+    r->run_ns[i] = r->ticks[i] = r->slices[i] = 0;
     for (int k = 0; k < n; k++) {
         struct task_schedstat ss;
         struct task_stat st;
@@ -168,8 +170,9 @@ static int read_generator(struct ctx *x, uint64_t *run_ns, uint64_t *ticks)
             procfs_task_stat("/", tids[k], tids[k], &st, x->err,
                              sizeof x->err) != 0)
             return -1;
-        *run_ns += ss.run_ns;
-        *ticks += st.utime + st.stime;
+        r->run_ns[i] += ss.run_ns;
+        r->ticks[i] += st.utime + st.stime;
+        r->slices[i] += ss.slices;
     }
     return 0;
 }
@@ -182,7 +185,7 @@ static int take_reading(struct ctx *x, struct reading *r)
         struct task_schedstat ss;
         struct task_stat st;
         if (!x->b[i].live) {
-            if (read_generator(x, &r->run_ns[i], &r->ticks[i]) != 0)
+            if (read_generator(x, r, i) != 0)
                 return -1;
             continue;
         }
@@ -198,6 +201,7 @@ static int take_reading(struct ctx *x, struct reading *r)
         }
         r->run_ns[i] = ss.run_ns;
         r->ticks[i] = st.utime + st.stime;
+        r->slices[i] = ss.slices;
     }
     r->ncpus = procfs_cpu_times("/", r->cpu, PROCFS_MAX_CPUS, x->err,
                                 sizeof x->err);
@@ -236,6 +240,9 @@ static double store_window(struct ctx *x, int64_t run_id, double kpps,
         if (rc == 0)
             rc = add(x, run_id, kpps, rep, ent, "ticks",
                      (double)(b->ticks[i] - a->ticks[i]));
+        if (rc == 0)
+            rc = add(x, run_id, kpps, rep, ent, "slices",
+                     (double)(b->slices[i] - a->slices[i]));
     }
     for (int k = 0; rc == 0 && k < a->ncpus && k < b->ncpus; k++) {
         const struct cpu_times *p = &a->cpu[k], *q = &b->cpu[k];

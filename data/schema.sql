@@ -203,8 +203,9 @@ CREATE TABLE IF NOT EXISTS measured_run (
 --                 'core:N' (a host CPU), 'net:gen' or 'net:sink' (the
 --                 generator's and the sink's device)
 --   metric        for window: 'seconds' (traffic time); for threads:
---                 'run_ns' (schedstat time on CPU), 'ticks' (utime +
---                 stime from stat, in USER_HZ ticks); for cores: 'user',
+--                 'run_ns' (schedstat time on CPU), 'slices' (schedstat
+--                 times switched in), 'ticks' (utime + stime from stat,
+--                 in USER_HZ ticks); for cores: 'user',
 --                 'system', 'irq', 'softirq', 'guest', 'idle' (ticks); for
 --                 devices: 'rx_packets', 'tx_packets', 'rx_dropped',
 --                 'tx_dropped'

@@ -154,6 +154,7 @@ void machine_account(struct machine *m, int reset)
         for (int i = 0; i < m->nthreads; i++) {
             m->thread[i]->busy_ns = 0;
             m->thread[i]->migrations = 0;
+            m->thread[i]->slices = 0;
         }
 }
 
@@ -248,6 +249,7 @@ static void core_schedule(struct core *c)
         if (!c->curr) {
             t = core_pick(c);
             if (!t) {
+                c->holder = NULL; /* the idle task runs */
                 if (c->nr_threads == 0 && c->m->balancing)
                     balance_newidle(c);
                 if (c->need_resched) /* something was pulled in */
@@ -258,6 +260,12 @@ static void core_schedule(struct core *c)
                 if (c->last && c->last != t)
                     thread_add_overhead(t, thread_cost(t, COST_CTX_SWITCH, 1));
                 c->last = t;
+                /* A switch in, as Linux counts them: from another thread
+                 * or from idle; an interrupt (rank SCHED_IRQ) returns to
+                 * the thread it preempted without one. */
+                if (c->holder != t)
+                    t->slices++;
+                c->holder = t;
             }
             core_load_update(c, t, 0);
             t->state = THREAD_RUNNING;

@@ -67,6 +67,8 @@ struct core {
     struct machine *m;
     struct thread *curr;         /* running thread, or NULL when idle    */
     struct thread *last;         /* last thread that ran (switch cost)   */
+    struct thread *holder;       /* the thread switched to last; NULL    */
+                                 /* once the core has idled              */
     int64_t stint_start_ns;      /* when curr's current stint began      */
     struct event *timer;         /* next decision point                  */
     int busy;                    /* inside core_schedule()               */

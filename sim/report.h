@@ -5,13 +5,16 @@
  * core N coreN_busy, coreN_irq, coreN_sys, coreN_guest (fractions of time);
  * then busy:THREAD for every thread (fraction of one core); then
  * stddev_kpps, reps, loss, lat_p50_us, lat_p99_us, lat_mean_us,
- * drops_kpps:QUEUE for every queue and migrations:THREAD (per second).
+ * drops_kpps:QUEUE for every queue, migrations:THREAD (per second) and
+ * slices:THREAD, the times per second a thread is switched in (from
+ * another thread or from idle, as Linux's schedstat counts them).
  *
  * When the NDR/PDR search ran (vsrsim run --ndr), four columns follow:
  * ndr_kpps, ndr_loss, pdr_kpps, pdr_loss, the curve's no-drop and
  * partial-drop rates (ndr.h) and the loss simulated at each, the same on
- * every row of the curve. Columns are only ever added at the end, so a
- * reader that takes the columns it knows by position keeps working.
+ * every row of the curve. Columns are only ever added at the end (before
+ * these four), so a reader that takes the columns it knows by position
+ * keeps working.
  */
 #ifndef VSRSIM_REPORT_H
 #define VSRSIM_REPORT_H

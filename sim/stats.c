@@ -122,6 +122,7 @@ void stats_acc_add(struct stats_acc *a, const struct stats_layout *lay,
     for (int t = 0; t < lay->nthreads; t++) {
         a->thread_frac[t] += (double)r->thread_ns[t] / (double)r->measured_ns;
         a->migrations_ps[t] += (double)r->thread_migrations[t] / sec;
+        a->slices_ps[t] += (double)r->thread_slices[t] / sec;
     }
     for (int q = 0; q < lay->nqueues; q++)
         a->drops_kpps[q] += (double)r->drops[q] / sec / 1e3;
@@ -147,6 +148,7 @@ void stats_acc_summary(const struct stats_acc *a,
     for (int t = 0; t < lay->nthreads; t++) {
         out->thread_frac[t] = a->thread_frac[t] / n;
         out->migrations_ps[t] = a->migrations_ps[t] / n;
+        out->slices_ps[t] = a->slices_ps[t] / n;
     }
     for (int q = 0; q < lay->nqueues; q++)
         out->drops_kpps[q] = a->drops_kpps[q] / n;

@@ -38,6 +38,7 @@ struct run_result {
     int64_t core_ns[STATS_MAX_CORES][CPU_NCLASS];
     int64_t thread_ns[STATS_MAX_THREADS];
     int64_t thread_migrations[STATS_MAX_THREADS];
+    int64_t thread_slices[STATS_MAX_THREADS]; /* times switched in   */
     uint64_t drops[STATS_MAX_QUEUES];
     uint64_t lat_hist[STATS_LAT_BUCKETS]; /* bucket b: [2^b, 2^(b+1)) ns  */
     uint64_t lat_count;
@@ -62,6 +63,7 @@ struct point_summary {
     double lat_p99_us;
     double lat_mean_us;
     double migrations_ps[STATS_MAX_THREADS]; /* per thread, per second  */
+    double slices_ps[STATS_MAX_THREADS];     /* switches in, per second */
 };
 
 /* Running totals of a point's replications. Records are added one at a
@@ -74,6 +76,7 @@ struct stats_acc {
     double core_frac[STATS_MAX_CORES][CPU_NCLASS];
     double thread_frac[STATS_MAX_THREADS];
     double migrations_ps[STATS_MAX_THREADS];
+    double slices_ps[STATS_MAX_THREADS];
     double drops_kpps[STATS_MAX_QUEUES];
     uint64_t lat_hist[STATS_LAT_BUCKETS];
     uint64_t lat_count;

@@ -96,6 +96,7 @@ struct thread {
     /* Statistics inside the measured window. */
     int64_t busy_ns;
     int64_t migrations;
+    int64_t slices; /* times switched in (schedstat's third field) */
 };
 
 /* Initialise a thread record; the caller fills policy and affinity. */

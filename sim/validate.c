@@ -23,6 +23,7 @@ struct verdict {
     double mape, peak_err, inside, agree;
     int peak_resolved; /* its interval is narrower than the limit */
     int ok;
+    char threads[1024]; /* rows of the threads table (thread_rows()) */
 };
 
 /* A generator that sends within this fraction of the rate it was asked
@@ -139,6 +140,66 @@ static void judge(struct verdict *v, const struct measured_point *p,
              v->peak_err <= o->peak_max);
 }
 
+/* A thread's CPU time at point p, measured (schedstat), as a fraction of
+ * a core, and its switches in per packet forwarded; all repetitions
+ * together. NAN where the measurement lacks them (`slices` came later). */
+static void measured_thread(const struct measured_sample *s, int ns,
+                            const struct measured_point *p, const char *name,
+                            double *busy, double *slices)
+{
+    char ent[48];
+    double run = 0, sl = 0, rx = 0, sec = 0;
+    snprintf(ent, sizeof ent, "thread:%s", name);
+    for (int rep = 0; rep < p->reps; rep++) {
+        double k = p->offered_kpps;
+        run += caldb_sample(s, ns, k, rep, ent, "run_ns");
+        sl += caldb_sample(s, ns, k, rep, ent, "slices");
+        rx += caldb_sample(s, ns, k, rep, "net:sink", "rx_packets");
+        sec += caldb_sample(s, ns, k, rep, "window", "seconds");
+    }
+    *busy = sec > 0 ? run / sec / 1e9 : NAN;
+    *slices = rx > 0 ? sl / rx : NAN;
+}
+
+/* One row per measured thread of the curve, at the point of the measured
+ * peak: its CPU time and its switches in per packet, measured and
+ * simulated. What the router's threads did at its limit, and how often
+ * they took turns, is what a prediction of the peak rests on. */
+static void thread_rows(struct verdict *v, const struct vsr_config *cfg,
+                        const struct measured_sample *s, int ns,
+                        const struct measured_point *p,
+                        const struct point_summary *sim, int np)
+{
+    int top = 0;
+    for (int i = 1; i < np; i++)
+        if (p[i].forwarded_kpps > p[top].forwarded_kpps)
+            top = i;
+    struct stats_layout lay;
+    vsr_layout(cfg, &lay);
+    size_t len = 0;
+    char curve[sizeof v->name]; /* not read from where it writes */
+    memcpy(curve, v->name, sizeof curve);
+    v->threads[0] = '\0';
+    for (int t = 0; t < lay.nthreads; t++) {
+        double busy, slices;
+        measured_thread(s, ns, &p[top], lay.thread_name[t], &busy, &slices);
+        if (isnan(busy))
+            continue; /* not measured: a thread of the host's kernel */
+        double pps = sim[top].forwarded_kpps * 1e3;
+        char measured[16] = "        -"; /* a measurement without slices */
+        if (!isnan(slices))
+            snprintf(measured, sizeof measured, "%9.2f", slices);
+        int n = snprintf(v->threads + len, sizeof v->threads - len,
+                         "%-20s %-8s %8.1f %7.1f%% %6.1f%% %s %9.2f\n",
+                         curve, lay.thread_name[t], p[top].offered_kpps,
+                         100 * busy, 100 * sim[top].thread_frac[t], measured,
+                         pps > 0 ? sim[top].slices_ps[t] / pps : 0);
+        if (n < 0 || (size_t)n >= sizeof v->threads - len)
+            break;
+        len += (size_t)n;
+    }
+}
+
 static void csv_rows(FILE *f, const char *curve,
                      const struct measured_point *p,
                      const struct point_summary *sim, int np)
@@ -230,11 +291,11 @@ int validate_main(const struct validate_opts *o)
         }
         double rate[SCENARIO_MAX_RATES];
         pacing_rates(s->curve[ci].name, samples, ns, p, np, rate);
-        free(samples);
         struct point_summary *sim = xcalloc((size_t)np, sizeof *sim);
         if (simulate_curve(s, ci, &cm, rate, np, o, sim) != 0) {
             fprintf(stderr, "vsrsim: a worker process failed\n");
             free(sim);
+            free(samples);
             free(p);
             status = 1;
             goto out;
@@ -242,9 +303,11 @@ int validate_main(const struct validate_opts *o)
         struct verdict *w = &v[nv++];
         snprintf(w->name, sizeof w->name, "%s", s->curve[ci].name);
         judge(w, p, sim, np, o);
+        thread_rows(w, &s->curve[ci].cfg, samples, ns, p, sim, np);
         if (csv)
             csv_rows(csv, w->name, p, sim, np);
         free(sim);
+        free(samples);
         free(p);
     }
     if (nv == 0) {
@@ -273,6 +336,12 @@ int validate_main(const struct validate_opts *o)
                    "--peak-max: reported, not judged\n");
             break;
         }
+    printf("\nthreads at the measured peak: CPU time (of one core) and "
+           "switches in per packet, measured and simulated\n");
+    printf("%-20s %-8s %8s %8s %7s %9s %9s\n", "curve", "thread", "kpps",
+           "CPU", "sim", "switches", "sim");
+    for (int i = 0; i < nv; i++)
+        fputs(v[i].threads, stdout);
     if (csv) {
         char tmp[600];
         snprintf(tmp, sizeof tmp, "%s.tmp", csv_path);

@@ -22,6 +22,12 @@
  *               this tells a measured point within its own noise of the
  *               prediction from one that is not
  *
+ * Then, for every thread the measurement has, at the point of the
+ * measured peak: its CPU time (schedstat's run time over the window) and
+ * its switches in per packet forwarded (schedstat's timeslices, where
+ * the measurement has them), measured and simulated; these are reported,
+ * never judged.
+ *
  * Curves the database holds no run of are left out, each with a note on
  * stderr; none measured at all is bad input, as is a database that is
  * missing, corrupt or of a newer schema.

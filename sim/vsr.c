@@ -1297,6 +1297,7 @@ void vsr_run_traced(const struct vsr_config *cfg, const struct costmodel *cm,
     for (int i = 0; i < v->m.nthreads; i++) {
         out->thread_ns[i] = v->m.thread[i]->busy_ns;
         out->thread_migrations[i] = v->m.thread[i]->migrations;
+        out->thread_slices[i] = v->m.thread[i]->slices;
     }
     struct pktq *qs[STATS_MAX_QUEUES];
     int nq = all_queues(v, qs);

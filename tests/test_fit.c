@@ -47,6 +47,7 @@
 #define IO_PKT_NS 6e3
 #define GEN_BG_NS 2e5
 #define GEN_PKT_NS 4e3
+#define VCPU_SLICES 0.5 /* vcpu0's and io's switches in per packet */
 #define WINDOW_S 2.0
 #define REPS 3
 
@@ -235,6 +236,9 @@ static void write_run(const char *name, const struct synth *y, char *path,
             add(c, id, kpps, rep, "thread:io", "ticks", io / 1e7 * tf);
             add(c, id, kpps, rep, "thread:gen", "run_ns", gen);
             add(c, id, kpps, rep, "thread:gen", "ticks", gen / 1e7 * tf);
+            add(c, id, kpps, rep, "thread:vcpu0", "slices", VCPU_SLICES * rx);
+            add(c, id, kpps, rep, "thread:io", "slices", VCPU_SLICES * rx);
+            add(c, id, kpps, rep, "thread:gen", "slices", 0);
             sum += rx / WINDOW_S / 1000;
         }
         struct measured_point p = {.offered_kpps = kpps,
@@ -691,6 +695,51 @@ static void test_validate_fitted_run(void **state)
     assert_non_null(strstr(fc.out, "  ok\n"));
 }
 
+/* The row of thread `name` in validate's table of threads: kpps, CPU
+ * measured and simulated (%), switches in per packet measured and
+ * simulated. */
+static void thread_row(const char *out, const char *name, double v[5])
+{
+    char head[64];
+    snprintf(head, sizeof head, "\nshared-core %s ", name);
+    const char *p = strstr(out, "threads at the measured peak");
+    /* the table's rows start with the curve's name padded to 20 */
+    for (; p && (p = strstr(p + 1, "\nshared-core ")) != NULL;) {
+        char thread[32];
+        if (sscanf(p, " shared-core %31s %lf %lf%% %lf%% %lf %lf", thread,
+                   &v[0], &v[1], &v[2], &v[3], &v[4]) == 6 &&
+            strcmp(thread, name) == 0)
+            return;
+    }
+    fail_msg("no row for thread %s in:\n%s", name, out);
+}
+
+/* Validate's table of threads at the measured peak (40 kpps): vcpu0's
+ * measured CPU time is (1 ms + 10 us x 40 000) a second, 40.1% of a
+ * core, which the fitted model simulates within a point; its switches in
+ * per packet are the 0.5 measured, and the simulated router's vCPU wakes
+ * for every packet or two at that rate. */
+static void test_validate_thread_table(void **state)
+{
+    struct synth y = plain;
+    struct fit_case fc;
+    double v[5];
+
+    (void)state;
+    fit_synth(&fc, "threads", "fit-threads", &y, 0, 0.2, 0);
+    validate_synth(&fc, "threads-validate", fc.db, fc.outdb, "fit-threads",
+                   0);
+    thread_row(fc.out, "vcpu0", v);
+    assert_near(v[0], 40, 1e-9);
+    assert_near(v[1], 40.1, 0.3);
+    assert_near(v[2], v[1], 1.0);
+    assert_near(v[3], VCPU_SLICES, 0.01);
+    assert_true(v[4] > 0.5 && v[4] < 2.5);
+    thread_row(fc.out, "io", v);
+    assert_near(v[1], 24.05, 0.3);
+    assert_near(v[2], v[1], 1.0);
+}
+
 /* A generator that sends 1% below the rates it is asked for, all of
  * which the router forwards: each point is simulated at the rate sent,
  * and validate says so; at the asked rates every point would be 1% off. */
@@ -741,6 +790,7 @@ int main(void)
         cmocka_unit_test(test_two_rates_refused),
         cmocka_unit_test(test_all_saturated_refused),
         cmocka_unit_test(test_validate_fitted_run),
+        cmocka_unit_test(test_validate_thread_table),
         cmocka_unit_test(test_validate_generator_pacing),
         cmocka_unit_test(test_validate_curve_off),
     };

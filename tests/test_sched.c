@@ -716,6 +716,34 @@ static void irq_work_counts_as_irq_time(void **state)
     rig_free(r);
 }
 
+/* Switches in, as schedstat counts them: in fifo_preempt_rig A runs from
+ * 0, B preempts it at 1 ms, A comes back at 3 ms (2 for A, 1 for B); an
+ * interrupt returns to the thread it preempted without a switch (1 for
+ * fifo99, none for the interrupt); a thread that sleeps and wakes again
+ * on an idle core is switched in each time (wake_at twice: 2). */
+static void slices_count_switches_in(void **state)
+{
+    (void)state;
+    struct rig *r = fifo_preempt_rig(10 * MS);
+    assert_i64_equal(r->t[0].slices, 2);
+    assert_i64_equal(r->t[1].slices, 1);
+    rig_free(r);
+    r = irq_rig();
+    assert_i64_equal(r->t[0].slices, 1);
+    assert_i64_equal(r->t[1].slices, 0);
+    rig_free(r);
+    struct host_params hp = test_host_params();
+    r = rig_new(1, &hp);
+    int a = rig_thread(r, "A", &sched_fifo_class, 1, 0, 100 * US, CPU_SYS);
+    r->t[a].prio = 50;
+    machine_start(&r->m);
+    wake_at(r, 0, a, 1 * MS, -1);
+    wake_at(r, 5 * MS, a, 1 * MS, -1);
+    rig_run(r, 10 * MS);
+    assert_i64_equal(r->t[a].slices, 2);
+    rig_free(r);
+}
+
 /* ---- Balancer --------------------------------------------------------- */
 
 /* Cores 0..2; T may run on {1, 2}. Woken first by core 2 (allowed, no
@@ -922,6 +950,7 @@ int main(void)
         cmocka_unit_test(cfs_sleeper_gets_core_when_runner_slice_is_over),
         cmocka_unit_test(irq_preempts_fifo99_at_once),
         cmocka_unit_test(irq_work_counts_as_irq_time),
+        cmocka_unit_test(slices_count_switches_in),
         cmocka_unit_test(balance_wake_by_forbidden_core_goes_to_prev),
         cmocka_unit_test(balance_wake_affine_to_waker_running_only_irq),
         cmocka_unit_test(balance_bound_threads_never_migrate),
