@@ -24,7 +24,6 @@
 #define SATURATED_BUSY 0.85 /* or a thread busier than this, on average */
 #define MIN_RATES 3         /* distinct rates a fit needs               */
 #define USER_HZ 100.0       /* /proc stat ticks per second              */
-#define SIM_SECONDS 1.0     /* simulated time per scaling step          */
 #define SCALE_STEPS 12
 
 /* The two groups of activities a thread measurement can scale. */
@@ -302,14 +301,14 @@ static double measured_ns_per_packet(const struct ctx *x, int t, int i)
 }
 
 /* Simulated cost per packet of each group of threads under `cm`, at the
- * top rate. */
+ * top rate, over the scenario's window (one replication). */
 static void simulate(struct ctx *x, const struct costmodel *cm,
                      double out[G_N])
 {
     struct run_result r;
     double kpps = x->p[top_rate(x)].offered_kpps;
-    vsr_run(&x->c->cfg, cm, kpps, x->sc.seed, (int64_t)(0.1 * 1e9),
-            (int64_t)(SIM_SECONDS * 1e9), &r);
+    vsr_run(&x->c->cfg, cm, kpps, x->sc.seed, x->sc.warmup_ns,
+            x->sc.duration_ns, &r);
     for (int g = 0; g < G_N; g++)
         out[g] = 0;
     for (int t = 0; t < x->c->cfg.nthreads; t++)
@@ -328,16 +327,19 @@ static int scale_model(struct ctx *x, const struct costmodel *base,
     for (int g = 0; g < G_N; g++)
         want[g] = 0;
     int has[G_N] = {0};
-    double fwd_kpps = x->p[top].forwarded_kpps;
-    /* What each group costs per forwarded packet at the top rate, as
-     * measured; a generator's from its fitted line, since the simulated
-     * generator does not retry on a full TAP. */
+    /* What the vCPU and I/O threads cost per forwarded packet at the top
+     * rate, as measured. A generator's cost is its fitted line's slope,
+     * the cost of one sendto() attempt, which the simulated generator
+     * pays for every attempt as trafgen does: the time it spends at the
+     * top rate is mostly attempts on a full TAP, as many as its core has
+     * room for, and would say nothing of their cost. */
     for (int t = 0; t < x->c->cfg.nthreads; t++) {
         enum group g = group_of_thread(&x->c->cfg.thread[t]);
-        if (g == G_GEN)
-            want[g] += x->f[t].b + x->f[t].a / (fwd_kpps * 1e3);
-        else
-            want[g] += measured_ns_per_packet(x, t, top);
+        if (g == G_GEN) {
+            cm->c[COST_GEN_PKT].mean_ns = x->f[t].b;
+            continue;
+        }
+        want[g] += measured_ns_per_packet(x, t, top);
         has[g] = 1;
     }
     /* The background: what a thread spends without packets comes back as
@@ -367,7 +369,7 @@ static int scale_model(struct ctx *x, const struct costmodel *base,
         }
         for (int i = 0; i < COST_N; i++) {
             int g = group_of_activity((enum cost_id)i);
-            if (g >= 0 && per_packet((enum cost_id)i))
+            if (g >= 0 && g != G_GEN && per_packet((enum cost_id)i))
                 cm->c[i].mean_ns = base->c[i].mean_ns * scale[g];
         }
     }
@@ -421,7 +423,10 @@ static int write_model(struct ctx *x, const struct costmodel *base,
     snprintf(desc, sizeof desc, "fitted by vsrcal from curve '%s' of %s",
              x->c->name, x->o->plan);
     double rel_se[G_N] = {0};
+    int g_gen = -1; /* the generator thread */
     for (int t = 0; t < x->c->cfg.nthreads; t++) {
+        if (group_of_thread(&x->c->cfg.thread[t]) == G_GEN)
+            g_gen = t;
         int g = group_of_thread(&x->c->cfg.thread[t]);
         rel_se[g] = fmax(rel_se[g], x->f[t].b_se / x->f[t].b);
     }
@@ -446,6 +451,14 @@ static int write_model(struct ctx *x, const struct costmodel *base,
                                           : x->c->cfg.qemu_timer_hz,
                      i == COST_GUEST_TICK ? "guest timer ticks"
                                           : "QEMU timer passes");
+        } else if (i == COST_GEN_PKT && g_gen >= 0) {
+            const struct fitted *f = &x->f[g_gen];
+            r->stderr_ns = f->b_se;
+            snprintf(deriv[i], sizeof deriv[i],
+                     "the fitted CPU time of thread '%s' per sendto() "
+                     "attempt (packets sent and attempts on a full TAP "
+                     "alike), the slope of its line",
+                     x->c->cfg.thread[g_gen].name);
         } else if (g >= 0 && want[g] > 0 && per_packet((enum cost_id)i)) {
             r->stderr_ns = r->mean_ns * rel_se[g];
             snprintf(deriv[i], sizeof deriv[i],
@@ -628,6 +641,9 @@ int fit_main(const struct fit_opts *o)
     status = 1;
     if (write_model(x, &base, &cm, scale, want) != 0)
         goto out;
+    if (cm.c[COST_GEN_PKT].mean_ns != base.c[COST_GEN_PKT].mean_ns)
+        printf("generator: %.0f ns per sendto() attempt, as fitted\n",
+               cm.c[COST_GEN_PKT].mean_ns);
     printf("background: guest_tick %.0f ns at %d Hz, qemu_tick %.0f ns at "
            "%d Hz\n", x->tick_ns[0], x->c->cfg.guest_hz, x->tick_ns[1],
            x->c->cfg.qemu_timer_hz);

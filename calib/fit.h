@@ -12,17 +12,19 @@
  * more than 85% of the time on average over the repetitions (near
  * saturation, queues batch the work and the cost per packet falls).
  *
- * The activities of the cost model that run in a vCPU (guest_*, click_pkt)
- * or in QEMU's I/O thread or vhost-net (vhost_*, qemu_pkt, tap_syscall)
- * cannot be told apart by measuring threads (a local generator's, gen_pkt,
- * is one activity), so the base model's
- * activities of each are scaled by one factor, found by simulating the
- * plan's curve with the model until the simulated cost per packet of each
- * thread equals the fitted one (slope plus background per packet) at the
- * highest rate below saturation: the costs decide where a curve bends,
- * and per-packet costs fall with the rate as work is batched, so they are
- * taken where the load is highest. Every other activity keeps the base
- * model's value, and each row's derivation says which happened.
+ * A local generator's one activity, gen_pkt, is its fitted cost per
+ * sendto() attempt (the simulated generator, like trafgen, tries again on
+ * a full TAP). The activities of the cost model that run in a vCPU
+ * (guest_*, click_pkt) or in QEMU's I/O thread or vhost-net (vhost_*,
+ * qemu_pkt, tap_syscall) cannot be told apart by measuring threads, so
+ * the base model's activities of each are scaled by one factor, found by
+ * simulating the plan's curve (over the plan's window) with the model
+ * until the simulated cost per forwarded packet of those threads equals
+ * the measured one at the highest rate: the costs decide where a curve
+ * bends, and per-packet costs change with the load as work is batched,
+ * so they are taken where the load is highest. Every other activity keeps
+ * the base model's value, and each row's derivation says which
+ * happened.
  */
 #ifndef VSRCAL_FIT_H
 #define VSRCAL_FIT_H

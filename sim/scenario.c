@@ -110,6 +110,7 @@ static const struct key keys[] = {
     {"threads.*.vm", K_STR},
     {"threads.*.nic", K_INT},
     {"traffic.spread", K_STR},
+    {"traffic.pacing", K_STR},
     {"vm.internal", K_STR},
     {"measure", K_GROUP},
     {"measure.connect", K_STR},
@@ -784,6 +785,15 @@ static int read_threads(struct ctx *x, struct vsr_config *c)
                     "a generator thread sends into the TAP of one router "
                     "VM: it needs one VM, vm.interconnect = \"macvtap\" "
                     "(a plain TAP) and host.router = \"vm\"");
+    static const char *const pacings[] = {"even", "per_second"};
+    int pacing, rc = get_choice(x, "traffic.pacing", pacings, 2, &pacing);
+    if (rc)
+        return rc;
+    if (pacing && ngen == 0)
+        return fail(x, get(x, "traffic.pacing"),
+                    "'traffic.pacing' = \"per_second\" paces a generator "
+                    "thread (trafgen -b), and the scenario has none");
+    c->gen_burst_ns = pacing ? 1000000000 : 0;
     if (g && names == base) /* adjusting: no new threads */
         for (int i = 0; i < config_setting_length(g); i++) {
             config_setting_t *s = config_setting_get_elem(g, i);
@@ -1083,6 +1093,14 @@ static int read_all(struct ctx *x, struct scenario *s)
         sc->cfg.frame_bytes = frame;
         if ((rc = check_line_rate(x, r, s, sc)))
             return rc;
+        /* A generator paced per second sends each second's packets at
+         * its start: only whole seconds offer the rate. */
+        int64_t period = sc->cfg.gen_burst_ns;
+        if (period > 0 && s->duration_ns % period != 0)
+            return fail(x, get(x, "sim.duration_ms"),
+                        "'sim.duration_ms' must be a whole number of "
+                        "seconds with traffic.pacing = \"per_second\" "
+                        "(got %g ms)", (double)s->duration_ns / 1e6);
         for (int j = 0; j < i; j++)
             if (strcmp(s->curve[j].name, sc->name) == 0)
                 return fail(x, x->curve, "two curves are named '%s'", sc->name);

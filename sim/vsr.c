@@ -136,9 +136,14 @@ struct vsr {
     struct thread gen_thread;
     struct thread *gen;         /* a local generator thread, or NULL */
     uint64_t gen_sent;          /* packets it has written            */
+    uint64_t gen_sent_w0;       /* ... by the measured window        */
     uint32_t gen_k;             /* packets of its current step       */
-    int gen_blocked;            /* waiting for room in the TAP       */
+    int gen_retry;              /* its current step found the TAP full */
+    int gen_blocked;            /* asleep until there is room (a model
+                                   whose attempts cost nothing)        */
     struct event *gen_ev;       /* its wake-up at the next arrival   */
+    int64_t gen_burst_start;    /* per-period pacing: when the current */
+    uint64_t gen_burst_left;    /* burst began, and what it has left   */
     int fib_levels;             /* LC-trie levels of a full lookup  */
 
     /* VMs: entry VMs take packets from the NIC; routers send to the wire */
@@ -595,44 +600,95 @@ static const struct thread_ops nic_ops = {nic_step_begin, nic_step_end};
 
 /* ---- Local generator ---------------------------------------------- */
 
-/* A generator on the host (trafgen) sends each packet at its time with a
- * sendto() into the entry VM's TAP. It sleeps until the next packet is
- * due; when the TAP is full it waits for the backend to make room (trafgen
- * retries, yielding the core), so packets are delayed, not lost. */
+/* A generator on the host (trafgen) writes packets into the entry VM's
+ * TAP with sendto(). Evenly paced, each packet is due at its arrival time
+ * and the generator sleeps until the next one; paced per period (trafgen
+ * -b, cfg->gen_burst_ns), each period's packets are due at its start and
+ * go back to back, and the generator sleeps from the end of the burst to
+ * the end of the period, or starts the next burst at once when the burst
+ * outlasted its period (trafgen then no longer sleeps at all). A sendto()
+ * that finds the TAP full fails and is tried again after a
+ * sched_yield(): the generator keeps its core busy with attempts, each
+ * costing what a packet sent does, until the backend makes room. */
+
+/* Packets due and not yet sent. */
+static uint64_t gen_pending(const struct vsr *v)
+{
+    if (v->cfg->gen_burst_ns > 0)
+        return v->gen_burst_left;
+    return arrivals_by(v, des_now(v->des)) - v->gen_sent;
+}
+
+/* A new burst: the packets of one period, due now. */
+static void gen_burst(struct vsr *v)
+{
+    v->gen_burst_start = des_now(v->des);
+    v->gen_burst_left = (uint64_t)((__int128)v->rate_pps *
+                                   v->cfg->gen_burst_ns / 1000000000);
+}
 
 static void gen_on_timer(void *arg)
 {
     struct vsr *v = arg;
     v->gen_ev = NULL;
+    if (v->cfg->gen_burst_ns > 0)
+        gen_burst(v);
     thread_wake(v->gen, NULL);
+}
+
+/* Sleep until the next packet is due. */
+static void gen_sleep(struct vsr *v)
+{
+    int64_t at = v->cfg->gen_burst_ns > 0
+                     ? v->gen_burst_start + v->cfg->gen_burst_ns
+                     : arrival_ns(v, v->gen_sent);
+    if (!v->gen_ev && v->rate_pps > 0)
+        v->gen_ev = des_at(v->des, at, gen_on_timer, v);
 }
 
 static int64_t gen_step_begin(struct thread *t)
 {
     struct vsr *v = t->ctx;
     struct pktq *in = &v->entry[0]->nic[0].q[VQ_IN];
-    uint64_t pending = arrivals_by(v, des_now(v->des)) - v->gen_sent;
-    uint64_t k = (uint64_t)v->cfg->vhost_batch;
-    if (pending < k)
-        k = pending;
+    uint64_t k = gen_pending(v);
+    if (k == 0) {
+        gen_sleep(v);
+        return 0;
+    }
+    if (k > (uint64_t)v->cfg->vhost_batch)
+        k = (uint64_t)v->cfg->vhost_batch;
     if (pktq_free(in) < k)
         k = pktq_free(in);
     v->gen_k = (uint32_t)k;
-    if (k > 0)
-        return thread_cost(t, COST_GEN_PKT, v->gen_k);
-    if (pending > 0)
+    v->gen_retry = k == 0;
+    int64_t cost = thread_cost(t, COST_GEN_PKT, k > 0 ? v->gen_k : 1);
+    if (cost == 0 && v->gen_retry) { /* no cost to spin on: wait */
+        v->gen_retry = 0;
         v->gen_blocked = 1;
-    else if (!v->gen_ev && v->rate_pps > 0)
-        v->gen_ev = des_at(v->des, arrival_ns(v, v->gen_sent), gen_on_timer,
-                           v);
-    return 0;
+    }
+    return cost;
 }
 
 static void gen_step_end(struct thread *t)
 {
     struct vsr *v = t->ctx;
     struct vm *m = v->entry[0];
-    push_arrivals(v, &m->nic[0].q[VQ_IN], v->gen_sent, v->gen_k);
+    struct pktq *in = &m->nic[0].q[VQ_IN];
+    if (v->gen_retry) { /* the attempt failed; the next one follows */
+        v->gen_retry = 0;
+        return;
+    }
+    if (v->cfg->gen_burst_ns > 0) {
+        int64_t now = des_now(v->des);
+        for (uint32_t j = 0; j < v->gen_k; j++)
+            pktq_push(in, now);
+        v->gen_burst_left -= v->gen_k;
+        if (v->gen_burst_left == 0 &&
+            now >= v->gen_burst_start + v->cfg->gen_burst_ns)
+            gen_burst(v); /* the burst outlasted its period */
+    } else {
+        push_arrivals(v, in, v->gen_sent, v->gen_k);
+    }
     v->gen_sent += v->gen_k;
     v->gen_k = 0;
     wake_rx(v, 1u << (m - v->vm), t->core);
@@ -1208,6 +1264,7 @@ static void window_start(void *arg)
     machine_account(&v->m, 1);
     for (int i = all_queues(v, qs); i-- > 0;)
         qs[i]->drops = 0;
+    v->gen_sent_w0 = v->gen_sent;
 }
 
 void vsr_run(const struct vsr_config *cfg, const struct costmodel *cm,
@@ -1281,7 +1338,9 @@ void vsr_run_traced(const struct vsr_config *cfg, const struct costmodel *cm,
     nic_arm(v);
     start_ticks(v, cm);
     if (v->gen && v->rate_pps > 0)
-        v->gen_ev = des_at(v->des, arrival_ns(v, 0), gen_on_timer, v);
+        v->gen_ev = des_at(v->des,
+                           cfg->gen_burst_ns > 0 ? 0 : arrival_ns(v, 0),
+                           gen_on_timer, v);
     des_at(v->des, v->w0, window_start, v);
     des_run(v->des, v->w1);
     machine_account(&v->m, 0);
@@ -1290,7 +1349,11 @@ void vsr_run_traced(const struct vsr_config *cfg, const struct costmodel *cm,
 
     /* Collect. */
     out->measured_ns = measured_ns;
-    out->offered_pkts = arrivals_by(v, v->w1 - 1) - arrivals_by(v, v->w0 - 1);
+    if (v->gen && cfg->gen_burst_ns > 0) /* what the generator sent */
+        out->offered_pkts = v->gen_sent - v->gen_sent_w0;
+    else
+        out->offered_pkts =
+            arrivals_by(v, v->w1 - 1) - arrivals_by(v, v->w0 - 1);
     out->events = des_events(v->des);
     for (int i = 0; i < cfg->ncores; i++)
         memcpy(out->core_ns[i], v->m.core[i].acct_ns, sizeof out->core_ns[i]);

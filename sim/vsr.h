@@ -27,9 +27,10 @@
 
 /* A QEMU I/O thread (VSR_IO) moves packets like one vhost-net worker, in
  * user space. A generator thread (VSR_GEN) is a traffic generator on the
- * host itself (trafgen) writing packets into the VM's TAP device: with
- * one, no NIC takes part and forwarded packets count when the backend
- * writes them to the sink's TAP. */
+ * host itself (trafgen) writing packets into the VM's TAP device, evenly
+ * paced or a period's packets at a time (gen_burst_ns), trying again at
+ * once when the TAP is full: with one, no NIC takes part and forwarded
+ * packets count when the backend writes them to the sink's TAP. */
 enum vsr_thread_kind {
     VSR_VCPU,
     VSR_VHOST,
@@ -108,6 +109,9 @@ struct vsr_config {
     struct vsr_vm_cfg vm[VSR_MAX_VMS];
     int native;           /* routed by the host, no VM      */
     uint32_t flows;       /* flows the generator cycles     */
+    int64_t gen_burst_ns; /* a generator thread sends each
+                             period's packets back to back (trafgen -b:
+                             1 s); 0: evenly spaced          */
     uint32_t routes;      /* routing table entries          */
     uint32_t route_cache; /* route-cache entries            */
     int nthreads;
