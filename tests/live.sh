@@ -42,8 +42,8 @@ vsrcal=${VSRCAL_BIN:-bin/vsrcal}
 vsrsim=${VSRSIM_BIN:-bin/vsrsim}
 testbed="sh tests/testbed/testbed.sh"
 out=${LIVE_OUT:-results/live}
-configs=${LIVE_CONFIGS:-"vc50,io40 short-tap"}
-peak_reported=${LIVE_PEAK_REPORTED:-"io-with-generator"}
+configs=${LIVE_CONFIGS:-"short-tap"}
+peak_reported=${LIVE_PEAK_REPORTED:-"io-with-generator vc50,io40"}
 reported=${LIVE_REPORTED:-"vcpu-deadline"}
 export VSRCAL_JOURNAL="$out/journal"
 
