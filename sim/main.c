@@ -149,6 +149,10 @@ static int cmd_validate(int argc, char **argv)
             break;
         }
         case 'c':
+            if (strcmp(optarg, "-") == 0)
+                return args_refuse("--csv", "expected a file (validate "
+                                            "prints its tables on standard "
+                                            "output)");
             o.csv = optarg;
             break;
         case 'p':
