@@ -22,6 +22,7 @@ struct verdict {
     int npoints;
     double mape, peak_err, inside, agree;
     int peak_resolved; /* its interval is narrower than the limit */
+    int peak_at;       /* the point of the measured peak            */
     int ok;
     char threads[1024]; /* rows of the threads table (thread_rows()) */
 };
@@ -114,6 +115,7 @@ static void judge(struct verdict *v, const struct measured_point *p,
 {
     double ape = 0, peak_m = 0, peak_s = 0, peak_ci = 0;
     int inside = 0, agree = 0;
+    v->peak_at = 0;
     for (int i = 0; i < np; i++) {
         double m = p[i].forwarded_kpps, x = sim[i].forwarded_kpps;
         ape += m > 0 ? fabs(x - m) / m : 0;
@@ -123,6 +125,7 @@ static void judge(struct verdict *v, const struct measured_point *p,
         if (m > peak_m) {
             peak_m = m;
             peak_ci = p[i].ci99_kpps;
+            v->peak_at = i;
         }
         peak_s = fmax(peak_s, x);
     }
@@ -165,20 +168,16 @@ static void measured_thread(const struct measured_sample *s, int ns,
  * peak: its CPU time and its switches in per packet, measured and
  * simulated. What the router's threads did at its limit, and how often
  * they took turns, is what a prediction of the peak rests on. */
-static void thread_rows(struct verdict *v, const struct vsr_config *cfg,
+static void thread_rows(struct verdict *v, const struct scenario_curve *c,
                         const struct measured_sample *s, int ns,
                         const struct measured_point *p,
-                        const struct point_summary *sim, int np)
+                        const struct point_summary *sim)
 {
-    int top = 0;
-    for (int i = 1; i < np; i++)
-        if (p[i].forwarded_kpps > p[top].forwarded_kpps)
-            top = i;
+    const int top = v->peak_at; /* judge() found it */
+    const char *curve = c->name;
     struct stats_layout lay;
-    vsr_layout(cfg, &lay);
+    vsr_layout(&c->cfg, &lay);
     size_t len = 0;
-    char curve[sizeof v->name]; /* not read from where it writes */
-    memcpy(curve, v->name, sizeof curve);
     v->threads[0] = '\0';
     for (int t = 0; t < lay.nthreads; t++) {
         double busy, slices;
@@ -303,7 +302,7 @@ int validate_main(const struct validate_opts *o)
         struct verdict *w = &v[nv++];
         snprintf(w->name, sizeof w->name, "%s", s->curve[ci].name);
         judge(w, p, sim, np, o);
-        thread_rows(w, &s->curve[ci].cfg, samples, ns, p, sim, np);
+        thread_rows(w, &s->curve[ci], samples, ns, p, sim);
         if (csv)
             csv_rows(csv, w->name, p, sim, np);
         free(sim);

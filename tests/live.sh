@@ -180,29 +180,26 @@ validate() {
         --set costmodel.db="$(cd "$out" && pwd)/calibration.db" \
         --set costmodel.id=testbed "$@"
 }
-set --
-for c in $reported; do
-    set -- "$@" --curve "$c"
-done
-if [ $# -gt 0 ]; then
+# validate_curves "LIST" ARGS...: validate the curves of LIST, if any.
+validate_curves() {
+    list=$1
+    shift
+    for c in $list; do
+        set -- --curve "$c" "$@"
+    done
+    [ -z "$list" ] || validate "$@"
+}
+if [ -n "$reported" ]; then
     echo "reported, not asserted (see models/testbed/configs.cfg):"
-    validate "$@" || fail "vsrsim validate (reported curves)"
+    validate_curves "$reported" || fail "vsrsim validate (reported curves)"
 fi
-set --
-for c in $peak_reported; do
-    set -- "$@" --curve "$c"
-done
-if [ $# -gt 0 ]; then
+if [ -n "$peak_reported" ]; then
     echo "MAPE asserted, peak reported (see models/testbed/configs.cfg):"
-    validate "$@" --mape-max 20 ||
+    validate_curves "$peak_reported" --mape-max 20 ||
         fail "vsrsim validate: a prediction is more than 20% off (MAPE)"
 fi
-set -- --curve shared-core
-for c in $configs; do
-    set -- "$@" --curve "$c"
-done
-validate "$@" --mape-max 20 --peak-max 20 --csv "$out/validate.csv" \
-    --plot "$out/validate.png" > "$out/validate.txt"
+validate_curves "shared-core $configs" --mape-max 20 --peak-max 20 \
+    --csv "$out/validate.csv" --plot "$out/validate.png" > "$out/validate.txt"
 rc=$?
 cat "$out/validate.txt"
 [ "$rc" -eq 0 ] || fail "vsrsim validate: a prediction is more than 20% off"
