@@ -99,6 +99,10 @@ void machine_init(struct machine *m, struct des *des,
     m->des = des;
     m->cm = cm;
     m->hp = *hp;
+    for (int r = 0; r < SCHED_NCLASS; r++)
+        m->cls[r] = sched_by_rank(r);
+    if (hp->fair)
+        m->cls[SCHED_CFS] = hp->fair;
     m->ncores = ncores;
     m->rng = rng_alloc(rng_derive(seed, 0xc0de, 0, 0));
     for (int i = 0; i < COST_N; i++)
@@ -125,6 +129,8 @@ void machine_add_thread(struct machine *m, struct thread *t)
     assert(t->allowed != 0);
     t->id = m->nthreads;
     m->thread[m->nthreads++] = t;
+    if (t->cls->rank == SCHED_CFS)
+        t->cls = m->cls[SCHED_CFS];
     for (int i = 0; i < m->ncores; i++)
         if (t->allowed & (1ULL << i)) {
             t->core = &m->core[i];
@@ -189,7 +195,7 @@ static struct thread *core_pick(struct core *c)
     for (int r = 0; r < SCHED_NCLASS; r++) {
         if (!c->rq[r].n) /* no class picks from an empty list */
             continue;
-        struct thread *t = sched_by_rank(r)->pick_next(c);
+        struct thread *t = c->m->cls[r]->pick_next(c);
         if (t)
             return t;
     }
@@ -224,6 +230,7 @@ static void core_put_curr(struct core *c, struct thread *t)
 /* The running thread t has nothing to do: it sleeps. */
 static void core_sleep_curr(struct core *c, struct thread *t)
 {
+    t->cls->sleep(c, t);
     c->resched_pending = 0;
     c->curr = NULL;
     core_load_update(c, t, 1);

@@ -24,10 +24,15 @@ struct host_params {
     int64_t cfs_latency_ns;      /* sched_latency (6 ms)                 */
     int64_t cfs_min_gran_ns;     /* sched_min_granularity (0.75 ms)      */
     int64_t cfs_wakeup_gran_ns;  /* sched_wakeup_granularity (1 ms)      */
+    int64_t eevdf_slice_ns;      /* base_slice (0.75 ms x 1 + log2 CPUs) */
+    int64_t tick_ns;             /* 1 / CONFIG_HZ (4 ms)                 */
     int64_t rt_period_ns;        /* sched_rt_period (1 s)                */
     int64_t rt_runtime_ns;       /* sched_rt_runtime (0.95 s); < 0: off  */
     int64_t balance_interval_ns; /* periodic load balancing (4 ms)       */
     int64_t load_halflife_ns;    /* PELT half-life (32 ms)               */
+    /* The fair class of policy "cfs": sched_cfs_class or
+     * sched_eevdf_class; NULL: cfs. */
+    const struct sched_class *fair;
     double active_balance_load;  /* running thread's load that an idle  */
                                  /* core may pull (active balance)       */
     int active_balance_tries;    /* failed pulls before active balance   */
@@ -83,7 +88,7 @@ struct core {
     int rt_throttled;
     struct event *rt_timer;
 
-    /* cfs */
+    /* cfs, eevdf */
     int64_t cfs_min_vruntime;
 
     /* balancer */
@@ -99,6 +104,7 @@ struct machine {
     const struct costmodel *cm;  /* read by machine_init() only       */
     struct rng_gamma cost[COST_N]; /* cm's costs, ready to draw         */
     struct host_params hp;
+    const struct sched_class *cls[SCHED_NCLASS]; /* by rank: hp.fair's */
     int ncores;
     struct core core[STATS_MAX_CORES];
     int nthreads;
@@ -116,7 +122,8 @@ void machine_init(struct machine *m, struct des *des,
                   int ncores, uint64_t seed);
 void machine_clear(struct machine *m);
 
-/* Register a thread; place it (sleeping) on its first allowed core. */
+/* Register a thread; place it (sleeping) on its first allowed core. A
+ * thread of the fair rank is served by the host's fair class. */
 void machine_add_thread(struct machine *m, struct thread *t);
 
 /* Start the balancer if any thread can run on several cores. */

@@ -59,6 +59,9 @@ static const struct key keys[] = {
     {"host.cfs_latency_us", K_INT},
     {"host.cfs_min_granularity_us", K_INT},
     {"host.cfs_wakeup_granularity_us", K_INT},
+    {"host.fair", K_STR},
+    {"host.eevdf_slice_us", K_INT},
+    {"host.tick_us", K_INT},
     {"host.balance_interval_us", K_INT},
     {"host.load_halflife_us", K_INT},
     {"host.active_balance_load", K_NUM},
@@ -542,6 +545,23 @@ static int read_host(struct ctx *x, struct vsr_config *c)
                       &us)))
         return rc;
     h->cfs_wakeup_gran_ns = us * 1000;
+    static const char *const fairs[] = {"cfs", "eevdf"};
+    int fair;
+    if ((rc = get_choice(x, "host.fair", fairs, 2, &fair)))
+        return rc;
+    h->fair = sched_find_fair(fairs[fair]);
+    /* Linux scales its base slice, 0.75 ms, by 1 + log2 of the CPUs (at
+     * most 8): sched_update_scaling(), SCHED_TUNABLESCALING_LOG. */
+    int64_t slice_us = 750 * (1 + (c->ncores >= 8   ? 3
+                                   : c->ncores >= 4 ? 2
+                                   : c->ncores >= 2 ? 1
+                                                    : 0));
+    if ((rc = get_i64(x, "host.eevdf_slice_us", 1, US_MAX, 0, slice_us, &us)))
+        return rc;
+    h->eevdf_slice_ns = us * 1000;
+    if ((rc = get_i64(x, "host.tick_us", 1, US_MAX, 0, 4000, &us)))
+        return rc;
+    h->tick_ns = us * 1000;
     if ((rc = get_i64(x, "host.balance_interval_us", 1, US_MAX, 0, 4000,
                       &us)))
         return rc;

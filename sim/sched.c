@@ -22,6 +22,16 @@ const struct sched_class *sched_find(const char *name)
     return NULL;
 }
 
+const struct sched_class *sched_find_fair(const char *name)
+{
+    static const struct sched_class *const fair[] = {&sched_cfs_class,
+                                                     &sched_eevdf_class};
+    for (size_t i = 0; i < sizeof fair / sizeof fair[0]; i++)
+        if (strcmp(fair[i]->name, name) == 0)
+            return fair[i];
+    return NULL;
+}
+
 const struct sched_class *sched_by_rank(enum sched_rank r)
 {
     return classes[r];

@@ -3,7 +3,8 @@
  *
  * As in Linux's kernel/sched, a core asks its classes in rank order for the
  * next thread: irq (hard IRQ and softirq work, above every thread), then
- * deadline (CBS/EDF), then fifo (SCHED_FIFO with RT throttling), then cfs.
+ * deadline (CBS/EDF), then fifo (SCHED_FIFO with RT throttling), then the
+ * fair class: cfs, or eevdf on a host that says so.
  * Each class keeps its runnable threads in the core's per-class list and
  * may keep per-core state in `struct core` (see core.h) and per-thread
  * state in `struct thread` (see thread.h).
@@ -12,6 +13,9 @@
  *   enqueue       core.c, when t becomes runnable on c (woken, migrated in,
  *                 unthrottled). Links t into c's list for this class.
  *   dequeue       core.c, to take a queued (not running) t off c.
+ *   sleep         core.c, when the running t goes to sleep, while it is
+ *                 still c's curr: what the class keeps of it (eevdf: its
+ *                 lag).
  *   pick_next     core.c, when c needs a thread: unlink and return the
  *                 thread to run, or NULL when this class has none.
  *   put_prev      core.c, when the running t stops running but stays
@@ -47,6 +51,7 @@ struct sched_class {
     enum sched_rank rank;
     void (*enqueue)(struct core *c, struct thread *t, int flags);
     void (*dequeue)(struct core *c, struct thread *t);
+    void (*sleep)(struct core *c, struct thread *t);
     struct thread *(*pick_next)(struct core *c);
     void (*put_prev)(struct core *c, struct thread *t, int preempted);
     void (*set_curr)(struct core *c, struct thread *t);
@@ -62,9 +67,15 @@ extern const struct sched_class sched_irq_class;
 extern const struct sched_class sched_deadline_class;
 extern const struct sched_class sched_fifo_class;
 extern const struct sched_class sched_cfs_class;
+extern const struct sched_class sched_eevdf_class;
 
 /* The class named `name` ("irq", "deadline", "fifo", "cfs"), or NULL. */
 const struct sched_class *sched_find(const char *name);
+
+/* The fair class (rank SCHED_CFS) named `name`: "cfs" (Linux up to 6.5)
+ * or "eevdf" (6.6 and later), or NULL. A machine serves its threads of
+ * policy "cfs" with the one its host names. */
+const struct sched_class *sched_find_fair(const char *name);
 
 /* The class of rank r. */
 const struct sched_class *sched_by_rank(enum sched_rank r);

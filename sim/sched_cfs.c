@@ -100,6 +100,12 @@ static int tick_cfs(struct core *c, struct thread *t)
     return c->rq[SCHED_CFS].n > 0;
 }
 
+static void sleep_cfs(struct core *c, struct thread *t)
+{
+    (void)c;
+    (void)t;
+}
+
 static void throttle_cfs(struct core *c, struct thread *t)
 {
     (void)c;
@@ -111,6 +117,7 @@ const struct sched_class sched_cfs_class = {
     .rank = SCHED_CFS,
     .enqueue = enqueue_cfs,
     .dequeue = dequeue_cfs,
+    .sleep = sleep_cfs,
     .pick_next = pick_next_cfs,
     .put_prev = put_prev_cfs,
     .set_curr = set_curr_cfs,

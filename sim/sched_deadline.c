@@ -106,6 +106,12 @@ static int tick_deadline(struct core *c, struct thread *t)
     return t->throttled;
 }
 
+static void sleep_deadline(struct core *c, struct thread *t)
+{
+    (void)c;
+    (void)t;
+}
+
 static void throttle_deadline(struct core *c, struct thread *t)
 {
     int64_t now = des_now(c->m->des);
@@ -120,6 +126,7 @@ const struct sched_class sched_deadline_class = {
     .rank = SCHED_DEADLINE,
     .enqueue = enqueue_deadline,
     .dequeue = dequeue_deadline,
+    .sleep = sleep_deadline,
     .pick_next = pick_next_deadline,
     .put_prev = put_prev_deadline,
     .set_curr = set_curr_deadline,

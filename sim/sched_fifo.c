@@ -127,6 +127,12 @@ static int tick_fifo(struct core *c, struct thread *t)
     return c->rt_throttled;
 }
 
+static void sleep_fifo(struct core *c, struct thread *t)
+{
+    (void)c;
+    (void)t;
+}
+
 static void throttle_fifo(struct core *c, struct thread *t)
 {
     (void)c;
@@ -138,6 +144,7 @@ const struct sched_class sched_fifo_class = {
     .rank = SCHED_FIFO,
     .enqueue = enqueue_fifo,
     .dequeue = dequeue_fifo,
+    .sleep = sleep_fifo,
     .pick_next = pick_next_fifo,
     .put_prev = put_prev_fifo,
     .set_curr = set_curr_fifo,

@@ -71,6 +71,12 @@ static int tick_irq(struct core *c, struct thread *t)
     return 0;
 }
 
+static void sleep_irq(struct core *c, struct thread *t)
+{
+    (void)c;
+    (void)t;
+}
+
 static void throttle_irq(struct core *c, struct thread *t)
 {
     (void)c;
@@ -82,6 +88,7 @@ const struct sched_class sched_irq_class = {
     .rank = SCHED_IRQ,
     .enqueue = enqueue_irq,
     .dequeue = dequeue_irq,
+    .sleep = sleep_irq,
     .pick_next = pick_next_irq,
     .put_prev = put_prev_irq,
     .set_curr = set_curr_irq,

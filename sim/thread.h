@@ -82,8 +82,13 @@ struct thread {
     int64_t penalty_ns;             /* cold-cache cost for the next step */
 
     /* Class state. */
-    int64_t vruntime;               /* cfs                              */
-    int64_t slice_start_ns;         /* cfs, fifo: when it got the core  */
+    int64_t vruntime;               /* cfs, eevdf                       */
+    int64_t slice_start_ns;         /* cfs, eevdf, fifo: got the core   */
+    int64_t vdeadline;              /* eevdf: virtual deadline          */
+    int64_t vlag;                   /* eevdf: lag kept while away       */
+    int64_t vprot;                  /* eevdf: deadline when picked      */
+    int vresched;                   /* eevdf: deadline reached, others  */
+                                    /* waiting                          */
     int64_t dl_left_ns;             /* deadline: budget left            */
     int64_t dl_deadline_ns;         /* deadline: absolute deadline      */
     struct event *dl_timer;         /* deadline: replenishment          */

@@ -600,10 +600,12 @@ static void deadline_preempts_fifo_at_once(void **state)
 
 /* ---- CFS -------------------------------------------------------------- */
 
-static struct rig *cfs_pair_rig(int weight_a, int weight_b)
+/* A and B, endless, of policy "cfs" (served by hp's fair class) and weights
+ * a and b, both woken at 0, run for 1 s. */
+static struct rig *fair_pair_rig(const struct host_params *hp, int weight_a,
+                                 int weight_b)
 {
-    struct host_params hp = test_host_params();
-    struct rig *r = rig_new(1, &hp);
+    struct rig *r = rig_new(1, hp);
     int a = rig_thread(r, "A", &sched_cfs_class, 1, FOREVER, 100 * US, CPU_SYS);
     int b = rig_thread(r, "B", &sched_cfs_class, 1, FOREVER, 100 * US, CPU_SYS);
     r->t[a].weight = weight_a;
@@ -614,6 +616,12 @@ static struct rig *cfs_pair_rig(int weight_a, int weight_b)
     rig_run(r, 1 * SEC);
     check_accounting(r, 1 * SEC);
     return r;
+}
+
+static struct rig *cfs_pair_rig(int weight_a, int weight_b)
+{
+    struct host_params hp = test_host_params();
+    return fair_pair_rig(&hp, weight_a, weight_b);
 }
 
 static void cfs_equal_weights_split_evenly(void **state)
@@ -640,21 +648,27 @@ static void cfs_weights_2048_1024_split_two_to_one(void **state)
  * sleeper credit, vruntime min_vruntime - latency/2, 3 ms behind A: with a
  * wake-up granularity of 1 ms it preempts at once; with 4 ms it waits for
  * the end of A's slice, 20.55 + 6/2 = 23.55 ms. */
-static struct rig *cfs_wakeup_rig(int64_t wakeup_gran_ns)
+static struct rig *sleeper_rig(const struct host_params *hp,
+                               int64_t second_wake_ns)
 {
-    struct host_params hp = test_host_params();
-    hp.cfs_wakeup_gran_ns = wakeup_gran_ns;
-    struct rig *r = rig_new(1, &hp);
+    struct rig *r = rig_new(1, hp);
     int a = rig_thread(r, "A", &sched_cfs_class, 1, FOREVER, 100 * US, CPU_SYS);
     int b = rig_thread(r, "B", &sched_cfs_class, 1, 0, 100 * US, CPU_SYS);
     machine_start(&r->m);
     wake_at(r, 0, a, 0, -1);
     wake_at(r, 20050 * US, b, 500 * US, -1);
-    wake_at(r, 21550 * US, b, 500 * US, -1);
+    wake_at(r, second_wake_ns, b, 500 * US, -1);
     rig_run(r, 30 * MS);
     check_accounting(r, 30 * MS);
     assert_i64_equal(r->w[b].nstart, 2);
     return r;
+}
+
+static struct rig *cfs_wakeup_rig(int64_t wakeup_gran_ns)
+{
+    struct host_params hp = test_host_params();
+    hp.cfs_wakeup_gran_ns = wakeup_gran_ns;
+    return sleeper_rig(&hp, 21550 * US);
 }
 
 static void cfs_sleeper_preempts_when_lag_exceeds_wakeup_gran(void **state)
@@ -678,6 +692,115 @@ static void cfs_sleeper_gets_core_when_runner_slice_is_over(void **state)
     (void)state;
     struct rig *r = cfs_wakeup_rig(4 * MS);
     assert_i64_equal(r->w[1].start_ns[0], 20050 * US);
+    rig_free(r);
+}
+
+/* ---- EEVDF ------------------------------------------------------------ */
+
+/* A host whose fair class is EEVDF, base slice 1.5 ms (2 CPUs), HZ 250. */
+static struct host_params eevdf_host_params(void)
+{
+    struct host_params hp = test_host_params();
+    hp.fair = &sched_eevdf_class;
+    hp.eevdf_slice_ns = 1500 * US;
+    hp.tick_ns = 4 * MS;
+    return hp;
+}
+
+static struct rig *eevdf_pair_rig(int weight_a, int weight_b)
+{
+    struct host_params hp = eevdf_host_params();
+    return fair_pair_rig(&hp, weight_a, weight_b);
+}
+
+static void eevdf_serves_the_fair_policy(void **state)
+{
+    (void)state;
+    struct rig *r = eevdf_pair_rig(1024, 1024);
+    assert_ptr_equal(r->t[0].cls, &sched_eevdf_class);
+    rig_free(r);
+}
+
+/* Equal weights: turns of one slice each, 1.5 ms, so each thread is
+ * switched in once per 3 ms: 334 times in 1 s (A at 0, 3, ..., 999 ms). */
+static void eevdf_equal_weights_take_turns_of_one_slice(void **state)
+{
+    (void)state;
+    struct rig *r = eevdf_pair_rig(1024, 1024);
+    assert_i64_near(r->t[0].busy_ns, 500 * MS, 1500 * US);
+    assert_i64_near(r->t[1].busy_ns, 500 * MS, 1500 * US);
+    assert_i64_equal(r->t[0].slices, 334);
+    assert_i64_equal(r->t[1].slices, 333);
+    rig_free(r);
+}
+
+static void eevdf_weights_2048_1024_split_two_to_one(void **state)
+{
+    (void)state;
+    struct rig *r = eevdf_pair_rig(2048, 1024);
+    assert_i64_near(r->t[0].busy_ns, 2 * SEC / 3, 2 * SEC / 300); /* 1% */
+    assert_i64_near(r->t[1].busy_ns, 1 * SEC / 3, 1 * SEC / 300);
+    rig_free(r);
+}
+
+/* A runs alone from 0 in 100 us steps (its deadline renewed every 1.5 ms
+ * of run time: 21.0 ms after its crossing at 19.5 ms). B wakes at 20.05 ms
+ * with 0.5 ms of work and no lag: at V, which is A's vruntime, with the
+ * deadline 21.55 ms, later than A's. Eligible A keeps the core until its
+ * deadline (CFS would let B preempt at once); then B, the only eligible
+ * thread, runs 21.0 to 21.5 ms and sleeps owed 0.225 ms (V 20.775, its
+ * vruntime 20.55). Woken at 25 ms with that lag (scaled x2 for the weight
+ * it joins), it is placed 0.45 ms before A's vruntime, 24.5 ms: A, no
+ * longer eligible, is preempted at once. */
+static struct rig *eevdf_wakeup_rig(void)
+{
+    struct host_params hp = eevdf_host_params();
+    return sleeper_rig(&hp, 25 * MS);
+}
+
+static void eevdf_wakee_waits_for_the_runners_deadline(void **state)
+{
+    (void)state;
+    struct rig *r = eevdf_wakeup_rig();
+    assert_i64_equal(r->w[1].start_ns[0], 21 * MS);
+    assert_i64_equal(r->w[1].done_ns[0], 21500 * US);
+    rig_free(r);
+}
+
+static void eevdf_sleeper_with_lag_preempts_at_once(void **state)
+{
+    (void)state;
+    struct rig *r = eevdf_wakeup_rig();
+    assert_i64_equal(r->w[1].start_ns[1], 25 * MS);
+    /* Asleep again from 25.5 ms at vruntime 24.55 ms, with A at 24.5: it
+     * keeps a lag of -25 us for its next wake-up. */
+    assert_i64_equal(r->t[1].vlag, -25 * US);
+    rig_free(r);
+}
+
+/* Run to parity. A and B (endless, nice 0) take turns: B is picked at
+ * 1.5 ms with the deadline 1.5 ms (vruntime 0). C (weight 4096: a slice of
+ * 0.375 ms in virtual time) wakes at 2 ms with 0.1 ms of work, placed at
+ * V = 1.0 ms with the deadline 1.375 ms, earlier than B's; but B, picked
+ * and still eligible, runs to its deadline, at 3 ms. Then C is the only
+ * eligible thread (V = 7/6 ms). */
+static void eevdf_picked_thread_runs_to_parity(void **state)
+{
+    (void)state;
+    struct host_params hp = eevdf_host_params();
+    struct rig *r = rig_new(1, &hp);
+    int a = rig_thread(r, "A", &sched_cfs_class, 1, FOREVER, 100 * US, CPU_SYS);
+    int b = rig_thread(r, "B", &sched_cfs_class, 1, FOREVER, 100 * US, CPU_SYS);
+    int c = rig_thread(r, "C", &sched_cfs_class, 1, 0, 100 * US, CPU_SYS);
+    r->t[c].weight = 4096;
+    machine_start(&r->m);
+    wake_at(r, 0, a, 0, -1);
+    wake_at(r, 0, b, 0, -1);
+    wake_at(r, 2 * MS, c, 100 * US, -1);
+    rig_run(r, 10 * MS);
+    check_accounting(r, 10 * MS);
+    assert_i64_equal(r->w[c].start_ns[0], 3 * MS);
+    assert_i64_equal(r->w[c].done_ns[0], 3100 * US);
     rig_free(r);
 }
 
@@ -948,6 +1071,12 @@ int main(void)
         cmocka_unit_test(cfs_sleeper_preempts_when_lag_exceeds_wakeup_gran),
         cmocka_unit_test(cfs_sleeper_waits_for_slice_end_within_wakeup_gran),
         cmocka_unit_test(cfs_sleeper_gets_core_when_runner_slice_is_over),
+        cmocka_unit_test(eevdf_serves_the_fair_policy),
+        cmocka_unit_test(eevdf_equal_weights_take_turns_of_one_slice),
+        cmocka_unit_test(eevdf_weights_2048_1024_split_two_to_one),
+        cmocka_unit_test(eevdf_wakee_waits_for_the_runners_deadline),
+        cmocka_unit_test(eevdf_sleeper_with_lag_preempts_at_once),
+        cmocka_unit_test(eevdf_picked_thread_runs_to_parity),
         cmocka_unit_test(irq_preempts_fifo99_at_once),
         cmocka_unit_test(irq_work_counts_as_irq_time),
         cmocka_unit_test(slices_count_switches_in),
