@@ -3,7 +3,7 @@
  * model, for `make bench`: the cost of one event with no model around it.
  *
  *   bench-engine [--pending N] [--events M] [--dist exp|uniform]
- *                [--mean-ns D] [--seed S]
+ *                [--mean-ns D] [--seed S] [--delays drawn|table]
  *
  * The hold model (Vaucher and Duval's, as ns-3's utils/bench-scheduler.cc
  * runs it): N events are scheduled at delays drawn from the distribution;
@@ -12,7 +12,9 @@
  * M handlers have run. Delays are exponential with mean D ns or uniform on
  * [0, 2D] ns, drawn from one GSL stream (MT19937, as rng_alloc() gives every
  * entity of the model) and rounded to whole nanoseconds; the draw is part of
- * each event's cost, as it is in ns-3's benchmark.
+ * each event's cost, as it is in ns-3's benchmark. With --delays table, the
+ * engine alone is timed: TABLE_LEN delays are drawn from that stream before
+ * the loop, and the handlers take them in turn, over and over.
  *
  * The default mean, 1 ms, keeps ties rare even at 100 000 pending events
  * (about one event per 10 ns of simulated time): with a mean of 100 ns,
@@ -32,6 +34,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -40,11 +43,13 @@
 
 #include "args.h"
 #include "des.h"
+#include "err.h"
 #include "rng.h"
 
 #define MAX_PENDING 10000000LL /* 10^7 events: a few hundred MB at most */
 #define MAX_EVENTS 10000000000LL
 #define MAX_MEAN_NS 1e12 /* far below INT64_MAX ns over any run */
+#define TABLE_LEN 65536  /* delays drawn beforehand: 512 KiB, in L2 */
 
 enum hold_dist { HOLD_EXP, HOLD_UNIFORM };
 
@@ -54,6 +59,8 @@ struct hold {
     enum hold_dist dist;
     double mean_ns;
     uint64_t left; /* handlers still to run before the loop stops */
+    int64_t *table; /* --delays table: TABLE_LEN delays, or NULL */
+    uint32_t next;  /* the table's next delay (mod TABLE_LEN)    */
 };
 
 /* One delay in whole nanoseconds. */
@@ -65,6 +72,12 @@ static int64_t hold_delay(struct hold *h)
     return llround(x);
 }
 
+/* The next delay: drawn now, or the table's next. */
+static inline int64_t hold_next(struct hold *h)
+{
+    return h->table ? h->table[h->next++ & (TABLE_LEN - 1)] : hold_delay(h);
+}
+
 static void hold_event(void *arg)
 {
     struct hold *h = arg;
@@ -72,7 +85,7 @@ static void hold_event(void *arg)
         des_stop(h->d);
         return;
     }
-    des_after(h->d, hold_delay(h), hold_event, h);
+    des_after(h->d, hold_next(h), hold_event, h);
 }
 
 static double wall_s(void)
@@ -90,6 +103,8 @@ static void usage(FILE *f)
           "  --dist exp|uniform  delay distribution (default exp)\n"
           "  --mean-ns D      mean delay in ns (default 1000000)\n"
           "  --seed N         seed (default 1)\n"
+          "  --delays drawn|table  a draw per event, or delays drawn\n"
+          "                   before the loop (default drawn)\n"
           "  --help\n",
           f);
 }
@@ -108,13 +123,14 @@ int main(int argc, char **argv)
         {"dist", required_argument, 0, 'd'},
         {"mean-ns", required_argument, 0, 'D'},
         {"seed", required_argument, 0, 'S'},
+        {"delays", required_argument, 0, 'T'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     long long pending = 100, events = 10000000, seed = 1;
     double mean_ns = 1e6;
     enum hold_dist dist = HOLD_EXP;
-    int opt;
+    int table = 0, opt;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (opt) {
         case 'n':
@@ -145,6 +161,14 @@ int main(int argc, char **argv)
                 return bad_option("--seed", "expected a non-negative "
                                             "integer");
             break;
+        case 'T':
+            if (strcmp(optarg, "drawn") == 0)
+                table = 0;
+            else if (strcmp(optarg, "table") == 0)
+                table = 1;
+            else
+                return bad_option("--delays", "expected drawn or table");
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -167,8 +191,13 @@ int main(int argc, char **argv)
         .mean_ns = mean_ns,
         .left = (uint64_t)events,
     };
+    if (table) {
+        h.table = xmalloc(TABLE_LEN * sizeof *h.table);
+        for (int i = 0; i < TABLE_LEN; i++)
+            h.table[i] = hold_delay(&h);
+    }
     for (long long i = 0; i < pending; i++)
-        des_at(h.d, hold_delay(&h), hold_event, &h);
+        des_at(h.d, hold_next(&h), hold_event, &h);
 
     double t0 = wall_s();
     uint64_t ev = des_run(h.d, INT64_MAX);
@@ -176,15 +205,16 @@ int main(int argc, char **argv)
     double sim_s = (double)des_now(h.d) * 1e-9;
 
     printf("engine: hold model, %lld pending, %llu events, %s delays of "
-           "mean %.6g ns: %.1f ns/event\n",
+           "mean %.6g ns%s: %.1f ns/event\n",
            pending, (unsigned long long)ev,
            dist == HOLD_EXP ? "exponential" : "uniform", mean_ns,
-           wall * 1e9 / (double)ev);
+           table ? " from a table" : "", wall * 1e9 / (double)ev);
     fprintf(stderr,
             "vsrsim: %llu events in %.3f s wall, %.0f events/s, "
             "simulated/wall %.2f\n",
             (unsigned long long)ev, wall, (double)ev / wall, sim_s / wall);
 
+    free(h.table);
     gsl_rng_free(h.rng);
     des_free(h.d);
     return 0;

@@ -3,13 +3,15 @@
  * `make bench`: ns-3's bare event loop against the simulator's own.
  *
  *   ns3-engine [--pending N] [--events M] [--dist exp|uniform]
- *              [--mean-ns D] [--seed S]
+ *              [--mean-ns D] [--seed S] [--delays drawn|table]
  *
  * As in engine.c: N events scheduled at delays drawn from the distribution,
  * each handler schedules one new event at now + a fresh delay, and the loop
  * stops after M handlers; delays exponential with mean D ns or uniform on
  * [0, 2D] ns, from the same GSL stream seeded the same way (sim/rng.c's
- * derivation, copied here), rounded to whole nanoseconds. Events are
+ * derivation, copied here), rounded to whole nanoseconds, drawn in each
+ * handler or (--delays table) 65 536 of them before the loop and taken in
+ * turn, the same table as engine.c's. Events are
  * Simulator::Schedule() calls on ns-3's default scheduler, which is what
  * ns-3's utils/bench-scheduler.cc measures; the handler takes one pointer,
  * as des.c's handlers do.
@@ -48,6 +50,7 @@ namespace
 constexpr long long MAX_PENDING = 10000000LL;
 constexpr long long MAX_EVENTS = 10000000000LL;
 constexpr double MAX_MEAN_NS = 1e12;
+constexpr uint32_t TABLE_LEN = 65536; /* as engine.c's */
 
 /* sim/rng.c: rng_derive() and rng_alloc(). */
 uint64_t mix(uint64_t z)
@@ -69,6 +72,8 @@ struct hold {
     double mean_ns;
     uint64_t left; /* handlers still to run before the loop stops */
     uint64_t events = 0;
+    int64_t *table = nullptr; /* --delays table, or nullptr */
+    uint32_t next = 0;
 };
 
 int64_t hold_delay(hold *h)
@@ -78,6 +83,11 @@ int64_t hold_delay(hold *h)
     return std::llround(x);
 }
 
+int64_t hold_next(hold *h)
+{
+    return h->table ? h->table[h->next++ & (TABLE_LEN - 1)] : hold_delay(h);
+}
+
 void hold_event(hold *h)
 {
     h->events++;
@@ -85,7 +95,7 @@ void hold_event(hold *h)
         Simulator::Stop();
         return;
     }
-    Simulator::Schedule(NanoSeconds(hold_delay(h)), &hold_event, h);
+    Simulator::Schedule(NanoSeconds(hold_next(h)), &hold_event, h);
 }
 
 double wall_s()
@@ -126,6 +136,8 @@ void usage(FILE *f)
                "  --dist exp|uniform  delay distribution (default exp)\n"
                "  --mean-ns D      mean delay in ns (default 1000000)\n"
                "  --seed N         seed (default 1)\n"
+               "  --delays drawn|table  a draw per event, or delays drawn\n"
+               "                   before the loop (default drawn)\n"
                "  --help\n",
                f);
 }
@@ -146,12 +158,13 @@ int main(int argc, char **argv)
         {"dist", required_argument, nullptr, 'd'},
         {"mean-ns", required_argument, nullptr, 'D'},
         {"seed", required_argument, nullptr, 'S'},
+        {"delays", required_argument, nullptr, 'T'},
         {"help", no_argument, nullptr, 'h'},
         {nullptr, 0, nullptr, 0},
     };
     long long pending = 100, events = 10000000, seed = 1;
     double mean_ns = 1e6;
-    bool exponential = true;
+    bool exponential = true, table = false;
     int opt;
     while ((opt = getopt_long(argc, argv, "", opts, nullptr)) != -1) {
         switch (opt) {
@@ -183,6 +196,14 @@ int main(int argc, char **argv)
                 return bad_option("--seed", "expected a non-negative "
                                             "integer");
             break;
+        case 'T':
+            if (std::strcmp(optarg, "drawn") == 0)
+                table = false;
+            else if (std::strcmp(optarg, "table") == 0)
+                table = true;
+            else
+                return bad_option("--delays", "expected drawn or table");
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -205,8 +226,13 @@ int main(int argc, char **argv)
     h.exponential = exponential;
     h.mean_ns = mean_ns;
     h.left = (uint64_t)events;
+    if (table) {
+        h.table = new int64_t[TABLE_LEN];
+        for (uint32_t i = 0; i < TABLE_LEN; i++)
+            h.table[i] = hold_delay(&h);
+    }
     for (long long i = 0; i < pending; i++)
-        Simulator::Schedule(NanoSeconds(hold_delay(&h)), &hold_event, &h);
+        Simulator::Schedule(NanoSeconds(hold_next(&h)), &hold_event, &h);
 
     double t0 = wall_s();
     Simulator::Run();
@@ -220,15 +246,16 @@ int main(int argc, char **argv)
     ns3::GlobalValue::GetValueByName("SchedulerType", sched);
     std::printf("scheduler: %s\n", sched.Get().GetName().c_str());
     std::printf("engine: hold model, %lld pending, %" PRIu64 " events, %s "
-                "delays of mean %.6g ns: %.1f ns/event\n",
+                "delays of mean %.6g ns%s: %.1f ns/event\n",
                 pending, ev, exponential ? "exponential" : "uniform", mean_ns,
-                wall * 1e9 / (double)ev);
+                table ? " from a table" : "", wall * 1e9 / (double)ev);
     std::fprintf(stderr,
                  "ns3-engine: %" PRIu64 " events in %.3f s wall, %.0f "
                  "events/s, simulated/wall %.2f\n",
                  ev, wall, (double)ev / wall, sim_s / wall);
 
     Simulator::Destroy();
+    delete[] h.table;
     gsl_rng_free(h.rng);
     return 0;
 }

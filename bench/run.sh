@@ -19,7 +19,11 @@
 #               --mean-ns 1000000 --seed 1
 #           (bench/engine.c): the bare event loop (des, eventq) under the
 #           hold model of ns-3's bench-scheduler, N = 100 and 100 000
-#           pending events;
+#           pending events, each handler drawing its delay (as ns-3's
+#           benchmark does: the draw, some 40 ns with GSL's exponential,
+#           is then most of an event's cost); and with --delays table,
+#           the engine alone: 65 536 delays drawn from the same stream
+#           before the loop and taken in turn;
 #   sweep   bin/vsrsim run models/paper/fig02.cfg --reps R --no-db
 #               --csv /dev/null --set sim.warmup_ms=10
 #               --set sim.duration_ms=100 --jobs J
@@ -95,6 +99,7 @@ sweep_args="--no-db --csv /dev/null --set sim.warmup_ms=10
 engine_args="--dist exp --mean-ns 1000000 --seed 1"
 engine_small="--pending 100 --events 5000000"
 engine_large="--pending 100000 --events 2000000"
+engine_table="--delays table"
 timer=/usr/bin/time
 runs=3
 
@@ -516,6 +521,10 @@ bench_ns3() {
     bench_hold "ns-3 engine, 100 000 pending" "$build/ns3-engine" \
         $engine_large $engine_args
     ns3_large_ns=$med_ns
+    # shellcheck disable=SC2086
+    bench_hold "ns-3 engine alone, 100 pending" "$build/ns3-engine" \
+        $engine_small $engine_args $engine_table
+    ns3_table_ns=$med_ns
 }
 
 # row LABEL VSRSIM NS3 RATIO TARGET: one line of the summary, "-" for an
@@ -576,7 +585,9 @@ echo "method: each workload run $runs times in a row with VSRSIM_STATS=1 as" \
     "CLOCK_MONOTONIC time: the whole sweep for vsrsim, the event loop" \
     "alone for the others); engine = hold model (N pending events, each" \
     "handler schedules one at now + an exponential delay of mean 1 ms," \
-    "GSL MT19937), ns/event = median of 1e9 / events/s; peak RSS = median" \
+    "GSL MT19937, drawn in the handler; engine alone: taken from a table" \
+    "drawn before the loop), ns/event = median of 1e9 / events/s; peak" \
+    "RSS = median" \
     "of '$timer -f %M' (the largest of vsrsim and its workers); speed-up" \
     "= sweep wall at --jobs 1 / at --jobs 2 (medians, runs alternated);" \
     "ns-3 = the same models and streams on ns-3's Simulator; ratios are of" \
@@ -597,6 +608,10 @@ small_ns=$med_ns
 # shellcheck disable=SC2086
 bench_hold "engine, 100 000 pending" "$engine" $engine_large $engine_args
 large_ns=$med_ns
+# shellcheck disable=SC2086
+bench_hold "engine alone, 100 pending" "$engine" $engine_small $engine_args \
+    $engine_table
+table_ns=$med_ns
 bench_sweep models/paper/fig02.cfg
 bench_ns3
 
@@ -613,6 +628,8 @@ row "engine, 100 pending, ns/event" "$small_ns" "$ns3_small_ns" \
     "$(ratio "$ns3_small_ns" "$small_ns")"
 row "engine, 100 000 pending, ns/event" "$large_ns" "$ns3_large_ns" \
     "$(ratio "$ns3_large_ns" "$large_ns")"
+row "engine alone, 100 pending, ns/ev" "$table_ns" "$ns3_table_ns" \
+    "$(ratio "$ns3_table_ns" "$table_ns")" "$(target "$table_ns" 30 le)"
 row "peak RSS fig02, MiB" "$fig02_mib" "" "" "$(target "$fig02_mib" 64 le)"
 row "peak RSS sweep --jobs 1, MiB" "$sweep1_mib" "" "" \
     "$(target "$sweep1_mib" 64 le)"
