@@ -77,6 +77,11 @@ const struct sched_class *sched_find(const char *name);
  * policy "cfs" with the one its host names. */
 const struct sched_class *sched_find_fair(const char *name);
 
+/* Move c's min_vruntime forward to the least vruntime of its fair threads
+ * (queued or running): the base both fair classes measure from. In
+ * sched_cfs.c. */
+void sched_fair_update_min_vruntime(struct core *c);
+
 /* The class of rank r. */
 const struct sched_class *sched_by_rank(enum sched_rank r);
 

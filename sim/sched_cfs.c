@@ -14,10 +14,10 @@
 
 #include "core.h"
 
-static void update_min_vruntime(struct core *c)
+void sched_fair_update_min_vruntime(struct core *c)
 {
     int64_t v = INT64_MAX;
-    if (c->curr && c->curr->cls == &sched_cfs_class)
+    if (c->curr && c->curr->cls->rank == SCHED_CFS)
         v = c->curr->vruntime;
     for (struct thread *t = c->rq[SCHED_CFS].head; t; t = t->next)
         if (t->vruntime < v)
@@ -71,7 +71,7 @@ static void update_curr_cfs(struct core *c, struct thread *t, int64_t ns)
 {
     /* Nice 0 (weight 1024) is the common case: spare the division. */
     t->vruntime += t->weight == 1024 ? ns : ns * 1024 / t->weight;
-    update_min_vruntime(c);
+    sched_fair_update_min_vruntime(c);
 }
 
 static int check_preempt_cfs(struct core *c, struct thread *curr,

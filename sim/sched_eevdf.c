@@ -40,19 +40,18 @@
 
 #include "core.h"
 
-static inline int is_fair_curr(const struct core *c)
-{
-    return c->curr && c->curr->cls == &sched_eevdf_class;
-}
-
 /* Sum of weight x (vruntime - v0) and of weights over the threads of the
  * class on c, the running one included; v0 is the core's min_vruntime, so
- * that the products stay small. */
-static void avg_sums(const struct core *c, int64_t *avg, int64_t *load)
+ * that the products stay small. One decision takes them once. */
+struct avg {
+    int64_t avg, load;
+};
+
+static struct avg avg_sums(const struct core *c)
 {
     const int64_t v0 = c->cfs_min_vruntime;
     int64_t a = 0, w = 0;
-    if (is_fair_curr(c)) {
+    if (c->curr && c->curr->cls == &sched_eevdf_class) {
         a += (c->curr->vruntime - v0) * c->curr->weight;
         w += c->curr->weight;
     }
@@ -60,15 +59,14 @@ static void avg_sums(const struct core *c, int64_t *avg, int64_t *load)
         a += (t->vruntime - v0) * t->weight;
         w += t->weight;
     }
-    *avg = a;
-    *load = w;
+    return (struct avg){a, w};
 }
 
 /* V; rounded down, so that a thread at V is eligible (avg_vruntime()). */
 static int64_t avg_vruntime(const struct core *c)
 {
-    int64_t avg, load;
-    avg_sums(c, &avg, &load);
+    struct avg s = avg_sums(c);
+    int64_t avg = s.avg, load = s.load;
     if (load) {
         if (avg < 0)
             avg -= load - 1;
@@ -78,11 +76,10 @@ static int64_t avg_vruntime(const struct core *c)
 }
 
 /* vruntime <= V, without the rounding of a division (vruntime_eligible()). */
-static int eligible(const struct core *c, const struct thread *t)
+static int eligible(const struct core *c, struct avg s,
+                    const struct thread *t)
 {
-    int64_t avg, load;
-    avg_sums(c, &avg, &load);
-    return avg >= (t->vruntime - c->cfs_min_vruntime) * load;
+    return s.avg >= (t->vruntime - c->cfs_min_vruntime) * s.load;
 }
 
 /* `ns` of t's run time in its virtual time (calc_delta_fair()); nice 0
@@ -90,19 +87,6 @@ static int eligible(const struct core *c, const struct thread *t)
 static int64_t to_virtual(const struct thread *t, int64_t ns)
 {
     return t->weight == 1024 ? ns : ns * 1024 / t->weight;
-}
-
-/* min_vruntime only moves forward: to the least vruntime on the core. */
-static void update_min_vruntime(struct core *c)
-{
-    int64_t v = INT64_MAX;
-    if (is_fair_curr(c))
-        v = c->curr->vruntime;
-    for (const struct thread *t = c->rq[SCHED_CFS].head; t; t = t->next)
-        if (t->vruntime < v)
-            v = t->vruntime;
-    if (v != INT64_MAX && v > c->cfs_min_vruntime)
-        c->cfs_min_vruntime = v;
 }
 
 /* Keep t's lag as it leaves c (update_entity_lag()); t is still counted
@@ -117,25 +101,21 @@ static void save_lag(struct core *c, struct thread *t)
 }
 
 /* The queued thread with the earliest deadline among the eligible ones,
- * the first in the list on a tie; without any (V rounds down, so only
- * an empty list), the earliest deadline. */
-static struct thread *best_queued(const struct core *c)
+ * the first in the list on a tie, or NULL when none is eligible (the
+ * running thread, counted in s, may be the only one). */
+static struct thread *best_queued(const struct core *c, struct avg s)
 {
-    struct thread *best = NULL, *first = NULL;
-    for (struct thread *t = c->rq[SCHED_CFS].head; t; t = t->next) {
-        if (!first || t->vdeadline < first->vdeadline)
-            first = t;
-        if ((!best || t->vdeadline < best->vdeadline) && eligible(c, t))
+    struct thread *best = NULL;
+    for (struct thread *t = c->rq[SCHED_CFS].head; t; t = t->next)
+        if ((!best || t->vdeadline < best->vdeadline) && eligible(c, s, t))
             best = t;
-    }
-    return best ? best : first;
+    return best;
 }
 
 static void enqueue_eevdf(struct core *c, struct thread *t, int flags)
 {
     (void)flags; /* a wake-up and a move are placed alike */
-    int64_t avg, load;
-    avg_sums(c, &avg, &load);
+    int64_t load = avg_sums(c).load;
     int64_t v = avg_vruntime(c), lag = 0;
     /* Joining with lag moves V by lag x weight / (load + weight): scale
      * the lag so that t's own lag is what it kept (place_entity()). */
@@ -159,7 +139,14 @@ static void sleep_eevdf(struct core *c, struct thread *t)
 
 static struct thread *pick_next_eevdf(struct core *c)
 {
-    struct thread *best = best_queued(c);
+    /* The list holds every thread of the class here, so one is eligible
+     * at V rounded down; the earliest deadline stands in only against a
+     * rounding, as the kernel's fallback does. */
+    struct thread *best = best_queued(c, avg_sums(c));
+    if (!best)
+        for (struct thread *t = c->rq[SCHED_CFS].head; t; t = t->next)
+            if (!best || t->vdeadline < best->vdeadline)
+                best = t;
     if (best)
         tlist_remove(&c->rq[SCHED_CFS], best);
     return best;
@@ -182,7 +169,7 @@ static void set_curr_eevdf(struct core *c, struct thread *t)
 static void update_curr_eevdf(struct core *c, struct thread *t, int64_t ns)
 {
     t->vruntime += to_virtual(t, ns);
-    update_min_vruntime(c);
+    sched_fair_update_min_vruntime(c);
     if (t->vruntime >= t->vdeadline) { /* its request is served */
         t->vdeadline = t->vruntime + to_virtual(t, c->m->hp.eevdf_slice_ns);
         if (c->rq[SCHED_CFS].n > 0)
@@ -192,18 +179,15 @@ static void update_curr_eevdf(struct core *c, struct thread *t, int64_t ns)
 
 /* The running thread keeps the core: eligible and short of the deadline
  * it was picked with. */
-static int protected(const struct core *c, const struct thread *curr)
-{
-    return curr->vprot == curr->vdeadline && eligible(c, curr);
-}
-
 static int check_preempt_eevdf(struct core *c, struct thread *curr,
                                struct thread *t)
 {
-    if (protected(c, curr))
-        return 0;
-    struct thread *best = best_queued(c);
-    if (eligible(c, curr) && (!best || curr->vdeadline <= best->vdeadline))
+    struct avg s = avg_sums(c);
+    int curr_eligible = eligible(c, s, curr);
+    if (curr_eligible && curr->vprot == curr->vdeadline)
+        return 0; /* run to parity: protected */
+    struct thread *best = best_queued(c, s);
+    if (curr_eligible && (!best || curr->vdeadline <= best->vdeadline))
         best = curr;
     return best == t;
 }
