@@ -76,8 +76,7 @@ static int64_t avg_vruntime(const struct core *c)
 }
 
 /* vruntime <= V, without the rounding of a division (vruntime_eligible()). */
-static int eligible(const struct core *c, struct avg s,
-                    const struct thread *t)
+static int eligible(const struct core *c, struct avg s, const struct thread *t)
 {
     return s.avg >= (t->vruntime - c->cfs_min_vruntime) * s.load;
 }
