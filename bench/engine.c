@@ -10,7 +10,7 @@
  * then each event's handler schedules one new event at now + a fresh delay,
  * so the event set keeps N pending events throughout. The loop stops after
  * M handlers have run. Delays are exponential with mean D ns or uniform on
- * [0, 2D] ns, drawn from one GSL stream (MT19937, as rng_alloc() gives every
+ * [0, 2D] ns, drawn from one GSL stream (taus2, as rng_alloc() gives every
  * entity of the model) and rounded to whole nanoseconds; the draw is part of
  * each event's cost, as it is in ns-3's benchmark. With --delays table, the
  * engine alone is timed: TABLE_LEN delays are drawn from that stream before

@@ -221,7 +221,7 @@ int main(int argc, char **argv)
 
     hold h;
     uint64_t s = derive((uint64_t)seed, 3, 0, 0);
-    h.rng = gsl_rng_alloc(gsl_rng_mt19937);
+    h.rng = gsl_rng_alloc(gsl_rng_taus2);
     gsl_rng_set(h.rng, (unsigned long)(s ? s : 1));
     h.exponential = exponential;
     h.mean_ns = mean_ns;

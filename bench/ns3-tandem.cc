@@ -10,7 +10,7 @@
  * service of mean MEAN_NS[i % 4] and cv CV[i % 4] (Gamma, exponential at
  * cv 1), Poisson arrivals at load rho of station 0, time in int64 ns, the
  * same GSL streams seeded the same way (the splitmix64 derivation and
- * MT19937 of sim/rng.c, copied here so that this file needs no C object of
+ * taus2 stream of sim/rng.c, copied here so that this file needs no C object of
  * the simulator). Events are Simulator::Schedule() calls on ns-3's default
  * scheduler; queues are plain rings of birth times, no ns-3 Packet objects,
  * so the comparison is of the engines and not of packet handling.
@@ -77,7 +77,7 @@ uint64_t derive(uint64_t base, uint64_t a, uint64_t b, uint64_t c)
 
 gsl_rng *stream(uint64_t seed)
 {
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
     gsl_rng_set(r, (unsigned long)(seed ? seed : 1));
     return r;
 }

@@ -585,7 +585,7 @@ echo "method: each workload run $runs times in a row with VSRSIM_STATS=1 as" \
     "CLOCK_MONOTONIC time: the whole sweep for vsrsim, the event loop" \
     "alone for the others); engine = hold model (N pending events, each" \
     "handler schedules one at now + an exponential delay of mean 1 ms," \
-    "GSL MT19937, drawn in the handler; engine alone: taken from a table" \
+    "GSL taus2, drawn in the handler; engine alone: taken from a table" \
     "drawn before the loop), ns/event = median of 1e9 / events/s; peak" \
     "RSS = median" \
     "of '$timer -f %M' (the largest of vsrsim and its workers); speed-up" \

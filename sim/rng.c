@@ -25,8 +25,9 @@ uint64_t rng_derive(uint64_t base, uint64_t a, uint64_t b, uint64_t c)
 
 gsl_rng *rng_alloc(uint64_t seed)
 {
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    /* MT19937 takes an unsigned long seed; 0 selects GSL's default. */
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    /* taus2 seeds its state from the low 32 bits; 0 selects GSL's
+     * default. */
     gsl_rng_set(r, (unsigned long)(seed ? seed : 1));
     return r;
 }
