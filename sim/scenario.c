@@ -86,6 +86,7 @@ static const struct key keys[] = {
     {"vm", K_GROUP},
     {"vm.guest_budget", K_INT},
     {"vm.guest_hz", K_INT},
+    {"vm.rx_refill", K_INT},
     {"vm.interconnect", K_STR},
     {"host.router", K_STR},
     {"traffic.flows", K_INT},
@@ -653,6 +654,12 @@ static int read_vm(struct ctx *x, struct vsr_config *c)
             return rc;
         *dst[i] = (uint32_t)q;
     }
+    /* virtio_net refills its rx ring once more than half of it is spent
+     * (Linux 3.x); later kernels, once more than half a NAPI budget is */
+    const int ring = (int)c->q.virtio_rx;
+    if ((rc = get_int(x, "vm.rx_refill", 0, ring - 1, 0, ring / 2, &q)))
+        return rc;
+    c->rx_refill = (uint32_t)q;
     return 0;
 }
 

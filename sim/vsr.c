@@ -24,8 +24,9 @@
  *          NAPI, guest_budget per poll), forwards each packet into the
  *          virtio tx ring of its output NIC (into the guest qdisc when the
  *          ring is full, and drops when that is full too), kicks vhost-net
- *          for tx and for rx refills when vhost-net asked for it, and halts
- *          when idle.
+ *          for tx, gives rx buffers back in bulk at the end of a poll once
+ *          more than rx_refill are spent (kicking vhost-net if it waits for
+ *          them), and halts when idle.
  *
  * Several VMs: the NIC spreads flows over the entry VMs (the load
  * balancers if there are any, else the routers: a multi-queue macvtap),
@@ -64,6 +65,7 @@ struct vnic {
     struct pktq q[VQ_N];
     struct vhost *rx_worker, *tx_worker;
     int rx_wait_bufs; /* handle_rx waits for a refill kick     */
+    uint32_t rx_bufs; /* rx buffers posted and not yet filled  */
     int tx_notify;    /* guest must kick for tx                */
     int tx_stopped;   /* guest qdisc waits for tx completions  */
 };
@@ -309,6 +311,14 @@ static int spread(const struct vsr *v, int n, uint64_t i, uint32_t flow)
 
 static void vhost_queue(struct vhost *h, enum work w, struct core *waker);
 
+/* Thread `waker` wakes t: a sleeping t costs the waker try_to_wake_up. */
+static void wake_by(struct thread *waker, struct thread *t)
+{
+    if (t->state == THREAD_SLEEPING)
+        thread_add_overhead(waker, thread_cost(waker, COST_WAKEUP, 1));
+    thread_wake(t, waker->core);
+}
+
 /* Where a virtual NIC's backend takes received packets: its input queue
  * (macvtap or TAP), or with netmap the NIC's rx ring itself. */
 static struct pktq *rx_src(struct vnic *n)
@@ -513,8 +523,7 @@ static int64_t nic_step_begin(struct thread *t)
     if (t == &v->nic && v->cfg->softirq_max_ns > 0 &&
         now - v->burst_ns >= v->cfg->softirq_max_ns) {
         v->deferred = 1; /* __do_softirq ran too long: wake ksoftirqd */
-        thread_add_overhead(t, thread_cost(t, COST_WAKEUP, 1));
-        thread_wake(&v->ksoftirqd, t->core);
+        wake_by(t, &v->ksoftirqd);
         return 0;
     }
     nic_rx_update(v);
@@ -701,7 +710,7 @@ static void gen_room(struct vsr *v, struct thread *waker)
 {
     if (v->gen && v->gen_blocked) {
         v->gen_blocked = 0;
-        thread_wake(v->gen, waker->core);
+        wake_by(waker, v->gen);
     }
 }
 
@@ -717,7 +726,7 @@ static void guest_signal(struct vm *m, struct thread *from)
     m->next_vcpu = (m->next_vcpu + 1) % m->nvcpu;
     c->irq_pending = 1;
     thread_add_overhead(from, thread_cost(from, COST_VHOST_SIGNAL, 1));
-    thread_wake(&c->t, from->core);
+    wake_by(from, &c->t);
 }
 
 /* ---- vhost-net ---------------------------------------------------- */
@@ -730,12 +739,10 @@ static void vhost_queue(struct vhost *h, enum work w, struct core *waker)
         if (h->list[i] == w)
             return;
     h->list[h->nlist++] = w;
-    if (h->t.state == THREAD_SLEEPING) {
-        struct thread *w_thr = waker ? waker->curr : NULL;
-        if (w_thr)
-            thread_add_overhead(w_thr, thread_cost(w_thr, COST_WAKEUP, 1));
+    if (waker && waker->curr)
+        wake_by(waker->curr, &h->t);
+    else
         thread_wake(&h->t, waker);
-    }
 }
 
 /* The current run is over: the ring it drained re-enables notifications,
@@ -752,7 +759,7 @@ static void vhost_end_item(struct vhost *h)
             nic_arm(v);
         }
         if (pktq_unclaimed(rx_src(n)) > 0) {
-            if (pktq_free(&n->q[VQ_VIRTIO_RX]) == 0)
+            if (n->rx_bufs == 0)
                 n->rx_wait_bufs = 1;
             else
                 h->list[h->nlist++] = WORK_RX; /* weight used up */
@@ -774,7 +781,7 @@ static int vhost_item_done(const struct vhost *h)
         return 1;
     if (h->cur == WORK_RX)
         return pktq_unclaimed(rx_src(n)) == 0 ||
-               pktq_free(&n->q[VQ_VIRTIO_RX]) == 0;
+               n->rx_bufs == 0;
     return pktq_unclaimed(&n->q[VQ_VIRTIO_TX]) == 0;
 }
 
@@ -845,7 +852,7 @@ static int64_t vhost_step_begin(struct thread *t)
         if (every > 0 && (uint32_t)(every - h->since_point) < k)
             k = (uint32_t)(every - h->since_point);
         if (h->cur == WORK_RX) {
-            uint32_t space = pktq_free(&n->q[VQ_VIRTIO_RX]);
+            uint32_t space = n->rx_bufs;
             if (space < k)
                 k = space;
             if (n->vm->guest_irq_on && k > 1)
@@ -901,6 +908,7 @@ static void vhost_step_end(struct thread *t)
     if (h->step == WORK_RX) {
         struct pktq *mq = rx_src(n);
         pktq_copy(&n->q[VQ_VIRTIO_RX], mq, 0, h->k);
+        n->rx_bufs -= h->k;
         pktq_release(mq, h->k);
         gen_room(v, t);
         guest_signal(n->vm, t);
@@ -933,6 +941,23 @@ static void guest_kick(struct vcpu *c, struct vhost *h, enum work w)
 {
     thread_add_overhead(&c->t, thread_cost(&c->t, COST_GUEST_KICK, 1));
     vhost_queue(h, w, c->t.core);
+}
+
+/* The end of a guest NAPI poll (virtnet_poll): when more than rx_refill
+ * of the rx ring's slots hold no buffer (neither posted nor filled and
+ * waiting for the guest), the guest posts one in every such slot and
+ * kicks vhost-net if it waits for them. Buffers go back in bulk, not one
+ * per packet taken. */
+static void guest_refill(struct vcpu *c, struct vnic *in)
+{
+    const struct pktq *vr = &in->q[VQ_VIRTIO_RX];
+    if (vr->cap - vr->count - in->rx_bufs <= c->vm->v->cfg->rx_refill)
+        return;
+    in->rx_bufs = vr->cap - vr->count;
+    if (in->rx_wait_bufs) {
+        in->rx_wait_bufs = 0;
+        guest_kick(c, in->rx_worker, WORK_RX);
+    }
 }
 
 /* Move what the guest qdisc of NIC n holds into its tx ring while there is
@@ -993,6 +1018,7 @@ static int64_t vcpu_step_begin(struct thread *t)
             return cost;
         }
         c->poll_left = 0;
+        guest_refill(c, in);
         m->napi_owner = NULL; /* napi_complete: interrupts back on */
         m->guest_irq_on = 1;
         if (pktq_unclaimed(&in->q[VQ_VIRTIO_RX]) > 0)
@@ -1026,10 +1052,8 @@ static void vcpu_step_end(struct thread *t)
     pktq_release(vr, c->k);
     c->k = 0;
     out->tx_stopped = gq->count > 0;
-    if (in->rx_wait_bufs) { /* refilled buffers vhost-net waits for */
-        in->rx_wait_bufs = 0;
-        guest_kick(c, in->rx_worker, WORK_RX);
-    }
+    if (c->poll_left == 0)
+        guest_refill(c, in);
     if (sent && out->tx_notify) {
         out->tx_notify = 0;
         guest_kick(c, out->tx_worker, WORK_TX);
@@ -1149,6 +1173,7 @@ static void setup_vms(struct vsr *v)
             n->tx_notify = 1;
             for (int j = 0; j < VQ_N; j++)
                 pktq_init(&n->q[j], qsize[j]);
+            n->rx_bufs = cfg->q.virtio_rx; /* the driver fills the ring */
         }
         if (m->cfg->role == VSR_ROUTER)
             v->router[v->nrouter++] = m;

@@ -99,6 +99,8 @@ struct vsr_config {
                                 points in a run; 0: none        */
     int guest_budget;        /* guest NAPI poll weight (64)    */
     int guest_hz;            /* guest timer ticks a second     */
+    uint32_t rx_refill;      /* spent rx buffers the guest lets
+                                pile up before it posts anew    */
     int qemu_timer_hz;       /* QEMU main-loop timer passes a
                                 second (io threads)             */
     struct vsr_queues q;

@@ -1,0 +1,171 @@
+/*
+ * test_guest.c - the guest's side of the virtio rings in the router model
+ * (sim/vsr.c), against a closed form.
+ *
+ * The model: one router VM at the line rate, its vCPU alone on core 1 and
+ * its vhost-net worker on core 2. Every activity costs 1 ns (cv 0) but the
+ * guest's forwarding, F = 1000 ns a packet, and its kicks, K = 4000 ns a
+ * VM exit. The vCPU is the bottleneck and never empties its rx ring, so
+ * its NAPI polls take 64 packets each and never complete. vhost-net keeps
+ * up with anything: it drains the tx ring and listens again right after
+ * each kick, so the guest kicks for tx once a poll, when the poll's
+ * packets go out; on the rx side it fills every buffer the guest posts,
+ * then waits for more. The guest gives buffers back at the end of a poll,
+ * once more than vm.rx_refill of the ring's slots are spent, and kicks
+ * then: with the default (half the ring, 128) after every third poll, B =
+ * 192 packets; with rx_refill = 0 after every poll, B = 64. The vCPU then
+ * forwards 1 / (F + K / 64 + K / B) packets a second, within what the
+ * 1-ns activities add. Buffers given back as each packet is taken would
+ * cost an rx kick every poll whatever rx_refill says: B = 64 for both.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "check.h"
+#include "costmodel.h"
+#include "err.h"
+#include "scenario.h"
+#include "store.h"
+#include "sweep.h"
+#include "vsr.h"
+
+#define FWD_NS 1000.0
+#define KICK_NS 4000.0
+
+static char tmpdir[256], costs_db[512], scenario_cfg[512];
+static struct scenario sc;
+static struct costmodel cm;
+
+static const char scenario_text[] =
+    "name = \"guest\";\n"
+    "costmodel = { db = \"%s\"; id = \"kicks\"; };\n"
+    "sim = { seed = 1; reps = 1; warmup_ms = 20.0; duration_ms = 200.0; };\n"
+    "traffic = { rates_kpps = [1488.0]; };\n"
+    "host = { cores = 3; nic = { irq_core = 0; }; };\n"
+    "threads = {\n"
+    "  vcpu0 = { kind = \"vcpu\"; cpus = [1]; };\n"
+    "  vhost = { kind = \"vhost\"; cpus = [2]; };\n"
+    "};\n"
+    "curves = (\n"
+    "  { name = \"half the ring\"; },\n"
+    "  { name = \"every poll\"; vm = { rx_refill = 0; }; }\n"
+    ");\n";
+
+/* The cost model: 1 ns for everything but forwarding and kicks. */
+static int write_costs(void)
+{
+    struct cost_row rows[COST_N];
+    for (int i = 0; i < COST_N; i++) {
+        double ns = i == COST_GUEST_FWD_PKT ? FWD_NS
+                    : i == COST_GUEST_KICK  ? KICK_NS
+                                            : 1.0;
+        rows[i] = (struct cost_row){costmodel_name(i),
+                                    ns,
+                                    0.0,
+                                    -1.0,
+                                    costmodel_unit(i),
+                                    costmodel_charged_as(i),
+                                    "test_guest.c"};
+    }
+    const struct cost_model_meta meta = {.id = "kicks",
+                                         .description = "kicks and little "
+                                                        "else",
+                                         .source = "test_guest.c"};
+    struct caldb *c;
+    char err[512];
+    if (caldb_open(&c, costs_db, err, sizeof err) != SIM_OK ||
+        caldb_add_model(c, &meta, rows, COST_N, err, sizeof err) != SIM_OK ||
+        caldb_commit(c, err, sizeof err) != SIM_OK) {
+        fprintf(stderr, "%s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static int group_setup(void **state)
+{
+    const char *base = getenv("TMPDIR");
+    char err[512];
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "%s/vsrsim-test-guest-XXXXXX",
+             base ? base : "/tmp");
+    if (!mkdtemp(tmpdir))
+        return -1;
+    snprintf(costs_db, sizeof costs_db, "%s/costs.db", tmpdir);
+    snprintf(scenario_cfg, sizeof scenario_cfg, "%s/guest.cfg", tmpdir);
+    if (write_costs())
+        return -1;
+    FILE *f = fopen(scenario_cfg, "w");
+    if (!f)
+        return -1;
+    fprintf(f, scenario_text, costs_db);
+    if (fclose(f))
+        return -1;
+    if (scenario_load(&sc, scenario_cfg, NULL, 0, err, sizeof err) ||
+        store_load_costmodel(sc.costmodel_db, sc.costmodel_id, &cm, err,
+                             sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    scenario_clear(&sc);
+    unlink(costs_db);
+    unlink(scenario_cfg);
+    rmdir(tmpdir);
+    return 0;
+}
+
+/* Packets a second that curve `curve` forwards. */
+static double forwarded_pps(int curve)
+{
+    struct run_result r;
+    vsr_run(&sc.curve[curve].cfg, &cm, sc.rates_kpps[0],
+            sweep_run_seed(&sc, curve, 0, 0), sc.warmup_ns, sc.duration_ns, &r);
+    return (double)r.forwarded_pkts / (double)r.measured_ns * 1e9;
+}
+
+static void check_rate(int curve, double batch)
+{
+    double want = 1e9 / (FWD_NS + KICK_NS / 64 + KICK_NS / batch);
+    double got = forwarded_pps(curve);
+    print_message("# %s: %.0f packets/s, closed form %.0f (B = %.0f)\n",
+                  sc.curve[curve].name, got, want, batch);
+    assert_rel_near(got, want, 0.002);
+}
+
+static void test_refill_half_the_ring(void **state)
+{
+    (void)state;
+    check_rate(0, 192);
+}
+
+static void test_refill_every_poll(void **state)
+{
+    (void)state;
+    check_rate(1, 64);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_refill_half_the_ring),
+        cmocka_unit_test(test_refill_every_poll),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
