@@ -358,10 +358,13 @@ static int scale_model(struct ctx *x, const struct costmodel *base,
     cm->c[COST_QEMU_TICK].mean_ns = bg_io / x->c->cfg.qemu_timer_hz;
     x->tick_ns[0] = cm->c[COST_GUEST_TICK].mean_ns;
     x->tick_ns[1] = cm->c[COST_QEMU_TICK].mean_ns;
+    double prev[G_N]; /* the step before's, to tell a jump from a shortfall */
     for (int g = 0; g < G_N; g++)
         scale[g] = 1;
     for (int step = 0; step < SCALE_STEPS; step++) {
         simulate(x, cm, got);
+        for (int g = 0; g < G_N; g++)
+            prev[g] = got[g];
         for (int g = 0; g < G_N; g++) {
             if (!has[g] || !(got[g] > 0))
                 continue;
@@ -374,15 +377,25 @@ static int scale_model(struct ctx *x, const struct costmodel *base,
         }
     }
     simulate(x, cm, got);
-    for (int g = 0; g < G_N; g++)
-        if (has[g] && fabs(got[g] / want[g] - 1) > 0.05) {
+    for (int g = 0; g < G_N; g++) {
+        if (!has[g] || fabs(got[g] / want[g] - 1) <= 0.05)
+            continue;
+        double lo = fmin(got[g], prev[g]), hi = fmax(got[g], prev[g]);
+        if (lo < want[g] * 0.95 && hi > want[g] * 1.05)
+            snprintf(x->err, sizeof x->err,
+                     "%s: the model cannot charge the %s threads %.0f ns "
+                     "per packet: as their costs grow it jumps from %.0f to "
+                     "%.0f (the simulated threads start taking turns "
+                     "otherwise)",
+                     x->o->plan, group_name[g], want[g], lo, hi);
+        else
             snprintf(x->err, sizeof x->err,
                      "%s: the model cannot charge the %s threads %.0f ns "
                      "per packet (it reaches %.0f): too much of their cost "
                      "is outside the activities a fit can scale",
                      x->o->plan, group_name[g], want[g], got[g]);
-            return -1;
-        }
+        return -1;
+    }
     return 0;
 }
 

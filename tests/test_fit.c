@@ -722,8 +722,10 @@ static void thread_row(const char *out, const char *name, double v[5])
 /* Validate's table of threads at the measured peak (40 kpps): vcpu0's
  * measured CPU time is (1 ms + 10 us x 40 000) a second, 40.1% of a
  * core, which the fitted model simulates within a point; its switches in
- * per packet are the 0.5 measured, and the simulated router's vCPU wakes
- * for every packet or two at that rate. */
+ * per packet are the 0.5 measured, and the simulated router's vCPU, on a
+ * host whose fair class is EEVDF (models/hosts/testbed.cfg), runs to
+ * parity and takes what arrived meanwhile: switched in once for every
+ * few packets at that rate. */
 static void test_validate_thread_table(void **state)
 {
     struct synth y = plain;
@@ -739,7 +741,7 @@ static void test_validate_thread_table(void **state)
     assert_near(v[1], 40.1, 0.3);
     assert_near(v[2], v[1], 1.0);
     assert_near(v[3], VCPU_SLICES, 0.01);
-    assert_true(v[4] > 0.5 && v[4] < 2.5);
+    assert_true(v[4] > 0.05 && v[4] < 0.5);
     thread_row(fc.out, "io", v);
     assert_near(v[1], 24.05, 0.3);
     assert_near(v[2], v[1], 1.0);
