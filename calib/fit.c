@@ -74,6 +74,8 @@ struct fitted {
     double cov[3];    /* var a, cov ab, var b: (ns/s)^2, ns^2/s, ns^2 */
     double rep_var;   /* relative variance of one repetition at a rate */
     int rep_dof;      /* its degrees of freedom                       */
+    double rate_var;  /* relative variance of a rate's mean about the */
+                      /* line beyond what its repetitions' spread says */
     int attempts;     /* b is per sendto attempt (see attempts()) */
     double r2;
     int npoints, nrates;
@@ -137,6 +139,27 @@ static double attempts(const struct ctx *x, int t, double kpps, int rep,
     return drops > 0 ? rx + drops : rx;
 }
 
+/* How far the means of the fitted rates (mx, my: nrates of them, k
+ * repetitions each in all) lie from the line a + b x, as a relative
+ * variance, less the part their repetitions' spread accounts for: what a
+ * mean at a rate left out may be off by although the line is right, the
+ * machine's speed moving between rates (a shared host), a generator's
+ * cost per attempt with it. */
+static double rate_scatter(const struct fitted *f, const double *mx,
+                           const double *my, int nrates, int k)
+{
+    double sum = 0;
+    for (int r = 0; r < nrates; r++) {
+        double line = f->a + f->b * mx[r];
+        if (line > 0)
+            sum += (my[r] / line - 1) * (my[r] / line - 1);
+    }
+    if (nrates <= 2 || k <= 0)
+        return 0;
+    double v = sum / (nrates - 2) - f->rep_var * nrates / k;
+    return v > 0 ? v : 0;
+}
+
 /* Weighted least squares of thread t's ns/s against its attempts per
  * second (delivered pps but for a generator; see attempts()). */
 static int fit_thread(struct ctx *x, int t)
@@ -148,6 +171,8 @@ static int fit_thread(struct ctx *x, int t)
     double *px = xcalloc((size_t)cap, sizeof *px);
     double *py = xcalloc((size_t)cap, sizeof *py);
     double *pw = xcalloc((size_t)cap, sizeof *pw);
+    double *mx = xcalloc((size_t)x->np, sizeof *mx); /* a rate's means */
+    double *my = xcalloc((size_t)x->np, sizeof *my);
     int retried = 0;
     double rep_var = 0;
     int rep_dof = 0;
@@ -176,8 +201,10 @@ static int fit_thread(struct ctx *x, int t)
         int k = n - first;
         if (k == 0)
             continue;
-        nrates++;
         mean /= k;
+        for (int j = first; j < n; j++)
+            mx[nrates] += px[j] / k;
+        my[nrates++] = mean;
         for (int j = first; j < n; j++)
             var += (py[j] - mean) * (py[j] - mean);
         if (mean > 0) {
@@ -228,6 +255,7 @@ static int fit_thread(struct ctx *x, int t)
         for (int j = 0; j < n; j++)
             sst += pw[j] * (py[j] - ym) * (py[j] - ym);
         f->r2 = sst > 0 ? 1 - chisq / sst : 0;
+        f->rate_var = rate_scatter(f, mx, my, nrates, n);
         if (!(f->b > 0)) {
             snprintf(x->err, sizeof x->err,
                      "%s: curve '%s', thread '%s': the CPU time does not "
@@ -237,6 +265,8 @@ static int fit_thread(struct ctx *x, int t)
             rc = -1;
         }
     }
+    free(mx);
+    free(my);
     free(px);
     free(py);
     free(pw);
@@ -555,7 +585,8 @@ static int check_rate(struct ctx *x)
         double x0 = p.tries / p.sec, y0 = fitted_ns / p.sec;
         double fit_var = (f->cov[0] + 2 * x0 * f->cov[1] +
                           x0 * x0 * f->cov[2]) / (y0 * y0);
-        double var = f->rep_var / p.n + (ticks > 0 ? 1 / ticks : 1) + fit_var;
+        double var = f->rep_var / p.n + f->rate_var +
+                     (ticks > 0 ? 1 / ticks : 1) + fit_var;
         double half = f->rep_dof > 0 ? stats_t99(f->rep_dof) * sqrt(var) : 0;
         int within_tol = fabs(dev) <= x->o->check_tol;
         int ok = within_tol || fabs(dev) <= half;
