@@ -1050,9 +1050,10 @@ static void vcpu_step_end(struct thread *t)
     pktq_copy(gq, vr, direct, c->k - direct);
     sent += direct;
     pktq_release(vr, c->k);
+    uint32_t took = c->k;
     c->k = 0;
     out->tx_stopped = gq->count > 0;
-    if (c->poll_left == 0)
+    if (took && c->poll_left == 0) /* the poll took its budget */
         guest_refill(c, in);
     if (sent && out->tx_notify) {
         out->tx_notify = 0;
