@@ -14,13 +14,13 @@
 #include "costmodel.h"
 #include "err.h"
 #include "fit.h"
+#include "measure.h"
 #include "procfs.h"
 #include "scenario.h"
 #include "stats.h"
 #include "store.h"
 #include "vsr.h"
 
-#define SATURATED_LOSS 0.05 /* a rate is saturated below 95% delivered  */
 #define SATURATED_BUSY 0.85 /* or a thread busier than this, on average */
 #define MIN_RATES 3         /* distinct rates a fit needs               */
 #define USER_HZ 100.0       /* /proc stat ticks per second              */
@@ -100,7 +100,7 @@ struct ctx {
 static int is_saturated(struct ctx *x, int i)
 {
     const struct measured_point *p = &x->p[i];
-    if (p->forwarded_kpps < (1 - SATURATED_LOSS) * p->offered_kpps)
+    if (p->forwarded_kpps < (1 - MEASURE_SATURATED_LOSS) * p->offered_kpps)
         return 1;
     for (int t = 0; t < x->c->cfg.nthreads; t++) {
         char ent[48];

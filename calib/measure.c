@@ -404,6 +404,24 @@ static int add_point(struct ctx *x, const char *curve, int64_t run_id,
     return 0;
 }
 
+static double mean_of(const double *v, int n)
+{
+    double sum = 0;
+    for (int i = 0; i < n; i++)
+        sum += v[i];
+    return n > 0 ? sum / n : 0;
+}
+
+double measure_next_rate(const struct scenario_measure *m, double kpps,
+                         const double *fwd, int reps)
+{
+    double next = kpps * m->extend_factor;
+    if (!(m->extend_max_kpps > 0) || next > m->extend_max_kpps * (1 + 1e-9) ||
+        mean_of(fwd, reps) < (1 - MEASURE_SATURATED_LOSS) * kpps)
+        return 0;
+    return next;
+}
+
 /* Measure the chosen curves, interleaved: at each rate, each repetition
  * runs every curve in turn, so that a host whose speed drifts (shared
  * machines, frequency scaling) affects all curves alike and curves stay
@@ -429,8 +447,11 @@ static int measure_curves(struct ctx *x, const int *chosen, int n)
              caldb_add_run(x->db, &meta, &run_id[i], x->err,
                            sizeof x->err) != 0;
     }
-    for (int r = 0; rc == 0 && r < m->nrates; r++) {
-        double kpps = m->rates_kpps[r];
+    double rates[SCENARIO_MAX_RATES];
+    int nrates = m->nrates;
+    memcpy(rates, m->rates_kpps, sizeof rates);
+    for (int r = 0; rc == 0 && r < nrates; r++) {
+        double kpps = rates[r];
         for (int k = 0; rc == 0 && k < m->reps; k++)
             for (int i = 0; rc == 0 && i < n; i++) {
                 const struct scenario_curve *c = &x->sc.curve[chosen[i]];
@@ -443,6 +464,15 @@ static int measure_curves(struct ctx *x, const int *chosen, int n)
         for (int i = 0; rc == 0 && i < n; i++)
             rc = add_point(x, x->sc.curve[chosen[i]].name, run_id[i], kpps,
                            fwd[i], m->reps);
+        double next = measure_next_rate(m, kpps, fwd[0], m->reps);
+        if (rc == 0 && r == nrates - 1 && next > 0 &&
+            nrates < SCENARIO_MAX_RATES) {
+            rates[nrates++] = next;
+            fprintf(stderr, "vsrcal: %s forwards %.0f%% of %g kpps: "
+                    "measuring %g kpps too (measure.extend)\n",
+                    x->sc.curve[chosen[0]].name,
+                    100 * mean_of(fwd[0], m->reps) / kpps, kpps, next);
+        }
     }
     if (rc == 0 && stop_signal == 0)
         rc = caldb_commit(x->db, x->err, sizeof x->err) != 0;

@@ -17,6 +17,12 @@
 
 #define MEASURE_MAX_CURVES 32
 
+/* A rate at which a curve delivers less than 1 - this of what it is
+ * offered is saturated (as vsrcal fit says too). */
+#define MEASURE_SATURATED_LOSS 0.05
+
+struct scenario_measure;
+
 struct measure_opts {
     const char *plan;
     const char *db;
@@ -30,6 +36,14 @@ struct measure_opts {
 /* Returns the exit status: 0, 1 (a failure of the host or a tool), 2 (bad
  * input) or 130 (interrupted). */
 int measure_main(const struct measure_opts *o);
+
+/* The rate to measure after `kpps`, the last one so far, at which the
+ * first curve forwarded fwd[0..reps-1] kpps: measure.extend's factor
+ * times it while that curve forwarded at least 1 - MEASURE_SATURATED_LOSS
+ * of it on average, and the next rate is within measure.extend's
+ * max_kpps; else 0 (also without measure.extend). */
+double measure_next_rate(const struct scenario_measure *m, double kpps,
+                         const double *fwd, int reps);
 
 /* 1 once SIGINT, SIGTERM or SIGHUP has arrived (set by the handler that
  * measure_main installs). */

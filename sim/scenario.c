@@ -124,6 +124,9 @@ static const struct key keys[] = {
     {"measure.settle_s", K_NUM},
     {"measure.reps", K_INT},
     {"measure.rates_kpps", K_NUMS},
+    {"measure.extend", K_GROUP},
+    {"measure.extend.factor", K_NUM},
+    {"measure.extend.max_kpps", K_NUM},
     {"measure.generator", K_GROUP},
     {"measure.generator.netns", K_STR},
     {"measure.generator.dev", K_STR},
@@ -1013,6 +1016,12 @@ static int read_measure(struct ctx *x, struct scenario *s, int ncores)
                       &m->point_s)) ||
         (rc = get_num(x, "measure.settle_s", 0, 60, 0, 0.5, &m->settle_s)) ||
         (rc = get_int(x, "measure.reps", 1, 100, 0, 3, &m->reps)))
+        return rc;
+    if (config_lookup(&x->cfg, "measure.extend") &&
+        ((rc = get_num(x, "measure.extend.factor", 1.01, 10, 0, 1.3,
+                       &m->extend_factor)) ||
+         (rc = get_num(x, "measure.extend.max_kpps", 1e-3, 1e6, 1, 0,
+                       &m->extend_max_kpps))))
         return rc;
     snprintf(m->tool, sizeof m->tool, "%s", tools[tool]);
     if (conf[0])

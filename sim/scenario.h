@@ -44,6 +44,10 @@ struct scenario_measure {
     int reps;            /* repetitions per rate                     */
     int nrates;          /* rates to measure (default traffic's)     */
     double rates_kpps[SCENARIO_MAX_RATES];
+    /* measure.extend: after the last rate, while the first curve still
+     * forwards MEASURE_SATURATED of it, measure extend_factor times it,
+     * up to extend_max_kpps (0: no extension) */
+    double extend_factor, extend_max_kpps;
 };
 
 struct scenario_curve {
