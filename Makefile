@@ -64,6 +64,8 @@ CAL_LIB_OBJS := $(filter-out $(BUILD)/calib/main.o,$(CAL_OBJS))
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 TEST_BINS := $(TEST_SRCS:%.c=$(BUILD)/%)
+# tests/fixture.c: set-up helpers that every test program links with.
+TEST_LIB_OBJS := $(BUILD)/tests/fixture.o
 CLAIMS    := tests/bad-scenarios.sh tests/sweep.sh tests/install.sh tests/live.sh
 
 # data/costs.db: the schema first, then every other data/*.sql in name order.
@@ -79,7 +81,7 @@ all: $(BINDIR)/vsrsim $(BINDIR)/vsrcal data/costs.db
 # 4.3 has no .WAIT, so the order is kept by making every build step wait
 # for `deps` (order-only) whenever one of them is a goal.
 ifneq ($(filter run test,$(MAKECMDGOALS)),)
-$(SIM_OBJS) $(CAL_OBJS) $(TEST_OBJS) data/costs.db: | deps
+$(SIM_OBJS) $(CAL_OBJS) $(TEST_OBJS) $(TEST_LIB_OBJS) data/costs.db: | deps
 endif
 
 deps:
@@ -121,10 +123,11 @@ $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -iquote calib $(WARN) $(CFLAGS) $(TEST_PKG_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
-# Each tests/test_X.c links with every sim and calib object except the two
-# main.o. A static pattern rule, so that make keeps the test objects (no
-# intermediates).
-$(TEST_BINS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(CAL_LIB_OBJS) $(LIB_OBJS)
+# Each tests/test_X.c links with tests/fixture.c and every sim and calib
+# object except the two main.o. A static pattern rule, so that make keeps
+# the test objects (no intermediates).
+$(TEST_BINS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_LIB_OBJS) \
+              $(CAL_LIB_OBJS) $(LIB_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_PKG_LIBS) $(LDLIBS)
 
 # plot.c looks for installed plots under VSRSIM_SHAREDIR. The value is
@@ -137,7 +140,8 @@ $(BUILD)/sharedir.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(SHAREDIR)' | cmp -s - $@ || echo '$(SHAREDIR)' > $@
 
--include $(SIM_OBJS:.o=.d) $(CAL_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
+-include $(SIM_OBJS:.o=.d) $(CAL_OBJS:.o=.d) $(TEST_OBJS:.o=.d) \
+         $(TEST_LIB_OBJS:.o=.d)
 
 # ---- cost-model database
 

@@ -14,7 +14,6 @@
 #include "costmodel.h"
 #include "err.h"
 #include "fit.h"
-#include "measure.h"
 #include "procfs.h"
 #include "scenario.h"
 #include "stats.h"
@@ -100,7 +99,7 @@ struct ctx {
 static int is_saturated(struct ctx *x, int i)
 {
     const struct measured_point *p = &x->p[i];
-    if (p->forwarded_kpps < (1 - MEASURE_SATURATED_LOSS) * p->offered_kpps)
+    if (p->forwarded_kpps < (1 - MEASURED_SATURATED_LOSS) * p->offered_kpps)
         return 1;
     for (int t = 0; t < x->c->cfg.nthreads; t++) {
         char ent[48];

@@ -417,7 +417,7 @@ double measure_next_rate(const struct scenario_measure *m, double kpps,
 {
     double next = kpps * m->extend_factor;
     if (!(m->extend_max_kpps > 0) || next > m->extend_max_kpps * (1 + 1e-9) ||
-        mean_of(fwd, reps) < (1 - MEASURE_SATURATED_LOSS) * kpps)
+        mean_of(fwd, reps) < (1 - MEASURED_SATURATED_LOSS) * kpps)
         return 0;
     return next;
 }

@@ -17,10 +17,6 @@
 
 #define MEASURE_MAX_CURVES 32
 
-/* A rate at which a curve delivers less than 1 - this of what it is
- * offered is saturated (as vsrcal fit says too). */
-#define MEASURE_SATURATED_LOSS 0.05
-
 struct scenario_measure;
 
 struct measure_opts {
@@ -39,9 +35,9 @@ int measure_main(const struct measure_opts *o);
 
 /* The rate to measure after `kpps`, the last one so far, at which the
  * first curve forwarded fwd[0..reps-1] kpps: measure.extend's factor
- * times it while that curve forwarded at least 1 - MEASURE_SATURATED_LOSS
- * of it on average, and the next rate is within measure.extend's
- * max_kpps; else 0 (also without measure.extend). */
+ * times it while that curve was not saturated there on average
+ * (MEASURED_SATURATED_LOSS, store.h) and the next rate is within
+ * measure.extend's max_kpps; else 0 (also without measure.extend). */
 double measure_next_rate(const struct scenario_measure *m, double kpps,
                          const double *fwd, int reps);
 

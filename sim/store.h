@@ -116,6 +116,11 @@ struct measured_run_meta {
     const char *plan;     /* the scenario text of the plan           */
 };
 
+/* A measured point delivering less than 1 - this of what it was offered
+ * is saturated: vsrcal fit fits below it, vsrcal measure's extension
+ * stops at it, vsrsim validate tells a peak from the sweep's end by it. */
+#define MEASURED_SATURATED_LOSS 0.05
+
 struct measured_point {
     double offered_kpps, forwarded_kpps, ci99_kpps;
     int reps;

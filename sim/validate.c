@@ -22,6 +22,7 @@ struct verdict {
     int npoints;
     double mape, peak_err, inside, agree;
     int peak_resolved; /* its interval is narrower than the limit */
+    int peak_open;     /* at the last rate, forwarded whole: no limit  */
     int peak_at;       /* the point of the measured peak            */
     int ok;
     char threads[1024]; /* rows of the threads table (thread_rows()) */
@@ -138,6 +139,16 @@ static void judge(struct verdict *v, const struct measured_point *p,
      * show that a prediction is outside it: such a peak is reported, not
      * judged. */
     v->peak_resolved = o->peak_max <= 0 || peak_ci <= o->peak_max * peak_m;
+    /* A peak at the sweep's last rate, forwarded whole, is where the
+     * sweep stopped, not where the router did: the error there says only
+     * whether the model forwards that much too. */
+    int last = 0;
+    for (int i = 1; i < np; i++)
+        if (p[i].offered_kpps > p[last].offered_kpps)
+            last = i;
+    v->peak_open =
+        v->peak_at == last &&
+        peak_m >= (1 - MEASURED_SATURATED_LOSS) * p[last].offered_kpps;
     v->ok = (o->mape_max <= 0 || v->mape <= o->mape_max) &&
             (!v->peak_resolved || o->peak_max <= 0 ||
              v->peak_err <= o->peak_max);
@@ -323,7 +334,8 @@ int validate_main(const struct validate_opts *o)
     for (int i = 0; i < nv; i++) {
         printf("%-20s %6d %7.1f%% %7.1f%%%s %7.0f%% %5.0f%%  %s\n",
                v[i].name, v[i].npoints, 100 * v[i].mape,
-               100 * v[i].peak_err, v[i].peak_resolved ? " " : "*",
+               100 * v[i].peak_err,
+               !v[i].peak_resolved ? "*" : v[i].peak_open ? "+" : " ",
                100 * v[i].inside, 100 * v[i].agree,
                v[i].ok ? "ok" : "OUTSIDE LIMITS");
         if (!v[i].ok)
@@ -333,6 +345,13 @@ int validate_main(const struct validate_opts *o)
         if (!v[i].peak_resolved) {
             printf("* the measured peak's 99%% interval is wider than "
                    "--peak-max: reported, not judged\n");
+            break;
+        }
+    for (int i = 0; i < nv; i++)
+        if (v[i].peak_resolved && v[i].peak_open) {
+            printf("+ the measured peak is the last rate, forwarded whole: "
+                   "the router's limit lies beyond the sweep (vsrcal's "
+                   "measure.extend goes on until it saturates)\n");
             break;
         }
     printf("\nthreads at the measured peak: CPU time (of one core) and "

@@ -43,8 +43,8 @@ vsrsim=${VSRSIM_BIN:-bin/vsrsim}
 testbed="sh tests/testbed/testbed.sh"
 out=${LIVE_OUT:-results/live}
 configs=${LIVE_CONFIGS:-"short-tap"}
-peak_reported=${LIVE_PEAK_REPORTED:-"io-with-generator vc50,io40"}
-reported=${LIVE_REPORTED:-"vcpu-deadline"}
+peak_reported=${LIVE_PEAK_REPORTED:-"io-with-generator vc50,io40 vcpu-deadline"}
+reported=${LIVE_REPORTED:-""}
 export VSRCAL_JOURNAL="$out/journal"
 
 fail() {

@@ -10,7 +10,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <dirent.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,50 +25,11 @@
 
 #include "costmodel.h"
 #include "err.h"
+#include "fixture.h"
 #include "store.h"
-
-static char tmpdir[256];
 
 /* What an output pointer holds before a call that must clear it. */
 static char sentinel;
-
-/* `name` inside the test's temporary directory. */
-static const char *tmp_path(char *buf, size_t n, const char *name)
-{
-    snprintf(buf, n, "%s/%s", tmpdir, name);
-    return buf;
-}
-
-/* Run SQL on a database file, creating it if needed; 0 on success. */
-static int exec_on(const char *db_path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    int rc = sqlite3_open(db_path, &db);
-
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-    if (rc != SQLITE_OK)
-        fprintf(stderr, "%s: %s\n", db_path, sqlite3_errmsg(db));
-    sqlite3_close(db);
-    return rc;
-}
-
-/* One integer from a query on a database file; -1 on any failure. */
-static int64_t query_int(const char *db_path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    int64_t v = -1;
-
-    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) ==
-            SQLITE_OK &&
-        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
 
 /* One text value from a query into buf; "(null)" for NULL, "" on
  * failure. */
@@ -117,40 +77,15 @@ static int copy_file(const char *from, const char *to)
 
 static int group_setup(void **state)
 {
-    const char *base = getenv("TMPDIR");
-
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "%s/vsrsim-test-caldb-XXXXXX",
-             base ? base : "/tmp");
-    if (mkdtemp(tmpdir) == NULL) {
-        perror(tmpdir);
-        return -1;
-    }
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    DIR *d = opendir(tmpdir);
-    struct dirent *e;
-    char path[512];
-
-    (void)state;
-    if (d == NULL)
-        return 0;
-    while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            unlink(tmp_path(path, sizeof path, e->d_name));
-    closedir(d);
-    rmdir(tmpdir);
-    return 0;
+    return fixture_dir("caldb") ? 0 : -1;
 }
 
 /* A new, empty database path: `name` in the temporary directory, removed
  * if an earlier test left it. */
 static const char *fresh(char *buf, size_t n, const char *name)
 {
-    tmp_path(buf, n, name);
+    fixture_path(buf, n, name);
     unlink(buf);
     return buf;
 }
@@ -298,19 +233,20 @@ static void test_new_file_gets_schema(void **state)
     (void)state;
     fresh(path, sizeof path, "schema.db");
     commit_db(open_db(path));
-    assert_int_equal(query_int(path, "PRAGMA user_version"), 1);
+    assert_int_equal(fixture_sql_int(path, "PRAGMA user_version"), 1);
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
         snprintf(sql, sizeof sql,
                  "SELECT count(*) FROM sqlite_master WHERE "
                  "type = 'table' AND name = '%s'",
                  tables[i]);
-        if (query_int(path, sql) != 1)
+        if (fixture_sql_int(path, sql) != 1)
             fail_msg("table %s missing", tables[i]);
     }
     /* opening it again keeps it as it is */
     commit_db(open_db(path));
-    assert_int_equal(query_int(path, "PRAGMA user_version"), 1);
-    assert_int_equal(query_int(path, "SELECT count(*) FROM measured_run"), 0);
+    assert_int_equal(fixture_sql_int(path, "PRAGMA user_version"), 1);
+    assert_int_equal(fixture_sql_int(path, "SELECT count(*) FROM measured_run"),
+                     0);
 }
 
 static void test_newer_schema_refused(void **state)
@@ -320,14 +256,15 @@ static void test_newer_schema_refused(void **state)
 
     (void)state;
     fresh(path, sizeof path, "newer.db");
-    assert_int_equal(exec_on(path, "PRAGMA user_version = 2"), SQLITE_OK);
+    assert_int_equal(fixture_sql(path, "PRAGMA user_version = 2"), SQLITE_OK);
     assert_int_equal(caldb_open(&c, path, err, sizeof err), SIM_EINPUT);
     assert_null(c);
     assert_non_null(strstr(err, path));
     assert_non_null(strstr(err, "newer"));
     /* and left untouched */
-    assert_int_equal(query_int(path, "PRAGMA user_version"), 2);
-    assert_int_equal(query_int(path, "SELECT count(*) FROM sqlite_master"), 0);
+    assert_int_equal(fixture_sql_int(path, "PRAGMA user_version"), 2);
+    assert_int_equal(
+        fixture_sql_int(path, "SELECT count(*) FROM sqlite_master"), 0);
 }
 
 /* ---- measured runs ------------------------------------------------------ */
@@ -394,13 +331,15 @@ static void test_abort_leaves_nothing(void **state)
     add_run(c, "shared-core", 5, &lost);
     assert_int_equal(caldb_add_model(c, &m, &row, 1, err, sizeof err), SIM_OK);
     caldb_abort(c);
-    assert_int_equal(query_int(path, "SELECT count(*) FROM measured_run"), 1);
-    assert_int_equal(query_int(path, "SELECT count(*) FROM measured_sample"),
-                     w.ns);
-    assert_int_equal(query_int(path, "SELECT count(*) FROM measured_point"),
-                     w.np);
-    assert_int_equal(query_int(path, "SELECT count(*) FROM cost_model"), 0);
-    assert_int_equal(query_int(path, "SELECT count(*) FROM cost"), 0);
+    assert_int_equal(fixture_sql_int(path, "SELECT count(*) FROM measured_run"),
+                     1);
+    assert_int_equal(
+        fixture_sql_int(path, "SELECT count(*) FROM measured_sample"), w.ns);
+    assert_int_equal(
+        fixture_sql_int(path, "SELECT count(*) FROM measured_point"), w.np);
+    assert_int_equal(fixture_sql_int(path, "SELECT count(*) FROM cost_model"),
+                     0);
+    assert_int_equal(fixture_sql_int(path, "SELECT count(*) FROM cost"), 0);
     assert_reads_back(path, "shared-core", &w);
 }
 
@@ -424,7 +363,8 @@ static void test_failed_write_not_committed(void **state)
     err[0] = '\0';
     assert_int_equal(caldb_commit(c, err, sizeof err), SIM_EIO);
     assert_non_null(strstr(err, path));
-    assert_int_equal(query_int(path, "SELECT count(*) FROM measured_run"), 0);
+    assert_int_equal(fixture_sql_int(path, "SELECT count(*) FROM measured_run"),
+                     0);
 }
 
 static void test_unknown_config_refused(void **state)
@@ -520,8 +460,8 @@ static void test_full_model_loadable(void **state)
         assert_true(cm.c[i].cv == 0.1 + i / 100.0);
     }
     /* an unknown standard error is NULL, a known one is kept */
-    assert_int_equal(query_int(path, "SELECT count(*) FROM cost WHERE "
-                                     "stderr_ns IS NULL"),
+    assert_int_equal(fixture_sql_int(path, "SELECT count(*) FROM cost WHERE "
+                                           "stderr_ns IS NULL"),
                      COST_N / 2);
     assert_string_equal(query_text(path,
                                    "SELECT stderr_ns FROM cost WHERE "
@@ -564,7 +504,8 @@ static void test_add_model_replaces(void **state)
     c = open_db(path);
     assert_int_equal(caldb_add_model(c, &m, rows, 3, err, sizeof err), SIM_OK);
     commit_db(c);
-    assert_int_equal(query_int(path, "SELECT count(*) FROM cost_model WHERE "
+    assert_int_equal(fixture_sql_int(path,
+                                     "SELECT count(*) FROM cost_model WHERE "
                                      "id = 'fitted'"),
                      1);
     assert_string_equal(query_text(path,
@@ -572,16 +513,16 @@ static void test_add_model_replaces(void **state)
                                    "WHERE id = 'fitted'",
                                    buf, sizeof buf),
                         "second");
-    assert_int_equal(query_int(path, "SELECT count(*) FROM cost WHERE "
-                                     "model_id = 'fitted'"),
+    assert_int_equal(fixture_sql_int(path, "SELECT count(*) FROM cost WHERE "
+                                           "model_id = 'fitted'"),
                      3);
-    assert_int_equal(query_int(path, "SELECT mean_ns FROM cost WHERE "
-                                     "model_id = 'fitted' AND activity = "
-                                     "'nic_irq'"),
+    assert_int_equal(fixture_sql_int(path, "SELECT mean_ns FROM cost WHERE "
+                                           "model_id = 'fitted' AND activity = "
+                                           "'nic_irq'"),
                      5100);
     /* the other model is untouched */
-    assert_int_equal(query_int(path, "SELECT count(*) FROM cost WHERE "
-                                     "model_id = 'kept'"),
+    assert_int_equal(fixture_sql_int(path, "SELECT count(*) FROM cost WHERE "
+                                           "model_id = 'kept'"),
                      COST_N);
     assert_int_equal(store_load_costmodel(path, "kept", &cm, err, sizeof err),
                      SIM_OK);
@@ -594,12 +535,11 @@ static void test_add_model_replaces(void **state)
 static void test_existing_costs_db_kept(void **state)
 {
     static struct written w;
-    const char *src = getenv("VSRSIM_SRCDIR");
     char from[512], path[512], err[512] = "";
     struct costmodel before, after;
 
     (void)state;
-    snprintf(from, sizeof from, "%s/data/costs.db", src ? src : ".");
+    snprintf(from, sizeof from, "%s/data/costs.db", fixture_srcdir());
     fresh(path, sizeof path, "costs-copy.db");
     if (copy_file(from, path) != 0)
         fail_msg("%s: cannot copy (run `make data/costs.db`; set "
@@ -634,5 +574,5 @@ int main(void)
         cmocka_unit_test(test_existing_costs_db_kept),
     };
 
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, fixture_teardown);
 }

@@ -22,6 +22,7 @@
 
 #include "claims.h"
 #include "err.h"
+#include "fixture.h"
 
 static struct claims_ctx cx;
 
@@ -67,9 +68,8 @@ static int chosen(const char *only, const char *id)
 
 int main(void)
 {
-    const char *srcdir = getenv("VSRSIM_SRCDIR");
     char dir[512];
-    snprintf(dir, sizeof dir, "%s/models/paper", srcdir ? srcdir : ".");
+    snprintf(dir, sizeof dir, "%s/models/paper", fixture_srcdir());
     claims_init(&cx, dir, 2, 0);
     const char *only = getenv("VSRSIM_CLAIMS");
     struct CMUnitTest *tests = xcalloc((size_t)nclaims, sizeof *tests);

@@ -28,16 +28,15 @@
 
 #include "err.h"
 #include "explain.h"
+#include "fixture.h"
 #include "sweep.h"
 #include "trace.h"
-
-static char srcdir[512];
 
 /* Explain curve `curve` of models/`rel` at kpps, run briefly. */
 static struct explain *explain(const char *rel, const char *curve, double kpps)
 {
     char path[1024], err[1024];
-    snprintf(path, sizeof path, "%s/models/%s", srcdir, rel);
+    snprintf(path, sizeof path, "%s/models/%s", fixture_srcdir(), rel);
     const char *set[] = {"sim.warmup_ms=5", "sim.duration_ms=15", "sim.reps=2"};
     struct scenario *s = xmalloc(sizeof *s);
     struct costmodel cm;
@@ -145,7 +144,8 @@ static void test_numbers_are_those_of_run(void **state)
 {
     (void)state;
     char path[1024], err[1024];
-    snprintf(path, sizeof path, "%s/models/teaching/cfs-share.cfg", srcdir);
+    snprintf(path, sizeof path, "%s/models/teaching/cfs-share.cfg",
+             fixture_srcdir());
     const char *set[] = {"sim.warmup_ms=5", "sim.duration_ms=15", "sim.reps=3"};
     struct scenario *s = xmalloc(sizeof *s);
     struct costmodel cm;
@@ -259,7 +259,8 @@ static void test_command(void **state)
 {
     (void)state;
     char cfg[1024];
-    snprintf(cfg, sizeof cfg, "%s/models/teaching/livelock.cfg", srcdir);
+    snprintf(cfg, sizeof cfg, "%s/models/teaching/livelock.cfg",
+             fixture_srcdir());
     const char *good[] = {
         cfg,     "--rate",           "400", "--set", "sim.reps=1",
         "--set", "sim.duration_ms=5"};
@@ -276,8 +277,6 @@ static void test_command(void **state)
 
 int main(void)
 {
-    const char *src = getenv("VSRSIM_SRCDIR");
-    snprintf(srcdir, sizeof srcdir, "%s", src ? src : ".");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tight_bind_vhost_is_bottleneck),
         cmocka_unit_test(test_one_core_is_bottleneck),

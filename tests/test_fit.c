@@ -16,7 +16,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <math.h>
 #include <setjmp.h>
@@ -29,12 +28,12 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "check.h"
 #include "costmodel.h"
 #include "err.h"
 #include "fit.h"
+#include "fixture.h"
 #include "scenario.h"
 #include "stats.h"
 #include "store.h"
@@ -51,57 +50,15 @@
 #define WINDOW_S 2.0
 #define REPS 3
 
-static char tmpdir[256];
 static char plan[512];
 static char base_db[512]; /* the plan's data/costs.db */
 
-/* `name` inside the test's temporary directory. */
-static const char *tmp_path(char *buf, size_t n, const char *name)
-{
-    snprintf(buf, n, "%s/%s", tmpdir, name);
-    return buf;
-}
-
-static const char *read_text(const char *path, char *buf, size_t n)
-{
-    FILE *f = fopen(path, "r");
-    size_t got;
-
-    buf[0] = '\0';
-    if (f == NULL)
-        return buf;
-    got = fread(buf, 1, n - 1, f);
-    buf[got] = '\0';
-    fclose(f);
-    return buf;
-}
-
-/* One integer from a query on a database file; -1 on any failure. */
-static int64_t query_int(const char *db_path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    int64_t v = -1;
-
-    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) ==
-            SQLITE_OK &&
-        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
 static int group_setup(void **state)
 {
-    const char *base = getenv("TMPDIR");
-    const char *src = getenv("VSRSIM_SRCDIR");
-
     (void)state;
     snprintf(plan, sizeof plan, "%s/models/testbed/calibrate.cfg",
-             src ? src : ".");
-    snprintf(base_db, sizeof base_db, "%s/data/costs.db", src ? src : ".");
+             fixture_srcdir());
+    snprintf(base_db, sizeof base_db, "%s/data/costs.db", fixture_srcdir());
     if (access(plan, R_OK) != 0 || access(base_db, R_OK) != 0) {
         fprintf(stderr,
                 "%s or %s: not found (run `make data/costs.db`; set "
@@ -109,30 +66,7 @@ static int group_setup(void **state)
                 plan, base_db);
         return -1;
     }
-    snprintf(tmpdir, sizeof tmpdir, "%s/vsrsim-test-fit-XXXXXX",
-             base ? base : "/tmp");
-    if (mkdtemp(tmpdir) == NULL) {
-        perror(tmpdir);
-        return -1;
-    }
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    DIR *d = opendir(tmpdir);
-    struct dirent *e;
-    char path[512];
-
-    (void)state;
-    if (d == NULL)
-        return 0;
-    while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            unlink(tmp_path(path, sizeof path, e->d_name));
-    closedir(d);
-    rmdir(tmpdir);
-    return 0;
+    return fixture_dir("fit") ? 0 : -1;
 }
 
 /* ---- synthetic measured runs ------------------------------------------ */
@@ -201,7 +135,7 @@ static void write_run(const char *name, const struct synth *y, char *path,
                                   .host = "synthetic",
                                   .plan = "synthetic"};
 
-    tmp_path(path, pathlen, name);
+    fixture_path(path, pathlen, name);
     unlink(path);
     if (caldb_open(&c, path, err, sizeof err) != SIM_OK ||
         caldb_add_run(c, &m, &id, err, sizeof err) != SIM_OK)
@@ -278,9 +212,9 @@ static int run_captured(int (*main_fn)(const void *), const void *o,
     int saved_out, saved_err, fo, fe, rc;
 
     snprintf(file, sizeof file, "%s.out", name);
-    tmp_path(opath, sizeof opath, file);
+    fixture_path(opath, sizeof opath, file);
     snprintf(file, sizeof file, "%s.err", name);
-    tmp_path(epath, sizeof epath, file);
+    fixture_path(epath, sizeof epath, file);
     fflush(stdout);
     fflush(stderr);
     saved_out = dup(1);
@@ -300,8 +234,8 @@ static int run_captured(int (*main_fn)(const void *), const void *o,
     dup2(saved_err, 2);
     close(saved_out);
     close(saved_err);
-    read_text(opath, out, outlen);
-    read_text(epath, err, errlen);
+    fixture_read_text(opath, out, outlen);
+    fixture_read_text(epath, err, errlen);
     return rc;
 }
 
@@ -324,7 +258,7 @@ static void fit_synth(struct fit_case *fc, const char *name, const char *id,
     snprintf(file, sizeof file, "%s.db", name);
     write_run(file, y, fc->db, sizeof fc->db);
     snprintf(file, sizeof file, "%s-model.db", name);
-    tmp_path(fc->outdb, sizeof fc->outdb, file);
+    fixture_path(fc->outdb, sizeof fc->outdb, file);
     unlink(fc->outdb);
     struct fit_opts o = {.plan = plan,
                          .db = fc->db,
@@ -489,16 +423,18 @@ static void test_fit_scales_model(void **state)
         fitted.c[COST_QEMU_PKT].mean_ns / paper.c[COST_QEMU_PKT].mean_ns, 1e-9);
 
     /* written where asked, as a fit, and the run's file left alone */
-    assert_int_equal(query_int(fc.outdb, "SELECT count(*) FROM cost_model "
-                                      "WHERE id = 'fit-test' AND source = "
-                                      "'vsrcal-fit'"),
+    assert_int_equal(fixture_sql_int(fc.outdb,
+                                     "SELECT count(*) FROM cost_model "
+                                     "WHERE id = 'fit-test' AND source = "
+                                     "'vsrcal-fit'"),
                      1);
-    assert_int_equal(query_int(fc.outdb,
-                               "SELECT count(*) FROM cost WHERE "
-                               "model_id = 'fit-test' AND derivation LIKE "
-                               "'taken from base model%'"),
-                     COST_N - 11);
-    assert_int_equal(query_int(fc.db, "SELECT count(*) FROM cost_model"), 0);
+    assert_int_equal(
+        fixture_sql_int(fc.outdb, "SELECT count(*) FROM cost WHERE "
+                                  "model_id = 'fit-test' AND derivation LIKE "
+                                  "'taken from base model%'"),
+        COST_N - 11);
+    assert_int_equal(fixture_sql_int(fc.db, "SELECT count(*) FROM cost_model"),
+                     0);
 }
 
 /* The simulated cost per forwarded packet at the fitted rates under
@@ -701,10 +637,25 @@ static double printed_column(const char *out, int col)
     double v[4];
     int n;
     if (p == NULL ||
-        sscanf(p, " shared-core %d %lf%% %lf%%%*[ *] %lf%% %lf%%", &n, &v[0],
+        sscanf(p, " shared-core %d %lf%% %lf%%%*[ *+] %lf%% %lf%%", &n, &v[0],
                &v[1], &v[2], &v[3]) != 5)
         fail_msg("no line for shared-core in:\n%s", out);
     return v[col - 1];
+}
+
+/* The mark after the peak error of validate's line for shared-core: ' ',
+ * '*' (an interval too wide to judge) or '+' (the sweep's last rate,
+ * forwarded whole). */
+static char printed_peak_mark(const char *out)
+{
+    const char *p = strstr(out, "\nshared-core ");
+    double mape, peak;
+    char mark;
+    int n;
+    if (p == NULL || sscanf(p, " shared-core %d %lf%% %lf%%%c", &n, &mape,
+                            &peak, &mark) != 4)
+        fail_msg("no line for shared-core in:\n%s", out);
+    return mark;
 }
 
 /* A model fitted on a run predicts that run: below the router's limit at
@@ -725,6 +676,29 @@ static void test_validate_fitted_run(void **state)
     assert_true(printed_column(fc.out, 2) < 0.5);
     assert_near(printed_column(fc.out, 4), 100, 1e-9);
     assert_non_null(strstr(fc.out, "  ok\n"));
+    /* the whole sweep forwarded: its top is no limit, and validate says
+     * so */
+    assert_int_equal(printed_peak_mark(fc.out), '+');
+    assert_non_null(strstr(fc.out, "+ the measured peak is the last rate, "
+                                   "forwarded whole"));
+}
+
+/* A run whose last rate (60 kpps) forwards 80%: its peak is a limit,
+ * and validate marks nothing. (Its costs, the same at every rate, do
+ * not explain the loss: the model forwards all 60 kpps, 25% above the
+ * measured peak, outside the limits.) */
+static void test_validate_saturated_peak(void **state)
+{
+    static const double rates[] = {5, 10, 20, 30, 40, 60};
+    struct synth y = {.rates = rates, .nrates = 6, .delivered = 1.0,
+                      .ticks_at_40 = 1.0, .top_delivered = 0.8};
+    struct fit_case fc;
+
+    (void)state;
+    fit_synth(&fc, "limit", "fit-limit", &y, 0, 0.2, 0);
+    validate_synth(&fc, "limit-validate", fc.db, fc.outdb, "fit-limit", 1);
+    assert_int_equal(printed_peak_mark(fc.out), ' ');
+    assert_null(strstr(fc.out, "+ the measured peak"));
 }
 
 /* The row of thread `name` in validate's table of threads: kpps, CPU
@@ -825,10 +799,11 @@ int main(void)
         cmocka_unit_test(test_two_rates_refused),
         cmocka_unit_test(test_all_saturated_refused),
         cmocka_unit_test(test_validate_fitted_run),
+        cmocka_unit_test(test_validate_saturated_peak),
         cmocka_unit_test(test_validate_thread_table),
         cmocka_unit_test(test_validate_generator_pacing),
         cmocka_unit_test(test_validate_curve_off),
     };
 
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, fixture_teardown);
 }

@@ -35,6 +35,7 @@
 #include "check.h"
 #include "costmodel.h"
 #include "err.h"
+#include "fixture.h"
 #include "scenario.h"
 #include "store.h"
 #include "sweep.h"
@@ -43,7 +44,7 @@
 #define FWD_NS 1000.0
 #define KICK_NS 4000.0
 
-static char tmpdir[256], costs_db[512], scenario_cfg[512];
+static char costs_db[512], scenario_cfg[512];
 static struct scenario sc;
 static struct costmodel cm;
 
@@ -95,39 +96,23 @@ static int write_costs(void)
 
 static int group_setup(void **state)
 {
-    const char *base = getenv("TMPDIR");
-    char err[512];
+    char text[2048];
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "%s/vsrsim-test-guest-XXXXXX",
-             base ? base : "/tmp");
-    if (!mkdtemp(tmpdir))
+    if (!fixture_dir("guest"))
         return -1;
-    snprintf(costs_db, sizeof costs_db, "%s/costs.db", tmpdir);
-    snprintf(scenario_cfg, sizeof scenario_cfg, "%s/guest.cfg", tmpdir);
-    if (write_costs())
+    fixture_path(costs_db, sizeof costs_db, "costs.db");
+    fixture_path(scenario_cfg, sizeof scenario_cfg, "guest.cfg");
+    snprintf(text, sizeof text, scenario_text, costs_db);
+    if (write_costs() || fixture_write(scenario_cfg, text))
         return -1;
-    FILE *f = fopen(scenario_cfg, "w");
-    if (!f)
-        return -1;
-    fprintf(f, scenario_text, costs_db);
-    if (fclose(f))
-        return -1;
-    if (scenario_load(&sc, scenario_cfg, NULL, 0, err, sizeof err) ||
-        store_load_costmodel(sc.costmodel_db, sc.costmodel_id, &cm, err,
-                             sizeof err)) {
-        fprintf(stderr, "%s\n", err);
-        return -1;
-    }
-    return 0;
+    return fixture_load(scenario_cfg, NULL, 0, &sc, &cm);
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
     scenario_clear(&sc);
-    unlink(costs_db);
-    unlink(scenario_cfg);
-    rmdir(tmpdir);
+    fixture_remove();
     return 0;
 }
 

@@ -15,7 +15,6 @@
 #define _GNU_SOURCE
 #endif
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -36,6 +35,7 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
 #include "journal.h"
 #include "procfs.h"
 #include "tune.h"
@@ -49,45 +49,10 @@
 #define CAP_SYS_ADMIN 21
 #define CAP_SYS_NICE 23
 
-static char tmpdir[256];
-
-/* `name` inside the test's temporary directory. */
-static const char *tmp_path(char *buf, size_t n, const char *name)
-{
-    snprintf(buf, n, "%s/%s", tmpdir, name);
-    return buf;
-}
-
 static int file_exists(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0;
-}
-
-/* Whole (small) file as a NUL-terminated string in buf; "" when it cannot
- * be read. */
-static const char *read_text(const char *path, char *buf, size_t n)
-{
-    FILE *f = fopen(path, "r");
-    size_t got = 0;
-
-    buf[0] = '\0';
-    if (f == NULL)
-        return buf;
-    got = fread(buf, 1, n - 1, f);
-    buf[got] = '\0';
-    fclose(f);
-    return buf;
-}
-
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-
-    if (f == NULL)
-        fail_msg("%s: %s", path, strerror(errno));
-    fputs(text, f);
-    fclose(f);
 }
 
 static int count_lines(const char *text)
@@ -105,7 +70,7 @@ static int have_cap(int cap)
     const char *p;
     unsigned long long eff;
 
-    read_text("/proc/self/status", buf, sizeof buf);
+    fixture_read_text("/proc/self/status", buf, sizeof buf);
     p = strstr(buf, "CapEff:");
     if (p == NULL || sscanf(p + 7, "%llx", &eff) != 1)
         return 0;
@@ -146,33 +111,8 @@ static int with_stderr_to(const char *path, int (*fn)(void *), void *arg)
 
 static int group_setup(void **state)
 {
-    const char *base = getenv("TMPDIR");
-
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "%s/vsrsim-test-journal-XXXXXX",
-             base ? base : "/tmp");
-    if (mkdtemp(tmpdir) == NULL) {
-        perror(tmpdir);
-        return -1;
-    }
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    DIR *d = opendir(tmpdir);
-    struct dirent *e;
-    char path[512];
-
-    (void)state;
-    if (d == NULL)
-        return 0;
-    while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            unlink(tmp_path(path, sizeof path, e->d_name));
-    closedir(d);
-    rmdir(tmpdir);
-    return 0;
+    return fixture_dir("journal") ? 0 : -1;
 }
 
 /* ---- a thread to change ---------------------------------------------- */
@@ -230,7 +170,7 @@ static int live_setup(void **state)
     if (l == NULL)
         return -1;
     snprintf(name, sizeof name, "journal-%d", serial++);
-    tmp_path(l->journal, sizeof l->journal, name);
+    fixture_path(l->journal, sizeof l->journal, name);
     pthread_mutex_init(&l->sl.mu, NULL);
     pthread_cond_init(&l->sl.cv, NULL);
     if (pthread_create(&l->sl.th, NULL, sleeper_main, &l->sl) != 0) {
@@ -516,14 +456,15 @@ static void test_open_refuses_existing_journal(void **state)
     struct journal *j = NULL;
 
     (void)state;
-    tmp_path(path, sizeof path, "existing");
-    write_text(path, "irq 1 1\n");
+    fixture_path(path, sizeof path, "existing");
+    assert_int_equal(fixture_write(path, "irq 1 1\n"), 0);
     assert_int_equal(journal_open(&j, path, err, sizeof err), -1);
     assert_non_null(strstr(err, path));
     assert_non_null(strstr(err, "vsrcal restore"));
     /* the earlier journal is left as it was */
     char text[64];
-    assert_string_equal(read_text(path, text, sizeof text), "irq 1 1\n");
+    assert_string_equal(fixture_read_text(path, text, sizeof text),
+                        "irq 1 1\n");
     unlink(path);
 }
 
@@ -532,7 +473,7 @@ static void test_replay_missing_file(void **state)
     char path[512], err[256] = "";
 
     (void)state;
-    tmp_path(path, sizeof path, "never-written");
+    fixture_path(path, sizeof path, "never-written");
     assert_int_equal(journal_replay(path, err, sizeof err), 0);
     assert_false(file_exists(path));
 }
@@ -543,7 +484,7 @@ static void test_close_without_records(void **state)
     struct journal *j = NULL;
 
     (void)state;
-    tmp_path(path, sizeof path, "empty");
+    fixture_path(path, sizeof path, "empty");
     assert_int_equal(journal_open(&j, path, err, sizeof err), 0);
     assert_true(file_exists(path));
     assert_int_equal(journal_close(j), 0);
@@ -633,7 +574,7 @@ static void test_close_restores_original(void **state)
 
     /* both changes were written down before they were made, each with
      * the thread's identity */
-    read_text(l->journal, text, sizeof text);
+    fixture_read_text(l->journal, text, sizeof text);
     assert_int_equal(count_lines(text), 2);
     struct task_stat st;
     assert_int_equal(
@@ -699,7 +640,8 @@ static void test_replay_after_crash(void **state)
     assert_true(cpus == second);
     assert_int_equal(now.policy, SCHED_OTHER);
     assert_int_equal(now.nice, 5);
-    assert_int_equal(count_lines(read_text(l->journal, text, sizeof text)), 2);
+    assert_int_equal(
+        count_lines(fixture_read_text(l->journal, text, sizeof text)), 2);
 
     assert_int_equal(journal_replay(l->journal, err, sizeof err), 2);
     get_sched(l->sl.tid, &cpus, &now);
@@ -735,9 +677,9 @@ static void test_exited_thread_skipped(void **state)
         usleep(1000);
     assert_false(file_exists(task));
 
-    tmp_path(log, sizeof log, "exited.log");
+    fixture_path(log, sizeof log, "exited.log");
     assert_int_equal(with_stderr_to(log, close_journal, j), 0);
-    read_text(log, text, sizeof text);
+    fixture_read_text(log, text, sizeof text);
     snprintf(want, sizeof want, "thread %d has exited", tid);
     if (strstr(text, want) == NULL)
         fail_msg("stderr '%s' lacks '%s'", text, want);
@@ -783,16 +725,16 @@ static void test_starttime_mismatch_not_applied(void **state)
                      .sched = now};
     jrec_format(&r, line, sizeof line);
     snprintf(text, sizeof text, "%s\n", line);
-    write_text(l->journal, text);
+    assert_int_equal(fixture_write(l->journal, text), 0);
     struct replay_args a = {.path = l->journal};
     char log[512], said[1024], want[64];
-    tmp_path(log, sizeof log, "starttime.log");
+    fixture_path(log, sizeof log, "starttime.log");
     assert_int_equal(with_stderr_to(log, replay_journal, &a), 0);
     get_sched(self, &after, &now);
     assert_true(after == before);
     assert_false(file_exists(l->journal));
     /* and it said so */
-    read_text(log, said, sizeof said);
+    fixture_read_text(log, said, sizeof said);
     snprintf(want, sizeof want, "thread %d ", self);
     if (strstr(said, want) == NULL)
         fail_msg("stderr '%s' does not name thread %d", said, self);
@@ -802,7 +744,7 @@ static void test_starttime_mismatch_not_applied(void **state)
     r.starttime = st.starttime;
     jrec_format(&r, line, sizeof line);
     snprintf(text, sizeof text, "%s\n", line);
-    write_text(l->journal, text);
+    assert_int_equal(fixture_write(l->journal, text), 0);
     assert_int_equal(journal_replay(l->journal, err, sizeof err), 1);
     get_sched(self, &after, &now);
     tune_affinity(0, before);
@@ -902,7 +844,7 @@ static int netns_setup(void **state)
         return -1;
     *state = n;
     snprintf(n->name, sizeof n->name, "vsrtest-j%d", (int)getpid());
-    tmp_path(n->journal, sizeof n->journal, "journal-txqlen");
+    fixture_path(n->journal, sizeof n->journal, "journal-txqlen");
     if (!have_cap(CAP_NET_ADMIN) || !have_cap(CAP_SYS_ADMIN))
         return 0; /* the test skips */
     const char *const add[] = {"ip", "netns", "add", n->name, NULL};
@@ -967,7 +909,7 @@ static void test_txqlen_restored(void **state)
     /* the journal names the namespace and the old length */
     snprintf(want, sizeof want, "txqlen %s %s %" PRIu64 "\n", n->name, n->dev,
              orig);
-    assert_string_equal(read_text(n->journal, text, sizeof text), want);
+    assert_string_equal(fixture_read_text(n->journal, text, sizeof text), want);
     /* the device is not in this process's own namespace */
     assert_int_not_equal(tune_txqlen_get("-", n->dev, &len, err, sizeof err),
                          0);
@@ -1039,5 +981,5 @@ int main(void)
                                         netns_teardown),
     };
 
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, fixture_teardown);
 }

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
 #include "measure.h"
 #include "scenario.h"
 
@@ -66,29 +67,24 @@ static void test_no_extension(void **state)
 /* measure.extend as a plan writes it: the factor defaults to 1.3. */
 static void test_settings(void **state)
 {
-    const char *base = getenv("TMPDIR");
-    char dir[256], path[300], err[512];
+    static const char plan[] =
+        "costmodel = { db = \"costs.db\"; id = \"x\"; };\n"
+        "host = { cores = 2; nic = { irq_core = 0; }; };\n"
+        "traffic = { rates_kpps = [5.0, 10.0]; };\n"
+        "threads = { vcpu0 = { kind = \"vcpu\"; cpus = [1]; };\n"
+        "            io = { kind = \"io\"; cpus = [1]; }; };\n"
+        "measure = { domain = \"d\"; generator = { dev = \"g\"; };\n"
+        "            sink = { dev = \"s\"; };\n"
+        "            extend = { max_kpps = 80.0; }; };\n";
+    char path[512], err[512];
     struct scenario *s = calloc(1, sizeof *s);
     (void)state;
     assert_non_null(s);
-    snprintf(dir, sizeof dir, "%s/vsrsim-test-measure-XXXXXX",
-             base ? base : "/tmp");
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/plan.cfg", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("costmodel = { db = \"costs.db\"; id = \"x\"; };\n"
-          "host = { cores = 2; nic = { irq_core = 0; }; };\n"
-          "traffic = { rates_kpps = [5.0, 10.0]; };\n"
-          "threads = { vcpu0 = { kind = \"vcpu\"; cpus = [1]; };\n"
-          "            io = { kind = \"io\"; cpus = [1]; }; };\n"
-          "measure = { domain = \"d\"; generator = { dev = \"g\"; };\n"
-          "            sink = { dev = \"s\"; };\n"
-          "            extend = { max_kpps = 80.0; }; };\n", f);
-    assert_int_equal(fclose(f), 0);
+    assert_non_null(fixture_dir("measure"));
+    fixture_path(path, sizeof path, "plan.cfg");
+    assert_int_equal(fixture_write(path, plan), 0);
     int rc = scenario_load(s, path, NULL, 0, err, sizeof err);
-    unlink(path);
-    rmdir(dir);
+    fixture_remove();
     if (rc != 0)
         fail_msg("%s", err);
     assert_float_equal(s->measure.extend_factor, 1.3, 1e-12);

@@ -11,12 +11,12 @@
  * 1 - C / offered. So NDR = C / (1 - 1e-5) and PDR = C / (1 - 1e-3), each
  * within the search's resolution, plus what the 64-packet rx ring absorbs
  * over the short run. The cost database is data/schema.sql with
- * tests/fixtures/costs-test.sql and that model added, in a temporary
- * directory; runs are 200 ms with 2 replications.
+ * tests/fixtures/costs-test.sql and that model (model 'single' of
+ * tests/fixtures/costs-single.sql) added, in a temporary directory; runs
+ * are 200 ms with 2 replications.
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <dirent.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,10 +28,10 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "check.h"
 #include "err.h"
+#include "fixture.h"
 #include "ndr.h"
 #include "plot.h"
 #include "report.h"
@@ -47,21 +47,10 @@
 /* What the rx ring hides of an overload over one run, in kpps. */
 #define SLACK_KPPS (RING_PKTS / RUN_S / 1e3)
 
-static char tmpdir[256];
 static char costs_db[512];
 static char native_cfg[512];
 static struct scenario sc;
 static struct costmodel cm;
-
-static const char single_model_sql[] =
-    "INSERT INTO cost_model (id, description, source) "
-    "VALUES ('single', 'one constant per-packet cost', 'test_ndr.c');"
-    "INSERT INTO cost (model_id, activity, mean_ns, cv, unit, charged_as, "
-    "derivation) "
-    "SELECT 'single', activity, "
-    "CASE activity WHEN 'host_fwd_pkt' THEN 2000 WHEN 'vhost_rx_pkt' "
-    "THEN 2000 WHEN 'guest_fwd_pkt' THEN 2000 ELSE 1 END, 0, unit, "
-    "charged_as, 'test' FROM cost WHERE model_id = 'test';";
 
 static const char native_text[] =
     "name = \"native\";\n"
@@ -76,103 +65,27 @@ static const char native_text[] =
     "  vhost = { kind = \"vhost\"; cpus = [0]; };\n"
     "};\n";
 
-static const char *tmp_path(char *buf, size_t n, const char *name)
-{
-    snprintf(buf, n, "%s/%s", tmpdir, name);
-    return buf;
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = xmalloc((size_t)n + 1);
-    size_t got = fread(buf, 1, (size_t)n, f);
-    buf[got] = '\0';
-    fclose(f);
-    return buf;
-}
-
-static int exec_sql(const char *db_path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    int rc = sqlite3_open(db_path, &db);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-    if (rc != SQLITE_OK)
-        fprintf(stderr, "%s: %s\n", db_path, sqlite3_errmsg(db));
-    sqlite3_close(db);
-    return rc;
-}
-
-/* Apply a source-tree SQL file (relative to $VSRSIM_SRCDIR). */
-static int apply_file(const char *db_path, const char *rel)
-{
-    const char *src = getenv("VSRSIM_SRCDIR");
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", src ? src : ".", rel);
-    char *sql = slurp(path);
-    if (!sql) {
-        fprintf(stderr, "%s: cannot read (set VSRSIM_SRCDIR?)\n", path);
-        return -1;
-    }
-    int rc = exec_sql(db_path, sql);
-    free(sql);
-    return rc;
-}
-
-static int write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    fputs(text, f);
-    return fclose(f);
-}
-
 static int group_setup(void **state)
 {
-    const char *base = getenv("TMPDIR");
-    char text[2048], err[512];
+    char text[2048];
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "%s/vsrsim-test-ndr-XXXXXX",
-             base ? base : "/tmp");
-    if (!mkdtemp(tmpdir))
+    if (!fixture_dir("ndr"))
         return -1;
-    tmp_path(costs_db, sizeof costs_db, "costs.db");
-    tmp_path(native_cfg, sizeof native_cfg, "native.cfg");
+    fixture_path(costs_db, sizeof costs_db, "costs.db");
+    fixture_path(native_cfg, sizeof native_cfg, "native.cfg");
     snprintf(text, sizeof text, native_text, costs_db);
-    if (apply_file(costs_db, "data/schema.sql") ||
-        apply_file(costs_db, "tests/fixtures/costs-test.sql") ||
-        exec_sql(costs_db, single_model_sql) || write_text(native_cfg, text))
+    if (fixture_costs_db(costs_db) ||
+        fixture_sql_file(costs_db, "tests/fixtures/costs-single.sql") ||
+        fixture_write(native_cfg, text))
         return -1;
-    if (scenario_load(&sc, native_cfg, NULL, 0, err, sizeof err) ||
-        store_load_costmodel(sc.costmodel_db, sc.costmodel_id, &cm, err,
-                             sizeof err)) {
-        fprintf(stderr, "%s\n", err);
-        return -1;
-    }
-    return 0;
+    return fixture_load(native_cfg, NULL, 0, &sc, &cm);
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
     scenario_clear(&sc);
-    DIR *d = opendir(tmpdir);
-    if (!d)
-        return 0;
-    struct dirent *e;
-    char path[512];
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            unlink(tmp_path(path, sizeof path, e->d_name));
-    closedir(d);
-    rmdir(tmpdir);
+    fixture_remove();
     return 0;
 }
 
@@ -310,12 +223,12 @@ static char *csv_text(const struct run_result *runs,
                       const struct ndr_result *ndr)
 {
     char path[512];
-    tmp_path(path, sizeof path, "out.csv");
+    fixture_path(path, sizeof path, "out.csv");
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     report_csv_ndr(f, &sc, runs, ndr);
     fclose(f);
-    char *text = slurp(path);
+    char *text = fixture_slurp(path, NULL);
     unlink(path);
     return text;
 }
@@ -346,26 +259,11 @@ static void csv_adds_four_columns_at_the_end(void **state)
     free(runs);
 }
 
-static double query_real(const char *db_path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    double v = NAN;
-    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) ==
-            SQLITE_OK &&
-        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_double(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
 static void db_holds_ndr_scalars_of_the_run(void **state)
 {
     (void)state;
     char path[512], err[512];
-    tmp_path(path, sizeof path, "results.db");
+    fixture_path(path, sizeof path, "results.db");
     struct stats_layout lay;
     vsr_layout(&sc.curve[0].cfg, &lay);
     struct run_result r;
@@ -384,13 +282,13 @@ static void db_holds_ndr_scalars_of_the_run(void **state)
     assert_int_equal(store_open(&st, path, err, sizeof err), 0);
     assert_int_equal(store_add_run(st, &m, &lay, &r, err, sizeof err), 0);
     assert_int_equal(store_commit(st, err, sizeof err), 0);
-    assert_near(query_real(path, "SELECT scalarValue FROM scalar WHERE "
-                                 "moduleName = 'vsr' AND scalarName = "
-                                 "'ndr_kpps'"),
+    assert_near(fixture_sql_real(path, "SELECT scalarValue FROM scalar WHERE "
+                                       "moduleName = 'vsr' AND scalarName = "
+                                       "'ndr_kpps'"),
                 499.5, 0);
-    assert_near(query_real(path, "SELECT scalarValue FROM scalar WHERE "
-                                 "moduleName = 'vsr' AND scalarName = "
-                                 "'pdr_loss'"),
+    assert_near(fixture_sql_real(path, "SELECT scalarValue FROM scalar WHERE "
+                                       "moduleName = 'vsr' AND scalarName = "
+                                       "'pdr_loss'"),
                 0.00075, 0);
     unlink(path);
 }
@@ -398,19 +296,18 @@ static void db_holds_ndr_scalars_of_the_run(void **state)
 static void plot_marks_ndr_and_pdr(void **state)
 {
     (void)state;
-    const char *src = getenv("VSRSIM_SRCDIR");
     char plots[512], csv[512], png[512], err[512];
-    snprintf(plots, sizeof plots, "%s/plots", src ? src : ".");
-    tmp_path(csv, sizeof csv, "marks.csv");
-    tmp_path(png, sizeof png, "marks.png");
-    assert_int_equal(write_text(csv,
-                                "curve,offered_kpps,forwarded_kpps,ci99_kpps,"
-                                "loss,ndr_kpps,ndr_loss,pdr_kpps,pdr_loss\n"
-                                "\"a, b\",100,100,0,0,150,0,160,0.0005\n"
-                                "\"a, b\",200,170,2,0.15,150,0,160,0.0005\n"
-                                "c,100,100,0,0,0,0,,\n"
-                                "c,200,120,3,0.4,0,0,,\n"),
-                     0);
+    snprintf(plots, sizeof plots, "%s/plots", fixture_srcdir());
+    fixture_path(csv, sizeof csv, "marks.csv");
+    fixture_path(png, sizeof png, "marks.png");
+    assert_int_equal(
+        fixture_write(csv, "curve,offered_kpps,forwarded_kpps,ci99_kpps,"
+                           "loss,ndr_kpps,ndr_loss,pdr_kpps,pdr_loss\n"
+                           "\"a, b\",100,100,0,0,150,0,160,0.0005\n"
+                           "\"a, b\",200,170,2,0.15,150,0,160,0.0005\n"
+                           "c,100,100,0,0,0,0,,\n"
+                           "c,200,120,3,0.4,0,0,,\n"),
+        0);
     int rc = plot_curves(plots, csv, png, "marks", err, sizeof err);
     if (rc == SIM_EEXEC && strstr(err, "not found")) {
         unlink(csv);

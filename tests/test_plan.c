@@ -4,7 +4,8 @@
  *
  * The model: one router VM whose vhost-net worker and vCPU each spend
  * 2000 ns per packet (vhost_rx_pkt, guest_fwd_pkt) and 1 ns on every other
- * activity, all with cv 0; the NIC's interrupt core does next to nothing.
+ * activity, all with cv 0 (model 'single' of tests/fixtures/costs-single.sql);
+ * the NIC's interrupt core does next to nothing.
  * At 200 kpps vhost-net needs 40% of a core, so its smallest budget is
  * about 0.4 of its period; at 300 kpps each thread needs 60% of a core, so
  * one core (1.2 cores of work) fails and two sustain. Each answer is
@@ -14,7 +15,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <dirent.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,10 +26,10 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "check.h"
 #include "err.h"
+#include "fixture.h"
 #include "ndr.h"
 #include "plan.h"
 #include "scenario.h"
@@ -39,21 +39,10 @@
 #define CBS 0 /* curve with vhost-net under SCHED_DEADLINE */
 #define CFS 1 /* the same under CFS                        */
 
-static char tmpdir[256];
 static char costs_db[512];
 static char vm_cfg[512];
 static struct scenario sc;
 static struct costmodel cm;
-
-static const char single_model_sql[] =
-    "INSERT INTO cost_model (id, description, source) "
-    "VALUES ('single', 'constant per-packet costs', 'test_plan.c');"
-    "INSERT INTO cost (model_id, activity, mean_ns, cv, unit, charged_as, "
-    "derivation) "
-    "SELECT 'single', activity, "
-    "CASE activity WHEN 'host_fwd_pkt' THEN 2000 WHEN 'vhost_rx_pkt' "
-    "THEN 2000 WHEN 'guest_fwd_pkt' THEN 2000 ELSE 1 END, 0, unit, "
-    "charged_as, 'test' FROM cost WHERE model_id = 'test';";
 
 static const char vm_text[] =
     "name = \"vm\";\n"
@@ -71,99 +60,27 @@ static const char vm_text[] =
     "  { name = \"cfs\"; threads = { vhost = { policy = \"cfs\"; }; }; }\n"
     ");\n";
 
-static const char *tmp_path(char *buf, size_t n, const char *name)
-{
-    snprintf(buf, n, "%s/%s", tmpdir, name);
-    return buf;
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = xmalloc((size_t)n + 1);
-    size_t got = fread(buf, 1, (size_t)n, f);
-    buf[got] = '\0';
-    fclose(f);
-    return buf;
-}
-
-static int exec_sql(const char *db_path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    int rc = sqlite3_open(db_path, &db);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-    if (rc != SQLITE_OK)
-        fprintf(stderr, "%s: %s\n", db_path, sqlite3_errmsg(db));
-    sqlite3_close(db);
-    return rc;
-}
-
-/* Apply a source-tree SQL file (relative to $VSRSIM_SRCDIR). */
-static int apply_file(const char *db_path, const char *rel)
-{
-    const char *src = getenv("VSRSIM_SRCDIR");
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", src ? src : ".", rel);
-    char *sql = slurp(path);
-    if (!sql) {
-        fprintf(stderr, "%s: cannot read (set VSRSIM_SRCDIR?)\n", path);
-        return -1;
-    }
-    int rc = exec_sql(db_path, sql);
-    free(sql);
-    return rc;
-}
-
 static int group_setup(void **state)
 {
-    const char *base = getenv("TMPDIR");
-    char err[512];
+    char text[2048];
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "%s/vsrsim-test-plan-XXXXXX",
-             base ? base : "/tmp");
-    if (!mkdtemp(tmpdir))
+    if (!fixture_dir("plan"))
         return -1;
-    tmp_path(costs_db, sizeof costs_db, "costs.db");
-    tmp_path(vm_cfg, sizeof vm_cfg, "vm.cfg");
-    if (apply_file(costs_db, "data/schema.sql") ||
-        apply_file(costs_db, "tests/fixtures/costs-test.sql") ||
-        exec_sql(costs_db, single_model_sql))
+    fixture_path(costs_db, sizeof costs_db, "costs.db");
+    fixture_path(vm_cfg, sizeof vm_cfg, "vm.cfg");
+    snprintf(text, sizeof text, vm_text, costs_db);
+    if (fixture_costs_db(costs_db) ||
+        fixture_sql_file(costs_db, "tests/fixtures/costs-single.sql") ||
+        fixture_write(vm_cfg, text))
         return -1;
-    FILE *f = fopen(vm_cfg, "w");
-    if (!f)
-        return -1;
-    fprintf(f, vm_text, costs_db);
-    if (fclose(f))
-        return -1;
-    if (scenario_load(&sc, vm_cfg, NULL, 0, err, sizeof err) ||
-        store_load_costmodel(sc.costmodel_db, sc.costmodel_id, &cm, err,
-                             sizeof err)) {
-        fprintf(stderr, "%s\n", err);
-        return -1;
-    }
-    return 0;
+    return fixture_load(vm_cfg, NULL, 0, &sc, &cm);
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
     scenario_clear(&sc);
-    DIR *d = opendir(tmpdir);
-    if (!d)
-        return 0;
-    struct dirent *e;
-    char path[512];
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            unlink(tmp_path(path, sizeof path, e->d_name));
-    closedir(d);
-    rmdir(tmpdir);
+    fixture_remove();
     return 0;
 }
 

@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include "err.h"
+#include "fixture.h"
 #include "plot.h"
 
 /* Two curves, one whose name needs quoting, with a doubled quote as well;
@@ -39,8 +40,8 @@ static const char csv_text[] =
     "default_1core,300,110,9,1,0.7\r\n";
 
 struct fixture {
-    char dir[64];    /* scratch directory, also TMPDIR */
-    char csv[128];
+    const char *dir; /* scratch directory, also TMPDIR */
+    char csv[512];
     char plots[1024];
     char *saved_path;
     char *saved_tmpdir;
@@ -75,44 +76,18 @@ static int count_entries(const char *dir)
     return n;
 }
 
-/* Remove `dir` and everything in it. */
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char path[1024];
-
-    if (!d)
-        return;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (unlink(path) != 0)
-            remove_tree(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
-    const char *src = getenv("VSRSIM_SRCDIR");
-    FILE *fp;
 
     if (!f)
         return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/test_plot-XXXXXX");
-    if (!mkdtemp(f->dir))
+    f->dir = fixture_dir("plot");
+    if (!f->dir)
         return -1;
-    snprintf(f->csv, sizeof f->csv, "%s/curves.csv", f->dir);
-    snprintf(f->plots, sizeof f->plots, "%s/plots", src ? src : ".");
-    fp = fopen(f->csv, "w");
-    if (!fp)
-        return -1;
-    fputs(csv_text, fp);
-    if (fclose(fp) != 0)
+    fixture_path(f->csv, sizeof f->csv, "curves.csv");
+    snprintf(f->plots, sizeof f->plots, "%s/plots", fixture_srcdir());
+    if (fixture_write(f->csv, csv_text) != 0)
         return -1;
     f->saved_path = dup_env("PATH");
     f->saved_tmpdir = dup_env("TMPDIR");
@@ -127,7 +102,7 @@ static int teardown(void **state)
 
     restore_env("PATH", f->saved_path);
     restore_env("TMPDIR", f->saved_tmpdir);
-    remove_tree(f->dir);
+    fixture_remove();
     free(f->saved_path);
     free(f->saved_tmpdir);
     free(f);
@@ -153,9 +128,9 @@ static void test_png(void **state)
 {
     struct fixture *f = *state;
     static const char magic[8] = "\x89PNG\r\n\x1a\n";
-    char out[128], err[256] = "", head[16];
+    char out[512], err[256] = "", head[16];
 
-    snprintf(out, sizeof out, "%s/curves.png", f->dir);
+    fixture_path(out, sizeof out, "curves.png");
     assert_int_equal(plot_curves(f->plots, f->csv, out, "two curves", err,
                                  sizeof err), 0);
     assert_true(read_head(out, head, sizeof head) > (long)sizeof magic);
@@ -168,9 +143,9 @@ static void test_svg(void **state)
 {
     struct fixture *f = *state;
     static char head[4096];
-    char out[128], err[256] = "";
+    char out[512], err[256] = "";
 
-    snprintf(out, sizeof out, "%s/curves.svg", f->dir);
+    fixture_path(out, sizeof out, "curves.svg");
     assert_int_equal(plot_curves(f->plots, f->csv, out, "it's a title",
                                  err, sizeof err), 0);
     assert_true(read_head(out, head, sizeof head) > 0);
@@ -181,9 +156,9 @@ static void test_svg(void **state)
 static void test_bad_extension(void **state)
 {
     struct fixture *f = *state;
-    char out[128], err[256] = "";
+    char out[512], err[256] = "";
 
-    snprintf(out, sizeof out, "%s/curves.pdf", f->dir);
+    fixture_path(out, sizeof out, "curves.pdf");
     assert_int_equal(plot_curves(f->plots, f->csv, out, "t", err,
                                  sizeof err), SIM_EINPUT);
     assert_non_null(strstr(err, ".png or .svg"));
@@ -194,12 +169,12 @@ static void test_bad_extension(void **state)
 static void test_no_gnuplot(void **state)
 {
     struct fixture *f = *state;
-    char empty[128], out[128], err[256] = "";
+    char empty[512], out[512], err[256] = "";
     int rc;
 
-    snprintf(empty, sizeof empty, "%s/empty-bin", f->dir);
+    fixture_path(empty, sizeof empty, "empty-bin");
     assert_int_equal(mkdir(empty, 0700), 0);
-    snprintf(out, sizeof out, "%s/curves.png", f->dir);
+    fixture_path(out, sizeof out, "curves.png");
     setenv("PATH", empty, 1);
     rc = plot_curves(f->plots, f->csv, out, "t", err, sizeof err);
     restore_env("PATH", f->saved_path);
@@ -215,18 +190,16 @@ static void test_no_gnuplot(void **state)
 static void test_gnuplot_fails(void **state)
 {
     struct fixture *f = *state;
-    char plots[128], script[160], out[128], err[256] = "";
-    FILE *fp;
+    char plots[512], script[512], out[512], err[256] = "";
 
-    snprintf(plots, sizeof plots, "%s/bad-plots", f->dir);
+    fixture_path(plots, sizeof plots, "bad-plots");
     assert_int_equal(mkdir(plots, 0700), 0);
-    snprintf(script, sizeof script, "%s/curves.gp", plots);
-    fp = fopen(script, "w");
-    assert_non_null(fp);
-    fputs("set terminal svg\nset output outfile\nplot x\nset output\n"
-          "exit status 3\n", fp);
-    fclose(fp);
-    snprintf(out, sizeof out, "%s/curves.svg", f->dir);
+    fixture_path(script, sizeof script, "bad-plots/curves.gp");
+    assert_int_equal(fixture_write(script, "set terminal svg\n"
+                                           "set output outfile\nplot x\n"
+                                           "set output\nexit status 3\n"),
+                     0);
+    fixture_path(out, sizeof out, "curves.svg");
     assert_int_equal(plot_curves(plots, f->csv, out, "t", err, sizeof err),
                      SIM_EEXEC);
     assert_non_null(strstr(err, "exit status 3"));
@@ -238,15 +211,11 @@ static void test_gnuplot_fails(void **state)
 static void test_not_vsrsim_csv(void **state)
 {
     struct fixture *f = *state;
-    char csv[128], out[128], err[256] = "";
-    FILE *fp;
+    char csv[512], out[512], err[256] = "";
 
-    snprintf(csv, sizeof csv, "%s/other.csv", f->dir);
-    fp = fopen(csv, "w");
-    assert_non_null(fp);
-    fputs("name,x,y,z\na,1,2,3\n", fp);
-    fclose(fp);
-    snprintf(out, sizeof out, "%s/other.png", f->dir);
+    fixture_path(csv, sizeof csv, "other.csv");
+    assert_int_equal(fixture_write(csv, "name,x,y,z\na,1,2,3\n"), 0);
+    fixture_path(out, sizeof out, "other.png");
     assert_int_equal(plot_curves(f->plots, csv, out, "t", err, sizeof err),
                      SIM_EINPUT);
     assert_non_null(strstr(err, "header"));

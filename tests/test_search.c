@@ -27,6 +27,7 @@
 #include "check.h"
 
 #include "err.h"
+#include "fixture.h"
 #include "scenario.h"
 #include "search.h"
 #include "store.h"
@@ -249,18 +250,15 @@ static struct costmodel cm;
 static int load_router(void **state)
 {
     (void)state;
-    const char *src = getenv("VSRSIM_SRCDIR");
-    char path[512], err[1024];
+    char path[512];
     snprintf(path, sizeof path, "%s/models/examples/search-router.cfg",
-             src ? src : ".");
+             fixture_srcdir());
     static const char *const set[] = {"sim.reps=2", "sim.warmup_ms=10",
                                       "sim.duration_ms=50",
                                       "traffic.rates_kpps=[400.0, 1200.0]"};
     scn = xmalloc(sizeof *scn);
-    if (scenario_load(scn, path, set, 4, err, sizeof err) ||
-        store_load_costmodel(scn->costmodel_db, scn->costmodel_id, &cm, err,
-                             sizeof err)) {
-        fprintf(stderr, "%s (set VSRSIM_SRCDIR?)\n", err);
+    if (fixture_load(path, set, 4, scn, &cm)) {
+        fprintf(stderr, "(set VSRSIM_SRCDIR?)\n");
         return -1;
     }
     return 0;
@@ -425,9 +423,9 @@ static void test_fragment_round_trip(void **state)
     struct search_opts o = {.rank = SEARCH_PEAK, .top = 5, .jobs = 1};
     struct search_result r;
     search(&o, &r);
-    char dir[] = "/tmp/test_search-XXXXXX", path[600], err[1024];
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/winner.cfg", dir);
+    char path[512], err[1024];
+    assert_non_null(fixture_dir("search"));
+    fixture_path(path, sizeof path, "winner.cfg");
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     search_write_fragment(f, &r);
@@ -438,16 +436,13 @@ static void test_fragment_round_trip(void **state)
     if (!src && getcwd(cwd, sizeof cwd))
         src = cwd;
     snprintf(hosts, sizeof hosts, "%s/models/hosts", src);
-    snprintf(path, sizeof path, "%s/hosts", dir);
+    fixture_path(path, sizeof path, "hosts");
     assert_int_equal(symlink(hosts, path), 0);
-    snprintf(path, sizeof path, "%s/s.cfg", dir);
-    f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("@include \"hosts/e5-1620.cfg\"\n"
-          "traffic = { rates_kpps = [100.0]; };\n"
-          "@include \"winner.cfg\"\n",
-          f);
-    fclose(f);
+    static const char scenario[] = "@include \"hosts/e5-1620.cfg\"\n"
+                                   "traffic = { rates_kpps = [100.0]; };\n"
+                                   "@include \"winner.cfg\"\n";
+    fixture_path(path, sizeof path, "s.cfg");
+    assert_int_equal(fixture_write(path, scenario), 0);
     struct scenario *s = xmalloc(sizeof *s);
     int rc = scenario_load(s, path, NULL, 0, err, sizeof err);
     if (rc)
@@ -470,13 +465,7 @@ static void test_fragment_round_trip(void **state)
     assert_non_null(strstr(xml, "<vcpupin vcpu=\"0\" cpuset=\"1\"/>"));
     assert_non_null(strstr(xml, "taskset -pc 2 TID"));
     free(xml);
-    snprintf(path, sizeof path, "%s/winner.cfg", dir);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/s.cfg", dir);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/hosts", dir);
-    unlink(path);
-    rmdir(dir);
+    fixture_remove();
     search_result_clear(&r);
 }
 

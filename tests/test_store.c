@@ -9,7 +9,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <dirent.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,136 +24,19 @@
 
 #include "costmodel.h"
 #include "err.h"
+#include "fixture.h"
 #include "stats.h"
 #include "store.h"
 
-static char tmpdir[256];
 static char costs_db[512]; /* schema.sql + costs-test.sql */
-
-/* `name` inside the test's temporary directory. */
-static const char *tmp_path(char *buf, size_t n, const char *name)
-{
-    snprintf(buf, n, "%s/%s", tmpdir, name);
-    return buf;
-}
-
-/* Whole file as a NUL-terminated string; *len gets its size. NULL when the
- * file cannot be read. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    if (f == NULL)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0
-        || fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f);
-        return NULL;
-    }
-    buf = xmalloc((size_t)n + 1);
-    if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        fclose(f);
-        return NULL;
-    }
-    buf[n] = '\0';
-    fclose(f);
-    if (len != NULL)
-        *len = (size_t)n;
-    return buf;
-}
-
-/* Run SQL on a database file, creating it if needed; 0 on success. */
-static int exec_on(const char *db_path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    int rc = sqlite3_open(db_path, &db);
-
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-    if (rc != SQLITE_OK)
-        fprintf(stderr, "%s: %s\n", db_path, sqlite3_errmsg(db));
-    sqlite3_close(db);
-    return rc;
-}
-
-/* Apply a source-tree SQL file (relative to $VSRSIM_SRCDIR) to a database
- * file; 0 on success. */
-static int apply_file(const char *db_path, const char *rel)
-{
-    const char *src = getenv("VSRSIM_SRCDIR");
-    char path[512];
-    char *sql;
-    int rc;
-
-    snprintf(path, sizeof path, "%s/%s", src ? src : ".", rel);
-    sql = slurp(path, NULL);
-    if (sql == NULL) {
-        fprintf(stderr, "%s: cannot read (set VSRSIM_SRCDIR?)\n", path);
-        return -1;
-    }
-    rc = exec_on(db_path, sql);
-    free(sql);
-    return rc;
-}
-
-/* A cost-model database made of the schema and the test fixture. */
-static int make_costs_db(const char *db_path)
-{
-    if (apply_file(db_path, "data/schema.sql") != 0)
-        return -1;
-    return apply_file(db_path, "tests/fixtures/costs-test.sql");
-}
-
-/* One integer from a query on a database file; -1 on any failure. */
-static int64_t query_int(const char *db_path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    int64_t v = -1;
-
-    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL)
-            == SQLITE_OK
-        && sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK
-        && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
 
 static int group_setup(void **state)
 {
-    const char *base = getenv("TMPDIR");
-
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "%s/vsrsim-test-store-XXXXXX",
-             base ? base : "/tmp");
-    if (mkdtemp(tmpdir) == NULL) {
-        perror(tmpdir);
+    if (fixture_dir("store") == NULL)
         return -1;
-    }
-    tmp_path(costs_db, sizeof costs_db, "costs.db");
-    return make_costs_db(costs_db);
-}
-
-static int group_teardown(void **state)
-{
-    DIR *d = opendir(tmpdir);
-    struct dirent *e;
-    char path[512];
-
-    (void)state;
-    if (d == NULL)
-        return 0;
-    while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            unlink(tmp_path(path, sizeof path, e->d_name));
-    closedir(d);
-    rmdir(tmpdir);
-    return 0;
+    fixture_path(costs_db, sizeof costs_db, "costs.db");
+    return fixture_costs_db(costs_db);
 }
 
 /* ---- cost models ---------------------------------------------------- */
@@ -206,9 +88,9 @@ static void test_newer_schema_refused(void **state)
     char err[256] = "", db[512];
 
     (void)state;
-    tmp_path(db, sizeof db, "newer.db");
-    assert_int_equal(make_costs_db(db), 0);
-    assert_int_equal(exec_on(db, "PRAGMA user_version = 2"), SQLITE_OK);
+    fixture_path(db, sizeof db, "newer.db");
+    assert_int_equal(fixture_costs_db(db), 0);
+    assert_int_equal(fixture_sql(db, "PRAGMA user_version = 2"), SQLITE_OK);
     assert_int_equal(store_load_costmodel(db, "test", &cm, err, sizeof err),
                      SIM_EINPUT);
     assert_non_null(strstr(err, "schema version 2 is newer than this "
@@ -222,7 +104,7 @@ static void test_non_sqlite_file_refused(void **state)
     FILE *f;
 
     (void)state;
-    tmp_path(path, sizeof path, "not-a-db.sql");
+    fixture_path(path, sizeof path, "not-a-db.sql");
     f = fopen(path, "w");
     assert_non_null(f);
     for (int i = 0; i < 64; i++)
@@ -239,8 +121,8 @@ static void test_db_without_cost_table_refused(void **state)
     char err[256] = "", db[512];
 
     (void)state;
-    tmp_path(db, sizeof db, "other.db");
-    assert_int_equal(exec_on(db, "CREATE TABLE other (x)"), SQLITE_OK);
+    fixture_path(db, sizeof db, "other.db");
+    assert_int_equal(fixture_sql(db, "CREATE TABLE other (x)"), SQLITE_OK);
     assert_int_equal(store_load_costmodel(db, "test", &cm, err, sizeof err),
                      SIM_EINPUT);
     assert_non_null(strstr(err, "not a vsrsim cost-model database "
@@ -253,7 +135,7 @@ static void test_missing_file_refused(void **state)
     char err[256] = "", path[512];
 
     (void)state;
-    tmp_path(path, sizeof path, "does-not-exist.db");
+    fixture_path(path, sizeof path, "does-not-exist.db");
     assert_int_equal(store_load_costmodel(path, "test", &cm, err,
                                           sizeof err), SIM_EIO);
     assert_non_null(strstr(err, "cannot open cost-model database"));
@@ -358,7 +240,7 @@ static void test_forwarded_kpps_read_back(void **state)
     int rows = 0;
 
     (void)state;
-    tmp_path(db, sizeof db, "two-runs.db");
+    fixture_path(db, sizeof db, "two-runs.db");
     write_runs(db, 2);
     assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
                      SQLITE_OK);
@@ -387,12 +269,12 @@ static void test_identical_runs_identical_files(void **state)
     size_t na, nb;
 
     (void)state;
-    tmp_path(a, sizeof a, "same-a.db");
-    tmp_path(b, sizeof b, "same-b.db");
+    fixture_path(a, sizeof a, "same-a.db");
+    fixture_path(b, sizeof b, "same-b.db");
     write_runs(a, 3);
     write_runs(b, 3);
-    da = slurp(a, &na);
-    db = slurp(b, &nb);
+    da = fixture_slurp(a, &na);
+    db = fixture_slurp(b, &nb);
     assert_non_null(da);
     assert_non_null(db);
     assert_true(na > 0);
@@ -411,9 +293,9 @@ static void test_commit_leaves_plain_file(void **state)
     size_t n;
 
     (void)state;
-    tmp_path(db, sizeof db, "journal.db");
+    fixture_path(db, sizeof db, "journal.db");
     write_runs(db, 1);
-    bytes = slurp(db, &n);
+    bytes = fixture_slurp(db, &n);
     assert_non_null(bytes);
     assert_true(n >= 100);
     assert_int_equal(bytes[18], 2);
@@ -431,13 +313,14 @@ static void test_runnumber_is_the_sweep_number(void **state)
     char db[512];
 
     (void)state;
-    tmp_path(db, sizeof db, "runnumber.db");
+    fixture_path(db, sizeof db, "runnumber.db");
     write_runs(db, 3);
     /* run numbers 10, 11, 12 of the metadata, concatenated */
-    assert_int_equal(query_int(db, "SELECT group_concat(attrValue, '') "
-                                   "FROM (SELECT attrValue FROM runAttr "
-                                   "WHERE attrName = 'runnumber' "
-                                   "ORDER BY runId)"), 101112);
+    assert_int_equal(fixture_sql_int(db, "SELECT group_concat(attrValue, '') "
+                                         "FROM (SELECT attrValue FROM runAttr "
+                                         "WHERE attrName = 'runnumber' "
+                                         "ORDER BY runId)"),
+                     101112);
 }
 
 static void test_abort_leaves_no_run(void **state)
@@ -449,16 +332,17 @@ static void test_abort_leaves_no_run(void **state)
     struct run_result r;
 
     (void)state;
-    tmp_path(db, sizeof db, "abort.db");
+    fixture_path(db, sizeof db, "abort.db");
     write_runs(db, 1);
     assert_int_equal(store_open(&s, db, err, sizeof err), SIM_OK);
     make_run(1, name, sizeof name, &m, &lay, &r);
     assert_int_equal(store_add_run(s, &m, &lay, &r, err, sizeof err),
                      SIM_OK);
     store_abort(s);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM run"), 1);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM scalar "
-                                   "WHERE runId <> 1"), 0);
+    assert_int_equal(fixture_sql_int(db, "SELECT count(*) FROM run"), 1);
+    assert_int_equal(fixture_sql_int(db, "SELECT count(*) FROM scalar "
+                                         "WHERE runId <> 1"),
+                     0);
 }
 
 /* A checkpoint commits: what follows it may be rolled back, not it. */
@@ -471,7 +355,7 @@ static void test_checkpoint_keeps_runs_before_it(void **state)
     struct run_result r;
 
     (void)state;
-    tmp_path(db, sizeof db, "checkpoint.db");
+    fixture_path(db, sizeof db, "checkpoint.db");
     unlink(db);
     assert_int_equal(store_open(&s, db, err, sizeof err), SIM_OK);
     make_run(0, name, sizeof name, &m, &lay, &r);
@@ -482,8 +366,8 @@ static void test_checkpoint_keeps_runs_before_it(void **state)
     assert_int_equal(store_add_run(s, &m, &lay, &r, err, sizeof err),
                      SIM_OK);
     store_abort(s);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM run"), 1);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM vsrsimRun"), 1);
+    assert_int_equal(fixture_sql_int(db, "SELECT count(*) FROM run"), 1);
+    assert_int_equal(fixture_sql_int(db, "SELECT count(*) FROM vsrsimRun"), 1);
 }
 
 /* A run of the same name replaces the one in the file, every row of it. */
@@ -496,27 +380,31 @@ static void test_same_name_replaces_run(void **state)
     struct run_result r;
 
     (void)state;
-    tmp_path(db, sizeof db, "dup.db");
+    fixture_path(db, sizeof db, "dup.db");
     unlink(db);
     write_runs(db, 2);
-    int64_t scalars = query_int(db, "SELECT count(*) FROM scalar");
-    int64_t attrs = query_int(db, "SELECT count(*) FROM runAttr");
+    int64_t scalars = fixture_sql_int(db, "SELECT count(*) FROM scalar");
+    int64_t attrs = fixture_sql_int(db, "SELECT count(*) FROM runAttr");
     assert_int_equal(store_open(&s, db, err, sizeof err), SIM_OK);
     make_run(0, name, sizeof name, &m, &lay, &r);
     r.forwarded_pkts = 123000;
     assert_int_equal(store_add_run(s, &m, &lay, &r, err, sizeof err),
                      SIM_OK);
     assert_int_equal(store_commit(s, err, sizeof err), SIM_OK);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM run"), 2);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM run "
-                                   "WHERE runName = 'c1-0-0'"), 1);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM scalar"), scalars);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM runAttr"), attrs);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM vsrsimRun"), 2);
-    assert_int_equal(query_int(db, "SELECT CAST(round(scalarValue) AS INT) "
-                                   "FROM scalar s JOIN run r USING (runId) "
-                                   "WHERE r.runName = 'c1-0-0' AND "
-                                   "s.scalarName = 'forwarded_kpps'"),
+    assert_int_equal(fixture_sql_int(db, "SELECT count(*) FROM run"), 2);
+    assert_int_equal(fixture_sql_int(db, "SELECT count(*) FROM run "
+                                         "WHERE runName = 'c1-0-0'"),
+                     1);
+    assert_int_equal(fixture_sql_int(db, "SELECT count(*) FROM scalar"),
+                     scalars);
+    assert_int_equal(fixture_sql_int(db, "SELECT count(*) FROM runAttr"),
+                     attrs);
+    assert_int_equal(fixture_sql_int(db, "SELECT count(*) FROM vsrsimRun"), 2);
+    assert_int_equal(fixture_sql_int(db,
+                                     "SELECT CAST(round(scalarValue) AS INT) "
+                                     "FROM scalar s JOIN run r USING (runId) "
+                                     "WHERE r.runName = 'c1-0-0' AND "
+                                     "s.scalarName = 'forwarded_kpps'"),
                      123);
 }
 
@@ -530,7 +418,7 @@ static void test_find_run_by_name_and_key(void **state)
     struct run_result r, back;
 
     (void)state;
-    tmp_path(db, sizeof db, "find.db");
+    fixture_path(db, sizeof db, "find.db");
     unlink(db);
     write_runs(db, 2);
     make_run(1, name, sizeof name, &m, &lay, &r);
@@ -554,7 +442,7 @@ static void test_put_scalars_replaces(void **state)
     double v1[] = {5}, v2[] = {7};
 
     (void)state;
-    tmp_path(db, sizeof db, "put.db");
+    fixture_path(db, sizeof db, "put.db");
     unlink(db);
     write_runs(db, 1);
     for (int i = 0; i < 2; i++) {
@@ -564,10 +452,12 @@ static void test_put_scalars_replaces(void **state)
                          SIM_OK);
         assert_int_equal(store_commit(s, err, sizeof err), SIM_OK);
     }
-    assert_int_equal(query_int(db, "SELECT count(*) FROM scalar WHERE "
-                                   "scalarName = 'ndr_kpps'"), 1);
-    assert_int_equal(query_int(db, "SELECT CAST(scalarValue AS INT) FROM "
-                                   "scalar WHERE scalarName = 'ndr_kpps'"),
+    assert_int_equal(fixture_sql_int(db, "SELECT count(*) FROM scalar WHERE "
+                                         "scalarName = 'ndr_kpps'"),
+                     1);
+    assert_int_equal(fixture_sql_int(db,
+                                     "SELECT CAST(scalarValue AS INT) FROM "
+                                     "scalar WHERE scalarName = 'ndr_kpps'"),
                      7);
 }
 
@@ -626,10 +516,10 @@ static void test_merge_equals_whole(void **state)
     int n = 0;
 
     (void)state;
-    tmp_path(whole, sizeof whole, "m-whole.db");
-    tmp_path(a, sizeof a, "m-a.db");
-    tmp_path(b, sizeof b, "m-b.db");
-    tmp_path(out, sizeof out, "m-out.db");
+    fixture_path(whole, sizeof whole, "m-whole.db");
+    fixture_path(a, sizeof a, "m-a.db");
+    fixture_path(b, sizeof b, "m-b.db");
+    fixture_path(out, sizeof out, "m-out.db");
     write_some(whole, all, 4, "key-a");
     write_some(a, pa, 2, "key-a");
     write_some(b, pb, 3, "key-a");
@@ -643,9 +533,10 @@ static void test_merge_equals_whole(void **state)
         "vsrsimRun"};
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
         assert_int_equal(rows_differ(out, whole, tables[t]), 0);
-    assert_int_equal(query_int(out, "SELECT group_concat(runNumber, '') FROM "
-                                    "(SELECT runNumber FROM vsrsimRun "
-                                    "ORDER BY runId)"),
+    assert_int_equal(fixture_sql_int(out,
+                                     "SELECT group_concat(runNumber, '') FROM "
+                                     "(SELECT runNumber FROM vsrsimRun "
+                                     "ORDER BY runId)"),
                      10111213);
 }
 
@@ -657,9 +548,9 @@ static void test_merge_refuses_conflicting_runs(void **state)
     int n = 0;
 
     (void)state;
-    tmp_path(a, sizeof a, "c-a.db");
-    tmp_path(b, sizeof b, "c-b.db");
-    tmp_path(out, sizeof out, "c-out.db");
+    fixture_path(a, sizeof a, "c-a.db");
+    fixture_path(b, sizeof b, "c-b.db");
+    fixture_path(out, sizeof out, "c-out.db");
     write_some(a, ka, 1, "key-a");
     write_some(b, kb, 1, "key-b");
     unlink(out);
@@ -674,23 +565,27 @@ static void test_histogram_bins_cover_samples(void **state)
     char db[512];
 
     (void)state;
-    tmp_path(db, sizeof db, "hist.db");
+    fixture_path(db, sizeof db, "hist.db");
     write_runs(db, 1);
     /* 1.5 us, 3 us and 40 us fall in buckets 10, 11 and 15: bins 10..15,
      * plus the underflow bin at -inf and the overflow bin at 2^16 ns. */
-    assert_int_equal(query_int(db, "SELECT count(*) FROM histogramBin"), 8);
-    assert_int_equal(query_int(db, "SELECT sum(binValue) FROM histogramBin"),
-                     3);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM histogramBin "
-                                   "WHERE lowerEdge = -9e999 "
-                                   "AND binValue = 0"), 1);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM histogramBin "
-                                   "WHERE lowerEdge = 1.024e-6 "
-                                   "AND binValue = 1"), 1);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM histBin h "
-                                   "JOIN histogramBin g USING (statId) "
-                                   "WHERE h.baseValue = g.lowerEdge "
-                                   "AND h.cellValue = g.binValue"), 8);
+    assert_int_equal(fixture_sql_int(db, "SELECT count(*) FROM histogramBin"),
+                     8);
+    assert_int_equal(
+        fixture_sql_int(db, "SELECT sum(binValue) FROM histogramBin"), 3);
+    assert_int_equal(fixture_sql_int(db, "SELECT count(*) FROM histogramBin "
+                                         "WHERE lowerEdge = -9e999 "
+                                         "AND binValue = 0"),
+                     1);
+    assert_int_equal(fixture_sql_int(db, "SELECT count(*) FROM histogramBin "
+                                         "WHERE lowerEdge = 1.024e-6 "
+                                         "AND binValue = 1"),
+                     1);
+    assert_int_equal(fixture_sql_int(db, "SELECT count(*) FROM histBin h "
+                                         "JOIN histogramBin g USING (statId) "
+                                         "WHERE h.baseValue = g.lowerEdge "
+                                         "AND h.cellValue = g.binValue"),
+                     8);
 }
 
 int main(void)
@@ -717,5 +612,5 @@ int main(void)
         cmocka_unit_test(test_histogram_bins_cover_samples),
     };
 
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, fixture_teardown);
 }

@@ -30,6 +30,7 @@
 #include "check.h"
 
 #include "err.h"
+#include "fixture.h"
 #include "report.h"
 #include "scenario.h"
 #include "trace.h"
@@ -40,14 +41,13 @@ static const char *const teaching[] = {
 };
 #define NTEACHING (int)(sizeof teaching / sizeof teaching[0])
 
-static char srcdir[512];
-
 /* Scenario `name` of models/teaching at one rate, one short replication. */
 static void load(const char *name, double kpps, struct scenario *s,
                  struct costmodel *cm)
 {
     char path[1024], rate[64], err[1024];
-    snprintf(path, sizeof path, "%s/models/teaching/%s.cfg", srcdir, name);
+    snprintf(path, sizeof path, "%s/models/teaching/%s.cfg", fixture_srcdir(),
+             name);
     snprintf(rate, sizeof rate, "traffic.rates_kpps=[%.1f]", kpps);
     const char *set[] = {"sim.warmup_ms=3", "sim.duration_ms=12", "sim.reps=1",
                          rate};
@@ -498,13 +498,13 @@ static int run_cmd(int n, const char **args)
 static void test_command_draws(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/test_trace-XXXXXX", png[128], dat[128], cfg[1024],
-         plots[1024];
-    assert_non_null(mkdtemp(dir));
-    snprintf(png, sizeof png, "%s/t.png", dir);
-    snprintf(dat, sizeof dat, "%s/t.dat", dir);
-    snprintf(cfg, sizeof cfg, "%s/models/teaching/cbs-budget.cfg", srcdir);
-    snprintf(plots, sizeof plots, "%s/plots", srcdir);
+    char png[512], dat[512], cfg[1024], plots[1024];
+    assert_non_null(fixture_dir("trace"));
+    fixture_path(png, sizeof png, "t.png");
+    fixture_path(dat, sizeof dat, "t.dat");
+    snprintf(cfg, sizeof cfg, "%s/models/teaching/cbs-budget.cfg",
+             fixture_srcdir());
+    snprintf(plots, sizeof plots, "%s/plots", fixture_srcdir());
     setenv("VSRSIM_PLOTS", plots, 1);
     const char *args[] = {
         cfg,      "--curve", "Q=1ms,T=2ms", "--rate", "900",
@@ -518,9 +518,7 @@ static void test_command_draws(void **state)
     fclose(f);
     assert_memory_equal(magic, "\x89PNG\r\n\x1a\n", 8);
     assert_int_equal(access(dat, R_OK), 0);
-    unlink(png);
-    unlink(dat);
-    rmdir(dir);
+    fixture_remove();
 }
 
 /* Bad input is refused with status 2 before anything runs. */
@@ -528,7 +526,8 @@ static void test_command_refuses(void **state)
 {
     (void)state;
     char cfg[1024];
-    snprintf(cfg, sizeof cfg, "%s/models/teaching/cbs-budget.cfg", srcdir);
+    snprintf(cfg, sizeof cfg, "%s/models/teaching/cbs-budget.cfg",
+             fixture_srcdir());
     const char *late[] = {cfg,      "--curve", "Q=1ms,T=2ms", "--rate", "900",
                           "--from", "10ms",    "--to",        "40ms"};
     assert_int_equal(run_cmd(9, late), 2);
@@ -551,8 +550,6 @@ static void test_command_refuses(void **state)
 
 int main(void)
 {
-    const char *src = getenv("VSRSIM_SRCDIR");
-    snprintf(srcdir, sizeof srcdir, "%s", src ? src : ".");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_no_core_runs_two_things),
         cmocka_unit_test(test_busy_matches_csv),

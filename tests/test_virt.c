@@ -23,18 +23,18 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
 #include "virt.h"
 
 static char uri[PATH_MAX + 16]; /* test:///.../node.xml */
 
 static int group_setup(void **state)
 {
-    const char *src = getenv("VSRSIM_SRCDIR");
     char rel[PATH_MAX], abs[PATH_MAX];
 
     (void)state;
     snprintf(rel, sizeof rel, "%s/tests/fixtures/libvirt/node.xml",
-             src ? src : ".");
+             fixture_srcdir());
     if (realpath(rel, abs) == NULL) {
         fprintf(stderr, "%s: not found (set VSRSIM_SRCDIR?)\n", rel);
         return -1;
