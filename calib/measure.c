@@ -464,9 +464,10 @@ static int measure_curves(struct ctx *x, const int *chosen, int n)
         for (int i = 0; rc == 0 && i < n; i++)
             rc = add_point(x, x->sc.curve[chosen[i]].name, run_id[i], kpps,
                            fwd[i], m->reps);
-        double next = measure_next_rate(m, kpps, fwd[0], m->reps);
-        if (rc == 0 && r == nrates - 1 && next > 0 &&
-            nrates < SCENARIO_MAX_RATES) {
+        double next = rc == 0 && r == nrates - 1
+                          ? measure_next_rate(m, kpps, fwd[0], m->reps)
+                          : 0;
+        if (next > 0 && nrates < SCENARIO_MAX_RATES) {
             rates[nrates++] = next;
             fprintf(stderr, "vsrcal: %s forwards %.0f%% of %g kpps: "
                     "measuring %g kpps too (measure.extend)\n",

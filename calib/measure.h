@@ -8,9 +8,11 @@
  * journal; start the traffic, let it settle for measure.settle_s, read
  * every counter, wait measure.point_s, read again and keep the
  * differences; stop, let the queues drain for settle_s, and restore the
- * host. The host is also restored on error and on SIGINT, SIGTERM or
- * SIGHUP. Everything goes into the calibration database in one
- * transaction, so an interrupted measurement writes nothing.
+ * host. With measure.extend, the sweep goes on past its last rate while
+ * the first curve still keeps up with it (measure_next_rate()). The host
+ * is also restored on error and on SIGINT, SIGTERM or SIGHUP. Everything
+ * goes into the calibration database in one transaction, so an
+ * interrupted measurement writes nothing.
  */
 #ifndef VSRCAL_MEASURE_H
 #define VSRCAL_MEASURE_H
