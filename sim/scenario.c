@@ -1017,7 +1017,11 @@ static int read_measure(struct ctx *x, struct scenario *s, int ncores)
         (rc = get_num(x, "measure.settle_s", 0, 60, 0, 0.5, &m->settle_s)) ||
         (rc = get_int(x, "measure.reps", 1, 100, 0, 3, &m->reps)))
         return rc;
-    if (config_lookup(&x->cfg, "measure.extend") &&
+    config_setting_t *ext = config_lookup(&x->cfg, "measure.extend");
+    if (ext && !config_setting_lookup(ext, "max_kpps"))
+        return fail(x, ext, "'measure.extend' needs max_kpps, the highest "
+                    "rate to go on to");
+    if (ext &&
         ((rc = get_num(x, "measure.extend.factor", 1.01, 10, 0, 1.3,
                        &m->extend_factor)) ||
          (rc = get_num(x, "measure.extend.max_kpps", 1e-3, 1e6, 1, 0,
