@@ -385,13 +385,19 @@ static double curve_rep(struct ctx *x, const struct scenario_curve *c,
     return fwd;
 }
 
+static double mean_of(const double *v, int n)
+{
+    double sum = 0;
+    for (int i = 0; i < n; i++)
+        sum += v[i];
+    return n > 0 ? sum / n : 0;
+}
+
 /* Mean and 99% interval of one rate's repetitions into the database. */
 static int add_point(struct ctx *x, const char *curve, int64_t run_id,
                      double kpps, const double *fwd, int reps)
 {
-    double mean = 0, ss = 0;
-    for (int k = 0; k < reps; k++)
-        mean += fwd[k] / reps;
+    double mean = mean_of(fwd, reps), ss = 0;
     for (int k = 0; k < reps; k++)
         ss += (fwd[k] - mean) * (fwd[k] - mean);
     double sd = reps > 1 ? sqrt(ss / (reps - 1)) : 0;
@@ -402,14 +408,6 @@ static int add_point(struct ctx *x, const char *curve, int64_t run_id,
         fprintf(stderr, "vsrcal: %s: %g kpps offered, %.2f +- %.2f "
                 "forwarded\n", curve, kpps, mean, p.ci99_kpps);
     return 0;
-}
-
-static double mean_of(const double *v, int n)
-{
-    double sum = 0;
-    for (int i = 0; i < n; i++)
-        sum += v[i];
-    return n > 0 ? sum / n : 0;
 }
 
 double measure_next_rate(const struct scenario_measure *m, double kpps,
