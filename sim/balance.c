@@ -55,7 +55,7 @@ void balance_migrate(struct thread *t, struct core *dst)
 {
     core_dequeue(t->core, t);
     t->migrations++;
-    thread_add_overhead(t, thread_cost(t, COST_MIGRATION, 1));
+    thread_add_overhead(t, COST_MIGRATION, 1);
     core_enqueue(dst, t, 0);
 }
 
@@ -130,7 +130,7 @@ static void balance_core(struct core *c)
         core_preempt(b);
         assert(r->state == THREAD_RUNNABLE && r->core == b);
         r->migrations++;
-        thread_add_overhead(r, thread_cost(r, COST_MIGRATION, 1));
+        thread_add_overhead(r, COST_MIGRATION, 1);
         core_enqueue(c, r, 0);
     } else {
         balance_migrate(r, c);

@@ -173,7 +173,10 @@ static void core_account(struct core *c)
     int64_t ns = now - c->stint_start_ns;
     struct thread *t = c->curr;
     c->stint_start_ns = now;
-    if (!t || ns <= 0)
+    if (!t)
+        return;
+    thread_settle_overhead(t);
+    if (ns <= 0)
         return;
     int64_t ovh = ns < t->ovh_left_ns ? ns : t->ovh_left_ns;
     int64_t work = ns - ovh;
@@ -265,7 +268,7 @@ static void core_schedule(struct core *c)
             }
             if (t->cls->rank != SCHED_IRQ) {
                 if (c->last && c->last != t)
-                    thread_add_overhead(t, thread_cost(t, COST_CTX_SWITCH, 1));
+                    thread_add_overhead(t, COST_CTX_SWITCH, 1);
                 c->last = t;
                 /* A switch in, as Linux counts them: from another thread
                  * or from idle; an interrupt (rank SCHED_IRQ) returns to
@@ -282,6 +285,7 @@ static void core_schedule(struct core *c)
         t = c->curr;
         if (!t->in_step) {
             int64_t cost = t->ops->step_begin(t);
+            thread_settle_overhead(t);
             if (cost > 0) {
                 t->in_step = 1;
                 t->idle_step = 0;
@@ -308,6 +312,7 @@ static void core_arm(struct core *c)
     if (t) {
         /* What is left is counted from the start of the stint. */
         int64_t now = des_now(c->m->des);
+        thread_settle_overhead(t);
         at = c->stint_start_ns + t->ovh_left_ns + t->step_left_ns;
         if (at < now)
             at = now;

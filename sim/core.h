@@ -158,6 +158,19 @@ static inline int64_t thread_cost(struct thread *t, enum cost_id id,
     return rng_gamma_cost(t->rng, &t->m->cost[id], k);
 }
 
+/* Add k occurrences of activity `id` to the sum s of a step's costs... */
+static inline void thread_cost_add(const struct thread *t, struct rng_sum *s,
+                                   enum cost_id id, int64_t k)
+{
+    rng_sum_add(s, &t->m->cost[id], k);
+}
+
+/* ...and draw the sum with t's stream. */
+static inline int64_t thread_cost_draw(struct thread *t, struct rng_sum *s)
+{
+    return rng_sum_draw(t->rng, s);
+}
+
 /* Thread list helpers for the classes. */
 void tlist_push_tail(struct thread_list *l, struct thread *t);
 void tlist_push_head(struct thread_list *l, struct thread *t);

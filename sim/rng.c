@@ -4,7 +4,10 @@
  * Gamma because CPU costs are positive and right-skewed, and because a sum of
  * k i.i.d. Gamma(a, theta) is Gamma(k a, theta): one draw prices a batch of
  * packets exactly, which keeps the per-packet work of the simulator O(1) per
- * batch instead of O(k).
+ * batch instead of O(k). A step's activities (a poll and its packets, say)
+ * and the overheads a thread owes are each drawn as one sum too (rng.h):
+ * the draws, GSL's Marsaglia-Tsang with its Gaussian, are the model's
+ * largest single cost per event.
  */
 #include <gsl/gsl_randist.h>
 

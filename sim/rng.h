@@ -65,4 +65,46 @@ static inline int64_t rng_gamma_cost(gsl_rng *r, const struct rng_gamma *g,
     return rng_round_ns(gsl_ran_gamma(r, g->shape * (double)k, g->scale));
 }
 
+/* Costs of several activities, summed and drawn once: a step's work, or
+ * the overheads a thread owes. A sum of independent Gamma costs of one
+ * scale is Gamma with the shapes added, exactly (k occurrences of one
+ * activity, as above); of different scales it is drawn as the Gamma with
+ * the sum's mean and variance. Terms with cv 0 add their mean. */
+struct rng_sum {
+    double mean_ns; /* of the random terms */
+    double var_ns2; /* their variance: k a theta^2 = k mean theta each */
+    double fixed_ns;
+};
+
+static inline void rng_sum_add(struct rng_sum *s, const struct rng_gamma *g,
+                               int64_t k)
+{
+    if (k <= 0 || g->mean_ns <= 0)
+        return;
+    double mean = g->mean_ns * (double)k;
+    if (g->cv <= 0) {
+        s->fixed_ns += mean;
+        return;
+    }
+    s->mean_ns += mean;
+    s->var_ns2 += mean * g->scale;
+}
+
+/* 1 when nothing has been added since the sum was last drawn. */
+static inline int rng_sum_empty(const struct rng_sum *s)
+{
+    return s->mean_ns <= 0 && s->fixed_ns <= 0;
+}
+
+/* Draw the sum in ns and empty it. */
+static inline int64_t rng_sum_draw(gsl_rng *r, struct rng_sum *s)
+{
+    double x = s->fixed_ns;
+    if (s->mean_ns > 0)
+        x += gsl_ran_gamma(r, s->mean_ns * s->mean_ns / s->var_ns2,
+                           s->var_ns2 / s->mean_ns);
+    *s = (struct rng_sum){0};
+    return rng_round_ns(x);
+}
+
 #endif

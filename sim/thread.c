@@ -31,9 +31,9 @@ void thread_init(struct thread *t, struct machine *m, int id, const char *name,
     t->state = THREAD_SLEEPING;
 }
 
-void thread_add_overhead(struct thread *t, int64_t ns)
+void thread_add_overhead(struct thread *t, enum cost_id id, int64_t k)
 {
-    t->ovh_left_ns += ns;
+    rng_sum_add(&t->ovh_due, &t->m->cost[id], k);
 }
 
 double thread_load(struct thread *t, int64_t now_ns)
@@ -61,7 +61,7 @@ void thread_wake(struct thread *t, struct core *waker)
         if (t->cls == &sched_cfs_class) /* keep its lag on the new core */
             t->vruntime += dst->cfs_min_vruntime - t->core->cfs_min_vruntime;
         t->migrations++;
-        thread_add_overhead(t, thread_cost(t, COST_MIGRATION, 1));
+        thread_add_overhead(t, COST_MIGRATION, 1);
     }
     core_enqueue(dst, t, SCHED_WAKEUP);
 }

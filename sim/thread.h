@@ -8,7 +8,7 @@
  * thread is preempted; then the behaviour ends the step and applies its
  * effects (moving packets, waking other threads). Overheads the scheduler
  * adds (context switches, wake-ups, cold caches) are served before the step
- * and counted as system time.
+ * and counted as system time; those owed together are drawn as one sum.
  *
  *             thread_wake()            core picks it
  *   SLEEPING -------------> RUNNABLE ----------------> RUNNING
@@ -27,6 +27,9 @@
 #define VSRSIM_THREAD_H
 
 #include <stdint.h>
+
+#include "costmodel.h"
+#include "rng.h"
 
 #include "rng.h"
 #include "sched.h"
@@ -79,6 +82,7 @@ struct thread {
     int preempt_off;                /* only interrupts may preempt it   */
     int64_t step_left_ns;           /* step cost not yet served         */
     int64_t ovh_left_ns;            /* overheads served before the step */
+    struct rng_sum ovh_due;         /* overheads owed, not yet drawn    */
     int64_t penalty_ns;             /* cold-cache cost for the next step */
 
     /* Class state. */
@@ -119,9 +123,18 @@ static inline int thread_is_runnable(const struct thread *t)
     return t->state == THREAD_RUNNABLE || t->state == THREAD_RUNNING;
 }
 
-/* Add `ns` of overhead the thread serves before its next step (or the rest
- * of the current one). */
-void thread_add_overhead(struct thread *t, int64_t ns);
+/* Owe k occurrences of overhead `id`, served before the thread's next
+ * step (or the rest of the current one). Overheads owed together are drawn
+ * as one sum (rng.h) when the core next looks at what the thread has left:
+ * thread_settle_overhead(). */
+void thread_add_overhead(struct thread *t, enum cost_id id, int64_t k);
+
+/* Draw the overheads owed into ovh_left_ns. */
+static inline void thread_settle_overhead(struct thread *t)
+{
+    if (!rng_sum_empty(&t->ovh_due))
+        t->ovh_left_ns += rng_sum_draw(t->rng, &t->ovh_due);
+}
 
 /* The balancer's load of t at time now (decayed, half-life from host). */
 double thread_load(struct thread *t, int64_t now_ns);

@@ -315,7 +315,7 @@ static void vhost_queue(struct vhost *h, enum work w, struct core *waker);
 static void wake_by(struct thread *waker, struct thread *t)
 {
     if (t->state == THREAD_SLEEPING)
-        thread_add_overhead(waker, thread_cost(waker, COST_WAKEUP, 1));
+        thread_add_overhead(waker, COST_WAKEUP, 1);
     thread_wake(t, waker->core);
 }
 
@@ -340,7 +340,7 @@ static void nic_on_irq(void *arg)
     v->nic_irq_on = 0;
     v->nic_last_irq_ns = des_now(v->des);
     v->burst_ns = v->nic_last_irq_ns;
-    thread_add_overhead(&v->nic, thread_cost(&v->nic, COST_NIC_IRQ, 1));
+    thread_add_overhead(&v->nic, COST_NIC_IRQ, 1);
     thread_wake(&v->nic, NULL);
     if (v->cfg->interconnect == VSR_NETMAP) /* wake the netmap poller */
         vhost_queue(v->entry[0]->nic[0].rx_worker, WORK_RX, v->nic.core);
@@ -440,36 +440,33 @@ static void wire_send(struct vsr *v, const struct pktq *src, uint32_t k)
         deliver(v, src, lo, hi - lo, first + (int64_t)lo * frame, frame);
 }
 
-/* Route-cache misses among the next k packets and what they cost: a
- * fraction of the packets miss when the flows outgrow the cache (misses
- * carried over so the fraction holds exactly), and each miss takes the
- * slow path `miss` plus one fib_level per LC-trie level below the first. */
-static int64_t route_cost(struct vsr *v, double frac, double *acc,
-                          struct thread *t, enum cost_id miss, uint32_t k)
+/* Add to s the route-cache misses among the next k packets: a fraction
+ * of the packets miss when the flows outgrow the cache (misses carried
+ * over so the fraction holds exactly), and each miss takes the slow path
+ * `miss` plus one fib_level per LC-trie level below the first. */
+static void route_cost(struct vsr *v, double frac, double *acc,
+                       const struct thread *t, struct rng_sum *s,
+                       enum cost_id miss, uint32_t k)
 {
     if (frac <= 0 || k == 0)
-        return 0;
+        return;
     *acc += frac * k;
     uint32_t n = (uint32_t)*acc;
     *acc -= n;
-    if (n == 0)
-        return 0;
-    return thread_cost(t, miss, n) +
-           thread_cost(t, COST_FIB_LEVEL, n * (uint32_t)(v->fib_levels - 1));
+    thread_cost_add(t, s, miss, n);
+    thread_cost_add(t, s, COST_FIB_LEVEL,
+                    n * (uint32_t)(v->fib_levels - 1));
 }
 
-/* The software switch hop of k packets (none with macvtap or netmap). */
-static int64_t switch_cost(enum vsr_interconnect link, struct thread *t,
-                           uint32_t k)
+/* Add to s the software switch hop of k packets (none with macvtap or
+ * netmap). */
+static void switch_cost(enum vsr_interconnect link, const struct thread *t,
+                        struct rng_sum *s, uint32_t k)
 {
-    switch (link) {
-    case VSR_BRIDGE:
-        return thread_cost(t, COST_BRIDGE_PKT, k);
-    case VSR_OVS:
-        return thread_cost(t, COST_OVS_PKT, k);
-    default:
-        return 0;
-    }
+    if (link == VSR_BRIDGE)
+        thread_cost_add(t, s, COST_BRIDGE_PKT, k);
+    else if (link == VSR_OVS)
+        thread_cost_add(t, s, COST_OVS_PKT, k);
 }
 
 /* How many of the (at most k) oldest packets of the NIC tx ring, whose
@@ -533,17 +530,19 @@ static int64_t nic_step_begin(struct thread *t)
     v->nic_k_rx = pktq_claim(&v->hq[HQ_NIC_RX], budget);
     if (v->nic_k_rx == 0 && v->nic_k_tx == 0)
         return napi_complete(v);
-    int64_t route = 0;
-    if (v->cfg->native)
-        route = thread_cost(t, COST_HOST_FWD_PKT, v->nic_k_rx) +
-                route_cost(v, v->miss_frac, &v->miss_acc, t, COST_ROUTE_MISS,
-                           v->nic_k_rx);
+    struct rng_sum s = {0};
+    thread_cost_add(t, &s, COST_NAPI_POLL, 1);
+    thread_cost_add(t, &s, COST_NIC_RX_PKT, v->nic_k_rx);
+    switch_cost(v->cfg->interconnect, t, &s, v->nic_k_rx);
+    if (v->cfg->native) {
+        thread_cost_add(t, &s, COST_HOST_FWD_PKT, v->nic_k_rx);
+        route_cost(v, v->miss_frac, &v->miss_acc, t, &s, COST_ROUTE_MISS,
+                   v->nic_k_rx);
+    }
     if (v->nentry > 1) /* a multi-queue macvtap hashes each packet */
-        route += thread_cost(t, COST_MQ_HASH_PKT, v->nic_k_rx);
-    return thread_cost(t, COST_NAPI_POLL, 1) +
-           thread_cost(t, COST_NIC_RX_PKT, v->nic_k_rx) +
-           switch_cost(v->cfg->interconnect, t, v->nic_k_rx) + route +
-           thread_cost(t, COST_NIC_TX_CLEAN_PKT, v->nic_k_tx);
+        thread_cost_add(t, &s, COST_MQ_HASH_PKT, v->nic_k_rx);
+    thread_cost_add(t, &s, COST_NIC_TX_CLEAN_PKT, v->nic_k_tx);
+    return thread_cost_draw(t, &s);
 }
 
 /* Put src's k oldest packets into the input queues of the n VMs `to`,
@@ -725,7 +724,7 @@ static void guest_signal(struct vm *m, struct thread *from)
     struct vcpu *c = m->vc[m->next_vcpu];
     m->next_vcpu = (m->next_vcpu + 1) % m->nvcpu;
     c->irq_pending = 1;
-    thread_add_overhead(from, thread_cost(from, COST_VHOST_SIGNAL, 1));
+    thread_add_overhead(from, COST_VHOST_SIGNAL, 1);
     wake_by(from, &c->t);
 }
 
@@ -792,18 +791,17 @@ static int to_wire(const struct vnic *n)
     return n->vm->cfg->role == VSR_ROUTER;
 }
 
-/* What a QEMU I/O thread adds to vhost-net's work for k packets in one
- * direction: virtio emulation in user space, and a read() or write() per
- * packet on a TAP file descriptor (netmap syncs whole rings instead). */
-static int64_t user_cost(const struct vhost *h, uint32_t k)
+/* Add to s what a QEMU I/O thread adds to vhost-net's work for k packets
+ * in one direction: virtio emulation in user space, and a read() or
+ * write() per packet on a TAP file descriptor (netmap syncs whole rings
+ * instead). */
+static void user_cost(const struct vhost *h, struct rng_sum *s, uint32_t k)
 {
     if (!h->user)
-        return 0;
-    struct thread *t = (struct thread *)&h->t;
-    int64_t c = thread_cost(t, COST_QEMU_PKT, k);
+        return;
+    thread_cost_add(&h->t, s, COST_QEMU_PKT, k);
     if (h->v->cfg->interconnect != VSR_NETMAP)
-        c += thread_cost(t, COST_TAP_SYSCALL, k);
-    return c;
+        thread_cost_add(&h->t, s, COST_TAP_SYSCALL, k);
 }
 
 /* Packets a new run may move. */
@@ -826,23 +824,23 @@ static int64_t vhost_step_begin(struct thread *t)
     struct vhost *h = t->ctx;
     struct vsr *v = h->v;
     struct vnic *n = h->n;
-    int64_t cost = 0;
+    struct rng_sum s = {0};
     h->step = -1;
     h->k = 0;
     if (h->ticks > 0) { /* QEMU's timers, before the packets */
-        cost += thread_cost(t, COST_QEMU_TICK, (uint32_t)h->ticks);
+        thread_cost_add(t, &s, COST_QEMU_TICK, h->ticks);
         h->ticks = 0;
     }
     for (;;) {
         if (h->cur < 0) {
-            if (h->nlist == 0)
-                return cost; /* a run that found nothing, or sleep */
+            if (h->nlist == 0) /* a run that found nothing, or sleep */
+                return thread_cost_draw(t, &s);
             h->cur = h->list[0];
             h->list[0] = h->list[1];
             h->nlist--;
             h->weight_left = vhost_weight(h);
             h->since_point = 0;
-            cost += thread_cost(t, COST_VHOST_RUN, 1);
+            thread_cost_add(t, &s, COST_VHOST_RUN, 1);
         }
         t->preempt_off = 1; /* until the next preemption point */
         uint32_t k = (uint32_t)v->cfg->vhost_batch;
@@ -864,8 +862,9 @@ static int64_t vhost_step_begin(struct thread *t)
             }
             h->k = k;
             h->step = WORK_RX;
-            return cost + thread_cost(t, COST_VHOST_RX_PKT, k) +
-                   user_cost(h, k);
+            thread_cost_add(t, &s, COST_VHOST_RX_PKT, k);
+            user_cost(h, &s, k);
+            return thread_cost_draw(t, &s);
         }
         k = pktq_claim(&n->q[VQ_VIRTIO_TX], k);
         if (k == 0) {
@@ -876,8 +875,10 @@ static int64_t vhost_step_begin(struct thread *t)
         h->step = WORK_TX;
         enum vsr_interconnect link =
             to_wire(n) ? v->cfg->interconnect : v->cfg->internal;
-        return cost + thread_cost(t, COST_VHOST_TX_PKT, k) +
-               switch_cost(link, t, k) + user_cost(h, k);
+        thread_cost_add(t, &s, COST_VHOST_TX_PKT, k);
+        switch_cost(link, t, &s, k);
+        user_cost(h, &s, k);
+        return thread_cost_draw(t, &s);
     }
 }
 
@@ -939,7 +940,7 @@ static const struct thread_ops vhost_ops = {vhost_step_begin, vhost_step_end};
 /* The guest notifies vhost-net (a VM exit on the ioeventfd). */
 static void guest_kick(struct vcpu *c, struct vhost *h, enum work w)
 {
-    thread_add_overhead(&c->t, thread_cost(&c->t, COST_GUEST_KICK, 1));
+    thread_add_overhead(&c->t, COST_GUEST_KICK, 1);
     vhost_queue(h, w, c->t.core);
 }
 
@@ -977,16 +978,16 @@ static int64_t vcpu_step_begin(struct thread *t)
     struct vcpu *c = t->ctx;
     struct vm *m = c->vm;
     struct vnic *in = &m->nic[0], *out = m->out;
-    int64_t cost = 0;
+    struct rng_sum s = {0};
     if (c->ticks > 0) { /* the timer interrupt and what it runs */
-        cost += thread_cost(t, COST_GUEST_TICK, (uint32_t)c->ticks);
+        thread_cost_add(t, &s, COST_GUEST_TICK, c->ticks);
         c->ticks = 0;
         c->halted = 0;
     }
     if (c->irq_pending) {
         c->irq_pending = 0;
         c->halted = 0;
-        cost += thread_cost(t, COST_GUEST_IRQ, 1);
+        thread_cost_add(t, &s, COST_GUEST_IRQ, 1);
         if (!m->napi_owner)
             m->napi_owner = c;
         if (guest_qdisc_drain(out) && out->tx_notify) {
@@ -997,7 +998,7 @@ static int64_t vcpu_step_begin(struct thread *t)
     if (m->napi_owner == c) {
         if (c->poll_left <= 0) {
             c->poll_left = m->v->cfg->guest_budget;
-            cost += thread_cost(t, COST_GUEST_POLL, 1);
+            thread_cost_add(t, &s, COST_GUEST_POLL, 1);
         }
         /* While vhost-net listens for tx, every packet sent kicks it: the
          * guest forwards one packet and notifies before the next. */
@@ -1007,15 +1008,16 @@ static int64_t vcpu_step_begin(struct thread *t)
             c->halted = 0;
             c->k = k;
             c->poll_left -= (int)k;
-            if (m->cfg->role == VSR_LB)
-                cost += thread_cost(t, COST_CLICK_PKT, k);
-            else
-                cost += thread_cost(t, COST_GUEST_FWD_PKT, k) +
-                        route_cost(m->v, m->miss_frac, &m->miss_acc, t,
-                                   COST_GUEST_ROUTE_MISS, k);
+            if (m->cfg->role == VSR_LB) {
+                thread_cost_add(t, &s, COST_CLICK_PKT, k);
+            } else {
+                thread_cost_add(t, &s, COST_GUEST_FWD_PKT, k);
+                route_cost(m->v, m->miss_frac, &m->miss_acc, t, &s,
+                           COST_GUEST_ROUTE_MISS, k);
+            }
             if (m->nvcpu > 1)
-                cost += thread_cost(t, COST_GUEST_SMP_PKT, k);
-            return cost;
+                thread_cost_add(t, &s, COST_GUEST_SMP_PKT, k);
+            return thread_cost_draw(t, &s);
         }
         c->poll_left = 0;
         guest_refill(c, in);
@@ -1024,11 +1026,12 @@ static int64_t vcpu_step_begin(struct thread *t)
         if (pktq_unclaimed(&in->q[VQ_VIRTIO_RX]) > 0)
             guest_signal(m, t);
     }
+    int64_t cost = thread_cost_draw(t, &s);
     if (cost > 0)
         return cost;
     if (!c->halted) {
         c->halted = 1;
-        thread_add_overhead(t, thread_cost(t, COST_GUEST_HALT, 1));
+        thread_add_overhead(t, COST_GUEST_HALT, 1);
     }
     return 0;
 }

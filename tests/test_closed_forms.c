@@ -12,6 +12,8 @@
  *   - D/D/1 below saturation, no packet ever waits;
  *   - M/D/1 (Poisson arrivals, deterministic service D), the mean wait in
  *     queue is Pollaczek-Khinchine's W = rho D / (2 (1 - rho)).
+ * And the costs those steps draw: a sum of activities' Gamma costs drawn
+ * at once (rng_sum) has the sum's mean and variance.
  * Random streams have fixed seeds; each test checks one property.
  */
 #include <inttypes.h>
@@ -239,6 +241,83 @@ static void md1_rho_0_8_wait_matches_pollaczek_khinchine(void **state)
     assert_rel_near(md1_mean_wait_ns(0.8, 12), pk_wait_ns(0.8), 0.01);
 }
 
+/* ---- Sums of costs drawn at once ------------------------------------ */
+
+static struct rng_gamma gamma_of(double mean_ns, double cv)
+{
+    struct cost c = {.mean_ns = mean_ns, .cv = cv};
+    struct rng_gamma g;
+    rng_gamma_init(&g, &c);
+    return g;
+}
+
+/* k occurrences of one activity are Gamma(k a, theta) either way. */
+static void sum_of_one_cost_draws_its_gamma(void **state)
+{
+    (void)state;
+    struct rng_gamma g = gamma_of(560, 0.1);
+    gsl_rng *a = rng_alloc(21), *b = rng_alloc(21);
+    for (int i = 0; i < 1000; i++) {
+        struct rng_sum s = {0};
+        rng_sum_add(&s, &g, 1 + i % 64);
+        int64_t x = rng_sum_draw(a, &s), y = rng_gamma_cost(b, &g, 1 + i % 64);
+        assert_true(llabs(x - y) <= 1);
+    }
+    rng_free(a);
+    rng_free(b);
+}
+
+/* One poll, three packets and two fixed costs: mean 500 + 3 x 560 + 2 x
+ * 100 = 2380 ns, variance 500^2 0.2^2 + 3 x 560^2 0.1^2 = 19408 ns^2, and
+ * never below the fixed 200 ns. */
+static void sum_of_mixed_costs_has_their_mean_and_variance(void **state)
+{
+    (void)state;
+    struct rng_gamma poll = gamma_of(500, 0.2), pkt = gamma_of(560, 0.1),
+                     fixed = gamma_of(100, 0);
+    gsl_rng *r = rng_alloc(22);
+    const int n = 200000;
+    double sum = 0, sum2 = 0;
+    int64_t min = INT64_MAX;
+    for (int i = 0; i < n; i++) {
+        struct rng_sum s = {0};
+        rng_sum_add(&s, &poll, 1);
+        rng_sum_add(&s, &pkt, 3);
+        rng_sum_add(&s, &fixed, 2);
+        int64_t x = rng_sum_draw(r, &s);
+        assert_true(rng_sum_empty(&s));
+        sum += (double)x;
+        sum2 += (double)x * (double)x;
+        if (x < min)
+            min = x;
+    }
+    double mean = sum / n, var = (sum2 - n * mean * mean) / (n - 1);
+    /* Standard errors: 0.31 ns for the mean, 0.32% for the variance. */
+    assert_true(fabs(mean - 2380) < 2);
+    assert_rel_near(var, 19408, 0.02);
+    assert_true(min >= 200);
+    rng_free(r);
+}
+
+/* A sum with nothing random in it is exact and takes no random number. */
+static void sum_of_fixed_costs_is_exact_and_draws_nothing(void **state)
+{
+    (void)state;
+    struct rng_gamma fixed = gamma_of(100.4, 0), none = gamma_of(0, 0.2);
+    gsl_rng *a = rng_alloc(23), *b = rng_alloc(23);
+    struct rng_sum s = {0};
+    assert_true(rng_sum_empty(&s));
+    assert_i64_equal(rng_sum_draw(a, &s), 0);
+    rng_sum_add(&s, &none, 5);
+    rng_sum_add(&s, &fixed, 0);
+    assert_true(rng_sum_empty(&s));
+    rng_sum_add(&s, &fixed, 5);
+    assert_i64_equal(rng_sum_draw(a, &s), 502);
+    assert_true(gsl_rng_get(a) == gsl_rng_get(b));
+    rng_free(a);
+    rng_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -248,6 +327,9 @@ int main(void)
         cmocka_unit_test(dd1_at_half_load_never_waits),
         cmocka_unit_test(md1_rho_0_5_wait_matches_pollaczek_khinchine),
         cmocka_unit_test(md1_rho_0_8_wait_matches_pollaczek_khinchine),
+        cmocka_unit_test(sum_of_one_cost_draws_its_gamma),
+        cmocka_unit_test(sum_of_mixed_costs_has_their_mean_and_variance),
+        cmocka_unit_test(sum_of_fixed_costs_is_exact_and_draws_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
