@@ -37,9 +37,6 @@ static const struct {
     const char *id;
     const char *fig;
 } known_failing[] = {
-    {"C10.3", NULL}, /* a second vCPU adds little to vhost-net:    */
-                     /* waking it when halted, 1 kpps less in      */
-                     /* overload, within the noise                 */
     /* With the scenarios of Figs 6, 13 to 17 and 21: */
     {"G2", "fig06"}, /* "no reservation" forwards 175 of 200 kpps: */
                      /* vCPU and vhost-net on one CFS core swap    */
