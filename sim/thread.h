@@ -30,8 +30,6 @@
 
 #include "costmodel.h"
 #include "rng.h"
-
-#include "rng.h"
 #include "sched.h"
 #include "stats.h"
 
