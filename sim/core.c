@@ -175,10 +175,10 @@ static void core_account(struct core *c)
     c->stint_start_ns = now;
     if (!t)
         return;
-    thread_settle_overhead(t);
+    int64_t left = thread_overhead_left(t);
     if (ns <= 0)
         return;
-    int64_t ovh = ns < t->ovh_left_ns ? ns : t->ovh_left_ns;
+    int64_t ovh = ns < left ? ns : left;
     int64_t work = ns - ovh;
     assert(work <= t->step_left_ns);
     t->ovh_left_ns -= ovh;
@@ -285,12 +285,11 @@ static void core_schedule(struct core *c)
         t = c->curr;
         if (!t->in_step) {
             int64_t cost = t->ops->step_begin(t);
-            thread_settle_overhead(t);
             if (cost > 0) {
                 t->in_step = 1;
                 t->idle_step = 0;
                 t->step_left_ns = cost;
-            } else if (t->ovh_left_ns > 0) {
+            } else if (thread_overhead_left(t) > 0) {
                 t->in_step = 1;
                 t->idle_step = 1;
                 t->step_left_ns = 0;
@@ -312,8 +311,7 @@ static void core_arm(struct core *c)
     if (t) {
         /* What is left is counted from the start of the stint. */
         int64_t now = des_now(c->m->des);
-        thread_settle_overhead(t);
-        at = c->stint_start_ns + t->ovh_left_ns + t->step_left_ns;
+        at = c->stint_start_ns + thread_overhead_left(t) + t->step_left_ns;
         if (at < now)
             at = now;
         int64_t ct = c->resched_pending ? INT64_MAX : t->cls->timer_ns(c, t);
@@ -337,7 +335,8 @@ static void core_run(struct core *c)
     c->busy = 1;
     core_account(c);
     struct thread *t = c->curr;
-    if (t && t->in_step && t->ovh_left_ns == 0 && t->step_left_ns == 0) {
+    if (t && t->in_step && thread_overhead_left(t) == 0 &&
+        t->step_left_ns == 0) {
         t->in_step = 0;
         if (!t->idle_step)
             t->ops->step_end(t);

@@ -124,14 +124,16 @@ static inline int thread_is_runnable(const struct thread *t)
 /* Owe k occurrences of overhead `id`, served before the thread's next
  * step (or the rest of the current one). Overheads owed together are drawn
  * as one sum (rng.h) when the core next looks at what the thread has left:
- * thread_settle_overhead(). */
+ * thread_overhead_left(). */
 void thread_add_overhead(struct thread *t, enum cost_id id, int64_t k);
 
-/* Draw the overheads owed into ovh_left_ns. */
-static inline void thread_settle_overhead(struct thread *t)
+/* The overheads left to serve, those owed drawn first: what a core reads
+ * instead of ovh_left_ns. */
+static inline int64_t thread_overhead_left(struct thread *t)
 {
     if (!rng_sum_empty(&t->ovh_due))
         t->ovh_left_ns += rng_sum_draw(t->rng, &t->ovh_due);
+    return t->ovh_left_ns;
 }
 
 /* The balancer's load of t at time now (decayed, half-life from host). */
