@@ -420,15 +420,19 @@ double measure_next_rate(const struct scenario_measure *m, double kpps,
     return next;
 }
 
-/* Measure the chosen curves, interleaved: at each rate, each repetition
- * runs every curve in turn, so that a host whose speed drifts (shared
- * machines, frequency scaling) affects all curves alike and curves stay
- * comparable. The host is restored after every repetition. */
+/* Measure the chosen curves in rounds: round k sweeps every rate once
+ * and runs, at each rate, every curve in turn; it takes repetition k of
+ * every point. A host whose speed drifts (shared machines, frequency
+ * scaling, a TCG guest's slow spells, which come in blocks of minutes)
+ * then affects all curves alike, and a slow block falls on one
+ * repetition of many points rather than on every repetition of a few: it
+ * widens their intervals instead of moving their means. The first round
+ * decides how far measure.extend goes. The host is restored after every
+ * repetition. */
 static int measure_curves(struct ctx *x, const int *chosen, int n)
 {
     const struct scenario_measure *m = &x->sc.measure;
     int64_t run_id[SCENARIO_MAX_CURVES];
-    static double fwd[SCENARIO_MAX_CURVES][100];
     struct utsname u;
     char created[32];
     uname(&u);
@@ -448,31 +452,39 @@ static int measure_curves(struct ctx *x, const int *chosen, int n)
     double rates[SCENARIO_MAX_RATES];
     int nrates = m->nrates;
     memcpy(rates, m->rates_kpps, sizeof rates);
-    for (int r = 0; rc == 0 && r < nrates; r++) {
-        double kpps = rates[r];
-        for (int k = 0; rc == 0 && k < m->reps; k++)
+    /* fwd[(i * SCENARIO_MAX_RATES + r) * reps + k]: curve i, rate r, rep k */
+    double *fwd = xcalloc((size_t)n * SCENARIO_MAX_RATES * m->reps,
+                          sizeof *fwd);
+#define FWD(i, r) (fwd + ((size_t)(i) * SCENARIO_MAX_RATES + (r)) * m->reps)
+    for (int k = 0; rc == 0 && k < m->reps; k++) {
+        for (int r = 0; rc == 0 && r < nrates; r++) {
             for (int i = 0; rc == 0 && i < n; i++) {
                 const struct scenario_curve *c = &x->sc.curve[chosen[i]];
-                progress(x, kpps, k, m->reps, c->name);
-                fwd[i][k] = curve_rep(x, c, run_id[i], kpps, k);
-                rc = fwd[i][k] < 0;
+                progress(x, rates[r], k, m->reps, c->name);
+                FWD(i, r)[k] = curve_rep(x, c, run_id[i], rates[r], k);
+                rc = FWD(i, r)[k] < 0;
             }
-        if (x->tty && rc == 0)
-            fputc('\n', stderr);
-        for (int i = 0; rc == 0 && i < n; i++)
-            rc = add_point(x, x->sc.curve[chosen[i]].name, run_id[i], kpps,
-                           fwd[i], m->reps);
-        double next = rc == 0 && r == nrates - 1
-                          ? measure_next_rate(m, kpps, fwd[0], m->reps)
-                          : 0;
-        if (next > 0 && nrates < SCENARIO_MAX_RATES) {
-            rates[nrates++] = next;
-            fprintf(stderr, "vsrcal: %s forwards %.0f%% of %g kpps: "
-                    "measuring %g kpps too (measure.extend)\n",
-                    x->sc.curve[chosen[0]].name,
-                    100 * mean_of(fwd[0], m->reps) / kpps, kpps, next);
+            double next = rc == 0 && k == 0 && r == nrates - 1
+                              ? measure_next_rate(m, rates[r], FWD(0, r), 1)
+                              : 0;
+            if (next > 0 && nrates < SCENARIO_MAX_RATES) {
+                rates[nrates++] = next;
+                fprintf(stderr, "%svsrcal: %s forwards %.0f%% of %g kpps: "
+                        "measuring %g kpps too (measure.extend)\n",
+                        x->tty ? "\n" : "",
+                        x->sc.curve[chosen[0]].name,
+                        100 * FWD(0, r)[0] / rates[r], rates[r], next);
+            }
         }
     }
+    if (x->tty && rc == 0)
+        fputc('\n', stderr);
+    for (int i = 0; rc == 0 && i < n; i++)
+        for (int r = 0; rc == 0 && r < nrates; r++)
+            rc = add_point(x, x->sc.curve[chosen[i]].name, run_id[i],
+                           rates[r], FWD(i, r), m->reps);
+#undef FWD
+    free(fwd);
     if (rc == 0 && stop_signal == 0)
         rc = caldb_commit(x->db, x->err, sizeof x->err) != 0;
     else

@@ -1,18 +1,20 @@
 /*
  * measure.h - `vsrcal measure`: run a plan's curves on the live domain.
  *
- * For each offered rate of the plan and each repetition, every chosen
- * curve in turn (interleaved, so that a host whose speed drifts affects
- * all curves alike): bind and schedule the domain's threads as the curve
- * says and set the generator device's queue length, all through the
- * journal; start the traffic, let it settle for measure.settle_s, read
- * every counter, wait measure.point_s, read again and keep the
- * differences; stop, let the queues drain for settle_s, and restore the
- * host. With measure.extend, the sweep goes on past its last rate while
- * the first curve still keeps up with it (measure_next_rate()). The host
- * is also restored on error and on SIGINT, SIGTERM or SIGHUP. Everything
- * goes into the calibration database in one transaction, so an
- * interrupted measurement writes nothing.
+ * In rounds, one per repetition: each round sweeps the plan's offered
+ * rates and runs, at each rate, every chosen curve in turn (so that a
+ * host whose speed drifts affects all curves alike, and a slow spell
+ * falls on one repetition of many points, not on all of a few): bind and
+ * schedule the domain's threads as the curve says and set the generator
+ * device's queue length, all through the journal; start the traffic, let
+ * it settle for measure.settle_s, read every counter, wait
+ * measure.point_s, read again and keep the differences; stop, let the
+ * queues drain for settle_s, and restore the host. With measure.extend,
+ * the first round goes on past the last rate while the first curve still
+ * keeps up with it (measure_next_rate()), and later rounds sweep as far.
+ * The host is also restored on error and on SIGINT, SIGTERM or SIGHUP.
+ * Everything goes into the calibration database in one transaction, so
+ * an interrupted measurement writes nothing.
  */
 #ifndef VSRCAL_MEASURE_H
 #define VSRCAL_MEASURE_H
