@@ -285,7 +285,7 @@ static void core_schedule(struct core *c)
         t = c->curr;
         if (!t->in_step) {
             int64_t cost = t->ops->step_begin(t);
-            if (cost > 0) {
+            if (cost != THREAD_IDLE) {
                 t->in_step = 1;
                 t->idle_step = 0;
                 t->step_left_ns = cost;

@@ -17,7 +17,7 @@
  *      |   replenished       |   +-----------------------+  |
  *      |   THROTTLED --------+    budget spent (deadline)    |
  *      +--------------------------------------------------- +
- *               step_begin() returned 0: nothing to do
+ *          step_begin() returned THREAD_IDLE: nothing to do
  *
  * Transitions: thread_wake() (SLEEPING->RUNNABLE), core.c:core_schedule()
  * (RUNNABLE->RUNNING, RUNNING->RUNNABLE, RUNNING->SLEEPING), the deadline
@@ -44,11 +44,16 @@ enum thread_state {
     THREAD_THROTTLED,
 };
 
+/* What step_begin() returns when there is nothing to do. */
+#define THREAD_IDLE (-1)
+
 /* Behaviour of a thread. */
 struct thread_ops {
     /* The thread holds a core and has no step in progress: start the next
-     * step and return its cost in ns (> 0), or 0 when there is nothing to
-     * do, in which case the thread sleeps until woken. */
+     * step and return its cost in ns (>= 0: work may cost nothing, as in
+     * a cost model whose fit scaled an activity to zero), or THREAD_IDLE
+     * when there is nothing to do, in which case the thread sleeps until
+     * woken. */
     int64_t (*step_begin)(struct thread *t);
     /* The step's cost has been served: apply its effects. */
     void (*step_end)(struct thread *t);

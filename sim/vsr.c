@@ -502,7 +502,7 @@ static int64_t napi_complete(struct vsr *v)
     v->nic_irq_on = 1;
     v->deferred = 0;
     nic_arm(v);
-    return 0;
+    return THREAD_IDLE;
 }
 
 static int64_t nic_step_begin(struct thread *t)
@@ -510,9 +510,9 @@ static int64_t nic_step_begin(struct thread *t)
     struct vsr *v = t->ctx;
     int64_t now = des_now(v->des);
     if (v->cfg->interconnect == VSR_NETMAP)
-        return 0; /* no NAPI: the interrupt only woke the poller */
+        return THREAD_IDLE; /* no NAPI: the interrupt only woke the poller */
     if ((t == &v->nic) == v->deferred)
-        return 0; /* ksoftirqd polls (only) until NAPI completes */
+        return THREAD_IDLE; /* ksoftirqd polls (only) until NAPI completes */
     if (v->nic_short_poll) {
         v->nic_short_poll = 0;
         return napi_complete(v);
@@ -521,7 +521,7 @@ static int64_t nic_step_begin(struct thread *t)
         now - v->burst_ns >= v->cfg->softirq_max_ns) {
         v->deferred = 1; /* __do_softirq ran too long: wake ksoftirqd */
         wake_by(t, &v->ksoftirqd);
-        return 0;
+        return THREAD_IDLE;
     }
     nic_rx_update(v);
     uint32_t budget = (uint32_t)v->cfg->napi_budget;
@@ -661,7 +661,7 @@ static int64_t gen_step_begin(struct thread *t)
     uint64_t k = gen_pending(v);
     if (k == 0) {
         gen_sleep(v);
-        return 0;
+        return THREAD_IDLE;
     }
     if (k > (uint64_t)v->cfg->vhost_batch)
         k = (uint64_t)v->cfg->vhost_batch;
@@ -673,6 +673,7 @@ static int64_t gen_step_begin(struct thread *t)
     if (cost == 0 && v->gen_retry) { /* no cost to spin on: wait */
         v->gen_retry = 0;
         v->gen_blocked = 1;
+        return THREAD_IDLE;
     }
     return cost;
 }
@@ -833,8 +834,10 @@ static int64_t vhost_step_begin(struct thread *t)
     }
     for (;;) {
         if (h->cur < 0) {
-            if (h->nlist == 0) /* a run that found nothing, or sleep */
-                return thread_cost_draw(t, &s);
+            if (h->nlist == 0) { /* a run that found nothing, or sleep */
+                int64_t cost = thread_cost_draw(t, &s);
+                return cost > 0 ? cost : THREAD_IDLE;
+            }
             h->cur = h->list[0];
             h->list[0] = h->list[1];
             h->nlist--;
@@ -1033,7 +1036,7 @@ static int64_t vcpu_step_begin(struct thread *t)
         c->halted = 1;
         thread_add_overhead(t, COST_GUEST_HALT, 1);
     }
-    return 0;
+    return THREAD_IDLE;
 }
 
 static void vcpu_step_end(struct thread *t)

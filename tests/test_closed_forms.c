@@ -72,7 +72,7 @@ static int64_t server_step_begin(struct thread *t)
 {
     struct queue_sim *s = t->ctx;
     if (pktq_claim(&s->q, 1) == 0)
-        return 0;
+        return THREAD_IDLE;
     int64_t wait = des_now(s->d) - pktq_birth(&s->q, 0);
     if (s->skip_waits > 0) {
         s->skip_waits--;

@@ -603,6 +603,25 @@ static void test_all_saturated_refused(void **state)
     assert_int_equal(access(fc.outdb, F_OK), -1);
 }
 
+/* A router that costs less per packet at its limit than the activities a
+ * fit leaves alone (interrupts, halts, kicks) charge there: no scale
+ * reaches it, and the fit says so and writes nothing. */
+static void test_cost_outside_scaled_refused(void **state)
+{
+    static const double rates[] = {5, 10, 20, 30, 40, 60};
+    struct synth y = {.rates = rates, .nrates = 6, .delivered = 1.0,
+                      .ticks_at_40 = 1.0, .top_delivered = 0.8,
+                      .top_cost = 0.001};
+    struct fit_case fc;
+
+    (void)state;
+    fit_synth(&fc, "outside", "fit-outside", &y, 0, 0.2, 2);
+    if (strstr(fc.err, "cannot charge the vCPU threads") == NULL ||
+        strstr(fc.err, "outside the activities a fit can scale") == NULL)
+        fail_msg("unexpected message: %s", fc.err);
+    assert_int_equal(access(fc.outdb, F_OK), -1);
+}
+
 /* vsrsim validate of curve 'shared-core' measured in `measured`,
  * predicted with model `id` of `model_db`, as `name`.out and `name`.err;
  * fail unless it returns `want`. The MAPE and peak limit is 5%. */
@@ -798,6 +817,7 @@ int main(void)
         cmocka_unit_test(test_generator_retries),
         cmocka_unit_test(test_two_rates_refused),
         cmocka_unit_test(test_all_saturated_refused),
+        cmocka_unit_test(test_cost_outside_scaled_refused),
         cmocka_unit_test(test_validate_fitted_run),
         cmocka_unit_test(test_validate_saturated_peak),
         cmocka_unit_test(test_validate_thread_table),

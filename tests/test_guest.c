@@ -116,13 +116,18 @@ static int group_teardown(void **state)
     return 0;
 }
 
-/* Packets a second that curve `curve` forwards. */
-static double forwarded_pps(int curve)
+/* Packets a second that curve `curve` forwards under cost model `m`. */
+static double forwarded_pps_with(int curve, const struct costmodel *m)
 {
     struct run_result r;
-    vsr_run(&sc.curve[curve].cfg, &cm, sc.rates_kpps[0],
+    vsr_run(&sc.curve[curve].cfg, m, sc.rates_kpps[0],
             sweep_run_seed(&sc, curve, 0, 0), sc.warmup_ns, sc.duration_ns, &r);
     return (double)r.forwarded_pkts / (double)r.measured_ns * 1e9;
+}
+
+static double forwarded_pps(int curve)
+{
+    return forwarded_pps_with(curve, &cm);
 }
 
 static void check_rate(int curve, double batch)
@@ -146,11 +151,27 @@ static void test_refill_every_poll(void **state)
     check_rate(1, 64);
 }
 
+/* Work that costs nothing (a fit may scale an activity to zero) is still
+ * work: every packet goes through, at the line rate. A step that cost
+ * 0 ns once read as "nothing to do", and the vCPU slept on packets it
+ * had claimed, forwarding none after the first few. */
+static void test_free_work_moves_packets(void **state)
+{
+    struct costmodel free_cm = cm;
+    (void)state;
+    for (int i = 0; i < COST_N; i++)
+        free_cm.c[i].mean_ns = 0;
+    for (int curve = 0; curve < sc.ncurves; curve++)
+        assert_rel_near(forwarded_pps_with(curve, &free_cm),
+                        sc.rates_kpps[0] * 1e3, 0.001);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_refill_half_the_ring),
         cmocka_unit_test(test_refill_every_poll),
+        cmocka_unit_test(test_free_work_moves_packets),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -56,7 +56,7 @@ static int64_t work_step_begin(struct thread *t)
 {
     struct work *w = t->ctx;
     if (w->left_ns <= 0)
-        return 0;
+        return THREAD_IDLE;
     if (!w->in_job) {
         w->in_job = 1;
         if (w->nstart < MAXJOBS)
