@@ -98,6 +98,12 @@ static const double all_rates[] = {5, 10, 20, 30, 40};
 static const struct synth plain = {.rates = all_rates, .nrates = 5,
                                    .delivered = 1.0, .ticks_at_40 = 1.0};
 
+/* The same up to 40 kpps, then saturated at 60: 80% of it forwarded. */
+static const double overload_rates[] = {5, 10, 20, 30, 40, 60};
+static const struct synth overload = {.rates = overload_rates, .nrates = 6,
+                                      .delivered = 1.0, .ticks_at_40 = 1.0,
+                                      .top_delivered = 0.8};
+
 static void add(struct caldb *c, int64_t id, double kpps, int rep,
                 const char *entity, const char *metric, double value)
 {
@@ -461,13 +467,11 @@ static double printed_target(const char *out, const char *group)
  * below saturation. */
 static void test_matched_at_highest_rate(void **state)
 {
-    static const double rates[] = {5, 10, 20, 30, 40, 60};
-    struct synth y = {.rates = rates, .nrates = 6, .delivered = 1.0,
-                      .ticks_at_40 = 1.0, .top_delivered = 0.8,
-                      .top_cost = 1.4};
+    struct synth y = overload;
     struct fit_case fc;
 
     (void)state;
+    y.top_cost = 1.4;
     fit_synth(&fc, "overload", "fit-overload", &y, 0, 0.2, 0);
     assert_rel_near(printed_slope(fc.out, "vcpu0"), VCPU_PKT_NS, 0.02);
     double pps = 60e3 * 0.8;
@@ -608,13 +612,11 @@ static void test_all_saturated_refused(void **state)
  * reaches it, and the fit says so and writes nothing. */
 static void test_cost_outside_scaled_refused(void **state)
 {
-    static const double rates[] = {5, 10, 20, 30, 40, 60};
-    struct synth y = {.rates = rates, .nrates = 6, .delivered = 1.0,
-                      .ticks_at_40 = 1.0, .top_delivered = 0.8,
-                      .top_cost = 0.001};
+    struct synth y = overload;
     struct fit_case fc;
 
     (void)state;
+    y.top_cost = 0.001;
     fit_synth(&fc, "outside", "fit-outside", &y, 0, 0.2, 2);
     if (strstr(fc.err, "cannot charge the vCPU threads") == NULL ||
         strstr(fc.err, "outside the activities a fit can scale") == NULL)
