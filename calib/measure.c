@@ -46,6 +46,7 @@ struct reading {
     struct timespec at;
     uint64_t run_ns[VSR_MAX_THREADS], ticks[VSR_MAX_THREADS];
     uint64_t slices[VSR_MAX_THREADS]; /* times switched in (schedstat) */
+    uint64_t moves[VSR_MAX_THREADS];  /* migrations (sched), if read    */
     int ncpus;
     struct cpu_times cpu[PROCFS_MAX_CPUS];
     struct netdev_counters gen, sink;
@@ -62,6 +63,7 @@ struct ctx {
     int nbound;
     struct bound b[VSR_MAX_THREADS];
     int tty;
+    int moves; /* the kernel has /proc/PID/task/TID/sched */
     char notes[512]; /* the user's, and whether idle states were held */
     char err[512];
 };
@@ -161,18 +163,22 @@ static int read_generator(struct ctx *x, struct reading *r, int i)
 {
     int tids[64];
     int n = gen_tasks(x->gen, tids, 64);
-    r->run_ns[i] = r->ticks[i] = r->slices[i] = 0;
+    r->run_ns[i] = r->ticks[i] = r->slices[i] = r->moves[i] = 0;
     for (int k = 0; k < n; k++) {
         struct task_schedstat ss;
         struct task_stat st;
+        uint64_t moves = 0;
         if (procfs_task_schedstat("/", tids[k], tids[k], &ss, x->err,
                                   sizeof x->err) != 0 ||
             procfs_task_stat("/", tids[k], tids[k], &st, x->err,
-                             sizeof x->err) != 0)
+                             sizeof x->err) != 0 ||
+            (x->moves && procfs_task_migrations("/", tids[k], tids[k], &moves,
+                                                x->err, sizeof x->err) != 0))
             return -1;
         r->run_ns[i] += ss.run_ns;
         r->ticks[i] += st.utime + st.stime;
         r->slices[i] += ss.slices;
+        r->moves[i] += moves;
     }
     return 0;
 }
@@ -190,9 +196,12 @@ static int take_reading(struct ctx *x, struct reading *r)
             continue;
         }
         int tid = x->b[i].live->tid;
+        r->moves[i] = 0;
         if (procfs_task_schedstat("/", tid, tid, &ss, x->err,
                                   sizeof x->err) != 0 ||
-            procfs_task_stat("/", tid, tid, &st, x->err, sizeof x->err) != 0)
+            procfs_task_stat("/", tid, tid, &st, x->err, sizeof x->err) != 0 ||
+            (x->moves && procfs_task_migrations("/", tid, tid, &r->moves[i],
+                                                x->err, sizeof x->err) != 0))
             return -1;
         if (st.starttime != x->b[i].live->starttime) {
             snprintf(x->err, sizeof x->err, "thread %d (%s) has exited", tid,
@@ -243,6 +252,9 @@ static double store_window(struct ctx *x, int64_t run_id, double kpps,
         if (rc == 0)
             rc = add(x, run_id, kpps, rep, ent, "slices",
                      (double)(b->slices[i] - a->slices[i]));
+        if (rc == 0 && x->moves)
+            rc = add(x, run_id, kpps, rep, ent, "migrations",
+                     (double)(b->moves[i] - a->moves[i]));
     }
     for (int k = 0; rc == 0 && k < a->ncpus && k < b->ncpus; k++) {
         const struct cpu_times *p = &a->cpu[k], *q = &b->cpu[k];
@@ -500,6 +512,7 @@ int measure_main(const struct measure_opts *o)
     int status = 1, latency_fd = -1;
     x->o = o;
     x->tty = isatty(STDERR_FILENO);
+    x->moves = access("/proc/self/sched", R_OK) == 0;
     struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);

@@ -557,6 +557,54 @@ int procfs_task_schedstat(const char *root, int pid, int tid,
     return rc;
 }
 
+/* ---- /proc/PID/task/TID/sched ------------------------------------------ */
+
+static int parse_migrations(const char *text, const char *what,
+                            uint64_t *out, char *err, size_t errlen)
+{
+    char tok[32];
+
+    *out = 0;
+    for (const char *p = text; p; p = next_line(p)) {
+        if (expect(&p, "se.nr_migrations") < 0 || (!is_end(*p) && *p != ':'))
+            continue; /* another line, or a longer name */
+        p = skip_blanks(p);
+        if (expect(&p, ":") < 0 || field_u64(&p, out) < 0 ||
+            !is_eol(*skip_blanks(p)))
+            return fail(err, errlen,
+                        "%s: se.nr_migrations: expected ': N', found %s",
+                        what, excerpt(p, tok, sizeof tok));
+        return 0;
+    }
+    return fail(err, errlen, "%s: no 'se.nr_migrations' line", what);
+}
+
+int procfs_parse_sched_migrations(const char *text, uint64_t *out, char *err,
+                                  size_t errlen)
+{
+    return parse_migrations(text, "sched", out, err, errlen);
+}
+
+int procfs_task_migrations(const char *root, int pid, int tid, uint64_t *out,
+                           char *err, size_t errlen)
+{
+    char path[PATH_MAX], *text;
+    int rc;
+
+    *out = 0;
+    if (!positive_id(pid) || !positive_id(tid))
+        return fail(err, errlen, "sched: invalid pid %d or tid %d", pid, tid);
+    if (path_join(path, sizeof path, root, err, errlen,
+                  "proc/%d/task/%d/sched", pid, tid) < 0)
+        return -1;
+    text = slurp(path, NULL, err, errlen);
+    if (text == NULL)
+        return -1;
+    rc = parse_migrations(text, path, out, err, errlen);
+    free(text);
+    return rc;
+}
+
 /* ---- /proc/TID/status --------------------------------------------------- */
 
 static int parse_tgid(const char *text, const char *what, int *tgid, char *err,

@@ -205,7 +205,9 @@ CREATE TABLE IF NOT EXISTS measured_run (
 --   metric        for window: 'seconds' (traffic time); for threads:
 --                 'run_ns' (schedstat time on CPU), 'slices' (schedstat
 --                 times switched in), 'ticks' (utime + stime from stat,
---                 in USER_HZ ticks); for cores: 'user',
+--                 in USER_HZ ticks), 'migrations' (se.nr_migrations from
+--                 /proc/PID/task/TID/sched: moves between CPUs; left out
+--                 where the kernel lacks that file); for cores: 'user',
 --                 'system', 'irq', 'softirq', 'guest', 'idle' (ticks); for
 --                 devices: 'rx_packets', 'tx_packets', 'rx_dropped',
 --                 'tx_dropped'

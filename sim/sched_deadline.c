@@ -8,7 +8,9 @@
  * by Q and the deadline moves on by T (kernel/sched/deadline.c,
  * replenish_dl_entity). On wake-up the CBS rule applies: if the remaining
  * budget cannot be used before the deadline without exceeding Q/T, the
- * thread gets a fresh budget and deadline now + T.
+ * thread gets a fresh budget and deadline now + T. A replenished thread
+ * allowed on other cores is pushed to one where its deadline is the
+ * earliest (push_dl_task()).
  */
 #include <stdint.h>
 
@@ -28,13 +30,57 @@ static void replenish(struct thread *t, int64_t now)
     }
 }
 
+/* The earliest deadline among the reservations running or queued on c,
+ * INT64_MAX when there are none. */
+static int64_t earliest_deadline(const struct core *c)
+{
+    int64_t d = INT64_MAX;
+    if (c->curr && c->curr->cls == &sched_deadline_class)
+        d = c->curr->dl_deadline_ns;
+    for (const struct thread *q = c->rq[SCHED_DEADLINE].head; q; q = q->next)
+        if (q->dl_deadline_ns < d)
+            d = q->dl_deadline_ns;
+    return d;
+}
+
+/* Where a replenished reservation goes: push_dl_task() finds it queued and
+ * not yet running, so pushable, and moves it to the core that
+ * find_later_rq() picks, one of its allowed cores where it would have the
+ * earliest deadline, the latest-deadline one first (a core with no
+ * reservation has the latest); its own core never qualifies, since it is
+ * queued there. Linux does so even when its own core is idle: a
+ * reservation allowed on two cores changes core at every replenishment,
+ * as long as its budget runs out. */
+static struct core *push_target(const struct thread *t)
+{
+    struct machine *m = t->m;
+    struct core *own = t->core, *best = own;
+    int64_t best_d = t->dl_deadline_ns;
+    for (int k = 1; k < m->ncores; k++) {
+        struct core *c = &m->core[(own->id + k) % m->ncores];
+        if (!c->online || !(t->allowed >> c->id & 1))
+            continue;
+        int64_t d = earliest_deadline(c);
+        if (d > best_d) {
+            best = c;
+            best_d = d;
+        }
+    }
+    return best;
+}
+
 static void dl_on_timer(void *arg)
 {
     struct thread *t = arg;
     t->dl_timer = NULL;
     replenish(t, des_now(t->m->des));
     t->throttled = 0;
-    core_enqueue(t->core, t, 0);
+    struct core *dst = push_target(t);
+    if (dst != t->core) {
+        t->migrations++;
+        thread_add_overhead(t, COST_MIGRATION, 1);
+    }
+    core_enqueue(dst, t, 0);
 }
 
 static void enqueue_deadline(struct core *c, struct thread *t, int flags)

@@ -25,7 +25,7 @@ struct verdict {
     int peak_open;     /* at the last rate, forwarded whole: no limit  */
     int peak_at;       /* the point of the measured peak            */
     int ok;
-    char threads[1024]; /* rows of the threads table (thread_rows()) */
+    char threads[2048]; /* rows of the threads table (thread_rows()) */
 };
 
 /* A generator that sends within this fraction of the rate it was asked
@@ -155,30 +155,34 @@ static void judge(struct verdict *v, const struct measured_point *p,
 }
 
 /* A thread's CPU time at point p, measured (schedstat), as a fraction of
- * a core, and its switches in per packet forwarded; all repetitions
- * together. NAN where the measurement lacks them (`slices` came later). */
+ * a core, its switches in per packet forwarded and its moves between
+ * cores per second; all repetitions together. NAN where the measurement
+ * lacks them (`slices` and `migrations` came later). */
 static void measured_thread(const struct measured_sample *s, int ns,
                             const struct measured_point *p, const char *name,
-                            double *busy, double *slices)
+                            double *busy, double *slices, double *moves)
 {
     char ent[48];
-    double run = 0, sl = 0, rx = 0, sec = 0;
+    double run = 0, sl = 0, mv = 0, rx = 0, sec = 0;
     snprintf(ent, sizeof ent, "thread:%s", name);
     for (int rep = 0; rep < p->reps; rep++) {
         double k = p->offered_kpps;
         run += caldb_sample(s, ns, k, rep, ent, "run_ns");
         sl += caldb_sample(s, ns, k, rep, ent, "slices");
+        mv += caldb_sample(s, ns, k, rep, ent, "migrations");
         rx += caldb_sample(s, ns, k, rep, "net:sink", "rx_packets");
         sec += caldb_sample(s, ns, k, rep, "window", "seconds");
     }
     *busy = sec > 0 ? run / sec / 1e9 : NAN;
     *slices = rx > 0 ? sl / rx : NAN;
+    *moves = sec > 0 ? mv / sec : NAN;
 }
 
 /* One row per measured thread of the curve, at the point of the measured
- * peak: its CPU time and its switches in per packet, measured and
- * simulated. What the router's threads did at its limit, and how often
- * they took turns, is what a prediction of the peak rests on. */
+ * peak: its CPU time, its switches in per packet and its moves between
+ * cores per second, measured and simulated. What the router's threads did
+ * at its limit, how often they took turns and where, is what a prediction
+ * of the peak rests on. */
 static void thread_rows(struct verdict *v, const struct scenario_curve *c,
                         const struct measured_sample *s, int ns,
                         const struct measured_point *p,
@@ -191,19 +195,23 @@ static void thread_rows(struct verdict *v, const struct scenario_curve *c,
     size_t len = 0;
     v->threads[0] = '\0';
     for (int t = 0; t < lay.nthreads; t++) {
-        double busy, slices;
-        measured_thread(s, ns, &p[top], lay.thread_name[t], &busy, &slices);
+        double busy, slices, moves;
+        measured_thread(s, ns, &p[top], lay.thread_name[t], &busy, &slices,
+                        &moves);
         if (isnan(busy))
             continue; /* not measured: a thread of the host's kernel */
         double pps = sim[top].forwarded_kpps * 1e3;
-        char measured[16] = "        -"; /* a measurement without slices */
+        char sl[16] = "        -", mv[16] = "      -"; /* not measured */
         if (!isnan(slices))
-            snprintf(measured, sizeof measured, "%9.2f", slices);
+            snprintf(sl, sizeof sl, "%9.2f", slices);
+        if (!isnan(moves))
+            snprintf(mv, sizeof mv, "%7.0f", moves);
         int n = snprintf(v->threads + len, sizeof v->threads - len,
-                         "%-20s %-8s %8.1f %7.1f%% %6.1f%% %s %9.2f\n",
+                         "%-20s %-8s %8.1f %7.1f%% %6.1f%% %s %9.2f %s %7.0f\n",
                          curve, lay.thread_name[t], p[top].offered_kpps,
-                         100 * busy, 100 * sim[top].thread_frac[t], measured,
-                         pps > 0 ? sim[top].slices_ps[t] / pps : 0);
+                         100 * busy, 100 * sim[top].thread_frac[t], sl,
+                         pps > 0 ? sim[top].slices_ps[t] / pps : 0, mv,
+                         sim[top].migrations_ps[t]);
         if (n < 0 || (size_t)n >= sizeof v->threads - len)
             break;
         len += (size_t)n;
@@ -354,10 +362,11 @@ int validate_main(const struct validate_opts *o)
                    "measure.extend goes on until it saturates)\n");
             break;
         }
-    printf("\nthreads at the measured peak: CPU time (of one core) and "
-           "switches in per packet, measured and simulated\n");
-    printf("%-20s %-8s %8s %8s %7s %9s %9s\n", "curve", "thread", "kpps",
-           "CPU", "sim", "switches", "sim");
+    printf("\nthreads at the measured peak: CPU time (of one core), switches "
+           "in per packet and moves between cores per second, measured and "
+           "simulated\n");
+    printf("%-20s %-8s %8s %8s %7s %9s %9s %7s %7s\n", "curve", "thread",
+           "kpps", "CPU", "sim", "switches", "sim", "moves/s", "sim");
     for (int i = 0; i < nv; i++)
         fputs(v[i].threads, stdout);
     if (csv) {

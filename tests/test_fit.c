@@ -47,6 +47,7 @@
 #define GEN_BG_NS 2e5
 #define GEN_PKT_NS 4e3
 #define VCPU_SLICES 0.5 /* vcpu0's and io's switches in per packet */
+#define VCPU_MOVES 12.0 /* vcpu0's moves between cores per second  */
 #define WINDOW_S 2.0
 #define REPS 3
 
@@ -184,6 +185,8 @@ static void write_run(const char *name, const struct synth *y, char *path,
             add(c, id, kpps, rep, "thread:vcpu0", "slices", VCPU_SLICES * rx);
             add(c, id, kpps, rep, "thread:io", "slices", VCPU_SLICES * rx);
             add(c, id, kpps, rep, "thread:gen", "slices", 0);
+            add(c, id, kpps, rep, "thread:vcpu0", "migrations",
+                VCPU_MOVES * WINDOW_S);
             sum += rx / WINDOW_S / 1000;
         }
         struct measured_point p = {.offered_kpps = kpps,
@@ -724,19 +727,23 @@ static void test_validate_saturated_peak(void **state)
 
 /* The row of thread `name` in validate's table of threads: kpps, CPU
  * measured and simulated (%), switches in per packet measured and
- * simulated. */
-static void thread_row(const char *out, const char *name, double v[5])
+ * simulated, moves between cores per second measured (NAN for "-": not
+ * measured) and simulated. */
+static void thread_row(const char *out, const char *name, double v[7])
 {
     char head[64];
     snprintf(head, sizeof head, "\nshared-core %s ", name);
     const char *p = strstr(out, "threads at the measured peak");
     /* the table's rows start with the curve's name padded to 20 */
     for (; p && (p = strstr(p + 1, "\nshared-core ")) != NULL;) {
-        char thread[32];
-        if (sscanf(p, " shared-core %31s %lf %lf%% %lf%% %lf %lf", thread,
-                   &v[0], &v[1], &v[2], &v[3], &v[4]) == 6 &&
-            strcmp(thread, name) == 0)
+        char thread[32], moves[32];
+        if (sscanf(p, " shared-core %31s %lf %lf%% %lf%% %lf %lf %31s %lf",
+                   thread, &v[0], &v[1], &v[2], &v[3], &v[4], moves,
+                   &v[6]) == 8 &&
+            strcmp(thread, name) == 0) {
+            v[5] = strcmp(moves, "-") == 0 ? NAN : atof(moves);
             return;
+        }
     }
     fail_msg("no row for thread %s in:\n%s", name, out);
 }
@@ -747,12 +754,14 @@ static void thread_row(const char *out, const char *name, double v[5])
  * per packet are the 0.5 measured, and the simulated router's vCPU, on a
  * host whose fair class is EEVDF (models/hosts/testbed.cfg), runs to
  * parity and takes what arrived meanwhile: switched in once for every
- * few packets at that rate. */
+ * few packets at that rate. vcpu0 moved between cores 12 times a second,
+ * as measured, the simulated one, pinned, never; io's moves were not
+ * measured. */
 static void test_validate_thread_table(void **state)
 {
     struct synth y = plain;
     struct fit_case fc;
-    double v[5];
+    double v[7];
 
     (void)state;
     fit_synth(&fc, "threads", "fit-threads", &y, 0, 0.2, 0);
@@ -764,9 +773,12 @@ static void test_validate_thread_table(void **state)
     assert_near(v[2], v[1], 1.0);
     assert_near(v[3], VCPU_SLICES, 0.01);
     assert_true(v[4] > 0.05 && v[4] < 0.5);
+    assert_near(v[5], VCPU_MOVES, 1e-9);
+    assert_near(v[6], 0, 1e-9); /* pinned to core 1 */
     thread_row(fc.out, "io", v);
     assert_near(v[1], 24.05, 0.3);
     assert_near(v[2], v[1], 1.0);
+    assert_true(isnan(v[5])); /* no migrations in the measurement */
 }
 
 /* A generator that sends 1% below the rates it is asked for, all of

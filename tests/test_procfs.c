@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -337,6 +338,56 @@ static void schedstat_reader_garbled(void **state)
         -1);
     assert_err_has(err, "77/schedstat: expected 3 numbers");
     assert_err_has(err, "found 'abc' as number 2");
+}
+
+/* ---- sched: se.nr_migrations ------------------------------------------ */
+
+static void sched_migrations_recorded(void **state)
+{
+    (void)state;
+    uint64_t n = 1;
+    char err[512] = "";
+    assert_int_equal(procfs_task_migrations(root("live"), 14364, 14364, &n,
+                                            err, sizeof err),
+                     0);
+    assert_i64_equal(n, 0);
+    assert_int_equal(procfs_task_migrations(root("host-a"), 1234, 1250, &n,
+                                            err, sizeof err),
+                     0);
+    assert_i64_equal(n, 4711);
+}
+
+/* The line is found by its whole name, wherever it is. */
+static void sched_migrations_by_name(void **state)
+{
+    (void)state;
+    uint64_t n = 0;
+    char err[256] = "";
+    assert_int_equal(
+        procfs_parse_sched_migrations("se.nr_migrations_cold : 5\n"
+                                      "nr_switches : 9\n"
+                                      "se.nr_migrations:7\n",
+                                      &n, err, sizeof err),
+        0);
+    assert_i64_equal(n, 7);
+}
+
+static void sched_migrations_refused(void **state)
+{
+    (void)state;
+    uint64_t n = 0;
+    char err[512] = "";
+    assert_int_equal(procfs_parse_sched_migrations("nr_switches : 9\n", &n,
+                                                   err, sizeof err),
+                     -1);
+    assert_err_has(err, "sched: no 'se.nr_migrations' line");
+    assert_int_equal(procfs_task_migrations(root("broken"), 77, 77, &n, err,
+                                            sizeof err),
+                     -1);
+    assert_err_has(err, "77/sched: se.nr_migrations: expected ': N', found");
+    assert_int_equal(
+        procfs_task_migrations(root("broken"), 77, 0, &n, err, sizeof err), -1);
+    assert_err_has(err, "sched: invalid pid 77 or tid 0");
 }
 
 /* ---- status: Tgid ------------------------------------------------------ */
@@ -1298,6 +1349,43 @@ static void live_own_stat_and_schedstat(void **state)
     assert_true(s2.slices >= s1.slices);
 }
 
+/* Moved from one CPU to another by its affinity, this thread's
+ * se.nr_migrations grows (on a kernel with /proc/PID/task/TID/sched and
+ * two CPUs to move between). The affinity masks go through the system
+ * calls: <sched.h>'s SCHED_* names are the simulator's classes here. */
+static int set_cpus(const unsigned long *mask, size_t len)
+{
+    return (int)syscall(SYS_sched_setaffinity, 0, len, mask);
+}
+
+static void live_own_migrations(void **state)
+{
+    (void)state;
+    enum { W = 8 * sizeof(unsigned long), N = 1024 / W };
+    unsigned long was[N] = {0}, one[N];
+    uint64_t before = 0, after = 0;
+    int pid = getpid(), tid = gettid(), cpu[2], n = 0;
+    char err[512] = "";
+    long len = syscall(SYS_sched_getaffinity, 0, sizeof was, was);
+    for (int c = 0; len > 0 && c < (int)len * 8 && n < 2; c++)
+        if (was[c / W] >> (c % W) & 1)
+            cpu[n++] = c;
+    if (access("/proc/self/sched", R_OK) != 0 || n < 2)
+        skip();
+    memset(one, 0, sizeof one);
+    one[cpu[0] / W] = 1UL << (cpu[0] % W);
+    assert_int_equal(set_cpus(one, sizeof one), 0);
+    assert_int_equal(
+        procfs_task_migrations("/", pid, tid, &before, err, sizeof err), 0);
+    memset(one, 0, sizeof one);
+    one[cpu[1] / W] = 1UL << (cpu[1] % W);
+    assert_int_equal(set_cpus(one, sizeof one), 0);
+    int rc = procfs_task_migrations("/", pid, tid, &after, err, sizeof err);
+    assert_int_equal(set_cpus(was, sizeof was), 0);
+    assert_int_equal(rc, 0);
+    assert_true(after > before);
+}
+
 static void live_own_thread_listed(void **state)
 {
     (void)state;
@@ -1337,6 +1425,9 @@ int main(void)
         cmocka_unit_test(schedstat_reader),
         cmocka_unit_test(schedstat_wrong_count_refused),
         cmocka_unit_test(schedstat_reader_garbled),
+        cmocka_unit_test(sched_migrations_recorded),
+        cmocka_unit_test(sched_migrations_by_name),
+        cmocka_unit_test(sched_migrations_refused),
         cmocka_unit_test(tgid_of_thread),
         cmocka_unit_test(tgid_of_recorded_process),
         cmocka_unit_test(tgid_missing_line_refused),
@@ -1407,6 +1498,7 @@ int main(void)
         cmocka_unit_test(read_exact_fit),
         cmocka_unit_test(read_missing_file_refused),
         cmocka_unit_test(live_own_stat_and_schedstat),
+        cmocka_unit_test(live_own_migrations),
         cmocka_unit_test(live_own_thread_listed),
     };
 

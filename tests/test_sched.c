@@ -1037,6 +1037,55 @@ static void cbs_late_replenishment_resets_deadline(void **state)
     rig_free(r);
 }
 
+/* D (Q = 10 ms, T = 20 ms, endless work) may run on cores 0 and 1. Each
+ * replenishment finds it queued, not running, and pushes it to the other
+ * core, where no reservation runs (push_dl_task()): it runs 0-10 ms on
+ * core 0, 20-30 on core 1, 40-50 on core 0, and so on, four moves by
+ * 90 ms. With E (Q = T = 10 ms: always the earlier deadline) on core 1,
+ * core 1 is no better place and D stays on core 0. */
+static struct rig *cbs_two_cores(int with_e)
+{
+    struct host_params hp = test_host_params();
+    struct rig *r = rig_new(2, &hp);
+    int d = rig_thread(r, "D", &sched_deadline_class, 0x3, FOREVER, 100 * US,
+                       CPU_SYS);
+    r->t[d].dl_runtime_ns = 10 * MS;
+    r->t[d].dl_period_ns = 20 * MS;
+    if (with_e) {
+        int e = rig_thread(r, "E", &sched_deadline_class, 0x2, FOREVER,
+                           100 * US, CPU_SYS);
+        r->t[e].dl_runtime_ns = 10 * MS;
+        r->t[e].dl_period_ns = 10 * MS;
+        wake_at(r, 0, e, 0, 1);
+    }
+    machine_start(&r->m);
+    wake_at(r, 0, d, 0, 0);
+    rig_run(r, 90 * MS);
+    check_accounting(r, 90 * MS);
+    assert_i64_equal(r->t[d].busy_ns, 50 * MS);
+    return r;
+}
+
+static void cbs_pushed_to_the_other_core_at_replenishment(void **state)
+{
+    (void)state;
+    struct rig *r = cbs_two_cores(0);
+    assert_int_equal(r->t[0].migrations, 4);
+    assert_i64_equal(core_busy(r, 0), 30 * MS);
+    assert_i64_equal(core_busy(r, 1), 20 * MS);
+    rig_free(r);
+}
+
+static void cbs_stays_where_other_deadlines_are_earlier(void **state)
+{
+    (void)state;
+    struct rig *r = cbs_two_cores(1);
+    assert_int_equal(r->t[0].migrations, 0);
+    assert_i64_equal(core_busy(r, 0), 50 * MS);
+    assert_i64_equal(core_busy(r, 1), 90 * MS);
+    rig_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1045,6 +1094,8 @@ int main(void)
         cmocka_unit_test(rt_throttle_holds_across_period_boundary),
         cmocka_unit_test(cfs_wakeup_uses_current_vruntime),
         cmocka_unit_test(cbs_late_replenishment_resets_deadline),
+        cmocka_unit_test(cbs_pushed_to_the_other_core_at_replenishment),
+        cmocka_unit_test(cbs_stays_where_other_deadlines_are_earlier),
         cmocka_unit_test(fifo_preempting_thread_finishes_at_3ms),
         cmocka_unit_test(fifo_preempted_thread_busy_8ms_of_10),
         cmocka_unit_test(fifo_preempted_step_resumes_where_it_stopped),
