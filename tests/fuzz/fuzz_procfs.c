@@ -55,6 +55,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_err("schedstat", procfs_parse_schedstat(text, &ss, err, sizeof err),
               err);
 
+    uint64_t moves;
+    err[0] = '\0';
+    check_err("sched", procfs_parse_sched_migrations(text, &moves, err,
+                                                     sizeof err), err);
+
     int tgid;
     err[0] = '\0';
     check_err("status", procfs_parse_status_tgid(text, &tgid, err,
