@@ -54,8 +54,7 @@ struct core *balance_select_core(struct thread *t, struct core *waker)
 void balance_migrate(struct thread *t, struct core *dst)
 {
     core_dequeue(t->core, t);
-    t->migrations++;
-    thread_add_overhead(t, COST_MIGRATION, 1);
+    thread_migrated(t);
     core_enqueue(dst, t, 0);
 }
 
@@ -129,8 +128,7 @@ static void balance_core(struct core *c)
         b->evict = r;
         core_preempt(b);
         assert(r->state == THREAD_RUNNABLE && r->core == b);
-        r->migrations++;
-        thread_add_overhead(r, COST_MIGRATION, 1);
+        thread_migrated(r);
         core_enqueue(c, r, 0);
     } else {
         balance_migrate(r, c);

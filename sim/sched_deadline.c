@@ -76,10 +76,8 @@ static void dl_on_timer(void *arg)
     replenish(t, des_now(t->m->des));
     t->throttled = 0;
     struct core *dst = push_target(t);
-    if (dst != t->core) {
-        t->migrations++;
-        thread_add_overhead(t, COST_MIGRATION, 1);
-    }
+    if (dst != t->core)
+        thread_migrated(t);
     core_enqueue(dst, t, 0);
 }
 

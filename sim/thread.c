@@ -36,6 +36,12 @@ void thread_add_overhead(struct thread *t, enum cost_id id, int64_t k)
     rng_sum_add(&t->ovh_due, &t->m->cost[id], k);
 }
 
+void thread_migrated(struct thread *t)
+{
+    t->migrations++;
+    thread_add_overhead(t, COST_MIGRATION, 1);
+}
+
 double thread_load(struct thread *t, int64_t now_ns)
 {
     thread_load_update(t, now_ns, t->state == THREAD_RUNNING);
@@ -60,8 +66,7 @@ void thread_wake(struct thread *t, struct core *waker)
     if (dst != t->core) {
         if (t->cls == &sched_cfs_class) /* keep its lag on the new core */
             t->vruntime += dst->cfs_min_vruntime - t->core->cfs_min_vruntime;
-        t->migrations++;
-        thread_add_overhead(t, COST_MIGRATION, 1);
+        thread_migrated(t);
     }
     core_enqueue(dst, t, SCHED_WAKEUP);
 }

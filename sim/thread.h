@@ -132,6 +132,10 @@ static inline int thread_is_runnable(const struct thread *t)
  * thread_overhead_left(). */
 void thread_add_overhead(struct thread *t, enum cost_id id, int64_t k);
 
+/* The thread goes to another core: one more migration, and a cold cache
+ * to pay there (the `migration` cost). */
+void thread_migrated(struct thread *t);
+
 /* The overheads left to serve, those owed drawn first: what a core reads
  * instead of ovh_left_ns. */
 static inline int64_t thread_overhead_left(struct thread *t)
