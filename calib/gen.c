@@ -24,6 +24,7 @@
 struct gen {
     pid_t pid;       /* process group leader */
     int errfd;       /* its stderr, for failures */
+    int gofd;        /* gen_go() writes here; -1 once it has */
     char tool[8];
 };
 
@@ -143,16 +144,21 @@ static int pg_setup(const struct scenario_measure *m, double kpps,
 /* ---- child processes -------------------------------------------------- */
 
 /* In the child: own process group, the generator's namespace and CPUs,
- * stdout to /dev/null and stderr to `errfd`; then run `argv` or write
- * "start" to pktgen's pgctrl, which blocks until stopped. */
+ * stdout to /dev/null and stderr to `errfd`; wait for gen_go() (a byte
+ * on `gofd`; end of file, vsrcal gone or giving up, ends the child); then
+ * run `argv` or write "start" to pktgen's pgctrl, which blocks until
+ * stopped. */
 static void child(const struct scenario_measure *m, uint64_t cpus,
-                  const struct thread_sched *sched, int errfd,
+                  const struct thread_sched *sched, int errfd, int gofd,
                   char *const argv[])
 {
-    char err[256];
+    char err[256], go;
     int saved;
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive vsrcal */
+    if (read(gofd, &go, 1) != 1)
+        _exit(1);
+    close(gofd);
     signal(SIGPIPE, SIG_DFL);         /* vsrcal ignores it (virt.c) */
     int null = open("/dev/null", O_RDWR);
     dup2(null, STDIN_FILENO);
@@ -223,18 +229,31 @@ int gen_start(struct gen **out, const struct scenario_measure *m,
         return -1;
     }
     unlink(tmpl);
+    int go[2];
+    if (pipe2(go, O_CLOEXEC) != 0) {
+        snprintf(err, errlen, "generator: cannot make a pipe: %s",
+                 strerror(errno));
+        close(errfd);
+        return -1;
+    }
     pid_t pid = fork();
     if (pid < 0) {
         snprintf(err, errlen, "generator: cannot fork: %s", strerror(errno));
         close(errfd);
+        close(go[0]);
+        close(go[1]);
         return -1;
     }
-    if (pid == 0)
-        child(m, cpus, sched, errfd, pktgen ? NULL : argv);
+    if (pid == 0) {
+        close(go[1]);
+        child(m, cpus, sched, errfd, go[0], pktgen ? NULL : argv);
+    }
+    close(go[0]);
     setpgid(pid, pid); /* also here, so no signal can beat the child's */
     struct gen *g = xcalloc(1, sizeof *g);
     g->pid = pid;
     g->errfd = errfd;
+    g->gofd = go[1];
     snprintf(g->tool, sizeof g->tool, "%s", tool);
     for (int i = 0; i < GEN_MAX; i++)
         if (running[i] == 0) {
@@ -260,8 +279,21 @@ static void last_words(int fd, char *buf, size_t len)
     snprintf(buf, len, "%.200s", p ? p + 1 : text);
 }
 
+int gen_go(struct gen *g)
+{
+    char go = 1;
+    int rc = write(g->gofd, &go, 1) == 1 ? 0 : -1;
+    close(g->gofd);
+    g->gofd = -1;
+    return rc;
+}
+
 int gen_stop(struct gen *g, char *err, size_t errlen)
 {
+    if (g->gofd >= 0) { /* never let go: it ends at end of file */
+        close(g->gofd);
+        g->gofd = -1;
+    }
     int status = 0, rc = 0;
     /* Already gone means it failed: a generator runs until stopped. */
     pid_t w = waitpid(g->pid, &status, WNOHANG);

@@ -141,6 +141,29 @@ int journal_add(struct journal *j, const struct jrec *r, char *err,
     return 0;
 }
 
+/* Stop the process group a JREC_PROC record names: at once while its
+ * first process is there (the same start time); else the group may
+ * still have forks of it (trafgen's sender outliving its parent), and
+ * every process of the group that started no earlier than the recorded
+ * one is stopped, found in /proc. */
+static void stop_group(const struct jrec *r)
+{
+    static int pids[32768];
+    struct task_stat st;
+    char err[256];
+    if (procfs_task_stat("/", r->id, r->id, &st, err, sizeof err) == 0 &&
+        st.starttime == r->starttime) {
+        kill(-r->id, SIGKILL);
+        return;
+    }
+    int n = procfs_list_pids("/", pids, 32768, err, sizeof err);
+    for (int i = 0; i < n; i++)
+        if (procfs_task_stat("/", pids[i], pids[i], &st, err, sizeof err) ==
+                0 &&
+            st.pgrp == r->id && st.starttime >= r->starttime)
+            kill(pids[i], SIGKILL);
+}
+
 /* Put one record back. Returns 0; 1 when it no longer applies (the
  * thread has exited or is another thread now, the device or IRQ is gone
  * with the domain), with the reason in err; or -1. */
@@ -183,10 +206,8 @@ static int restore_one(const struct jrec *r, char *err, size_t errlen)
         }
         return tune_cgroup_apply(r->id, r->path, err, errlen);
     case JREC_PROC:
-        if (procfs_task_stat("/", r->id, r->id, &st, err, errlen) == 0 &&
-            st.starttime == r->starttime)
-            kill(-r->id, SIGKILL);
-        return 0; /* gone already: nothing to stop */
+        stop_group(r);
+        return 0; /* or gone already: nothing to stop */
     }
     return -1;
 }

@@ -340,6 +340,7 @@ static double one_rep(struct ctx *x, int64_t run_id, double kpps, int rep)
             return -1;
         }
     }
+    gen_go(g); /* a generator gone already: gen_stop() says why */
     int rc = nap(m->settle_s) != 0 || take_reading(x, &a) != 0 ||
              nap(m->point_s) != 0 || take_reading(x, &b) != 0;
     char why[256] = "";

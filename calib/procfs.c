@@ -339,6 +339,8 @@ static const char *stat_field_name(int f)
     switch (f) {
     case 4:
         return "ppid";
+    case 5:
+        return "pgrp";
     case 14:
         return "utime";
     case 15:
@@ -366,6 +368,11 @@ static int stat_store(struct task_stat *out, int f, uint64_t v)
         if (v > INT_MAX)
             return -1;
         out->ppid = (int)v;
+        break;
+    case 5:
+        if (v > INT_MAX)
+            return -1;
+        out->pgrp = (int)v;
         break;
     case 14:
         out->utime = v;

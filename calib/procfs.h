@@ -27,6 +27,7 @@ struct task_stat {
     char comm[PROCFS_COMM_LEN];
     char state;
     int ppid;
+    int pgrp;                /* process group, field 5                  */
     uint64_t utime, stime;   /* clock ticks (USER_HZ), fields 14, 15    */
     uint64_t starttime;      /* ticks after boot, field 22: identity    */
     int processor;           /* last CPU it ran on, field 39            */

@@ -412,6 +412,62 @@ static void test_replay_stops_process_group(void **state)
     assert_int_equal(access(path, F_OK), -1);
 }
 
+/* A generator whose first process has gone while its fork goes on
+ * sending: the replay stops the fork, found by its process group. */
+static void test_replay_stops_orphaned_fork(void **state)
+{
+    char path[512], err[256];
+    int fds[2];
+    (void)state;
+    snprintf(path, sizeof path, "/tmp/vsrcal-test-orphan-%d", (int)getpid());
+    unlink(path);
+    assert_int_equal(pipe(fds), 0);
+    pid_t leader = fork();
+    assert_true(leader >= 0);
+    if (leader == 0) {
+        setpgid(0, 0);
+        pid_t sender = fork();
+        if (sender == 0) {
+            close(fds[1]);
+            pause();
+            _exit(0);
+        }
+        ssize_t w = write(fds[1], &sender, sizeof sender);
+        _exit(w == (ssize_t)sizeof sender ? 0 : 1);
+    }
+    setpgid(leader, leader);
+    close(fds[1]);
+    pid_t sender = 0;
+    assert_int_equal(read(fds[0], &sender, sizeof sender), sizeof sender);
+    close(fds[0]);
+    struct task_stat st;
+    assert_int_equal(procfs_task_stat("/", sender, sender, &st, err,
+                                      sizeof err), 0);
+    assert_int_equal(st.pgrp, leader);
+    int status;
+    assert_int_equal(waitpid(leader, &status, 0), leader); /* it is gone */
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    /* The leader started no later than its fork. */
+    fprintf(f, "proc %d %llu\n", (int)leader,
+            (unsigned long long)st.starttime);
+    fclose(f);
+    assert_int_equal(journal_replay(path, err, sizeof err), 1);
+    int gone = 0;
+    for (int i = 0; i < 200 && !gone; i++) { /* init reaps it */
+        gone = kill(sender, 0) != 0 ||
+               (procfs_task_stat("/", sender, sender, &st, err, sizeof err) ==
+                    0 &&
+                st.state == 'Z');
+        if (!gone)
+            usleep(5000);
+    }
+    if (!gone) {
+        kill(sender, SIGKILL);
+        fail_msg("the replay left the orphaned fork %d running", (int)sender);
+    }
+}
+
 static void test_parse_rejects_garbage(void **state)
 {
     static const char *const bad[] = {
@@ -959,6 +1015,7 @@ int main(void)
         cmocka_unit_test(test_round_trip_sysctl),
         cmocka_unit_test(test_round_trip_proc),
         cmocka_unit_test(test_replay_stops_process_group),
+        cmocka_unit_test(test_replay_stops_orphaned_fork),
         cmocka_unit_test(test_parse_rejects_garbage),
         cmocka_unit_test(test_open_refuses_existing_journal),
         cmocka_unit_test(test_replay_missing_file),
