@@ -14,6 +14,10 @@
  *     bound threads bounce between their allowed cores.
  * Loads never include interrupt time. Every migration costs the thread a
  * cold cache (the `migration` cost).
+ *
+ * Apart from the balancer, a scenario may move a thread itself: pinned in
+ * turn to each core of a list, at a fixed interval (balance_start_moves()),
+ * which is how `vsrcal measure` prices a move on a live host.
  */
 #include <assert.h>
 
@@ -56,6 +60,46 @@ void balance_migrate(struct thread *t, struct core *dst)
     core_dequeue(t->core, t);
     thread_migrated(t);
     core_enqueue(dst, t, 0);
+}
+
+void balance_move(struct thread *t, struct core *dst)
+{
+    struct core *src = t->core;
+    if (src == dst)
+        return;
+    if (t->state == THREAD_RUNNING) {
+        src->evict = t;
+        core_preempt(src);
+        assert(t->state == THREAD_RUNNABLE && t->core == src);
+        thread_migrated(t);
+        core_enqueue(dst, t, 0);
+    } else if (t->state == THREAD_RUNNABLE) {
+        balance_migrate(t, dst);
+    }
+}
+
+/* A thread's next move: pin it to the core of its list after the one it
+ * is pinned to. */
+static void move_on_timer(void *arg)
+{
+    struct thread *t = arg;
+    struct machine *m = t->m;
+    int to = __builtin_ctzll(t->allowed);
+    do
+        to = (to + 1) % m->ncores;
+    while (!(t->move_cpus & (1ULL << to)));
+    t->allowed = 1ULL << to;
+    balance_move(t, &m->core[to]);
+    des_after(m->des, t->move_every_ns, move_on_timer, t);
+}
+
+void balance_start_moves(struct machine *m)
+{
+    for (int i = 0; i < m->nthreads; i++) {
+        struct thread *t = m->thread[i];
+        if (t->move_every_ns > 0)
+            des_after(m->des, t->move_every_ns, move_on_timer, t);
+    }
 }
 
 /* A queued (waiting) thread on `src` that may run on `dst`, or NULL. */
@@ -124,15 +168,7 @@ static void balance_core(struct core *c)
         return;
     /* Active balance: stop r on b and bring it here. */
     c->balance_failed = 0;
-    if (r->state == THREAD_RUNNING) {
-        b->evict = r;
-        core_preempt(b);
-        assert(r->state == THREAD_RUNNABLE && r->core == b);
-        thread_migrated(r);
-        core_enqueue(c, r, 0);
-    } else {
-        balance_migrate(r, c);
-    }
+    balance_move(r, c);
 }
 
 static void balance_on_timer(void *arg)

@@ -29,4 +29,16 @@ void balance_start(struct machine *m);
  * cost of a migration. */
 void balance_migrate(struct thread *t, struct core *dst);
 
+/* Move thread t to core dst now, whatever it is doing, as Linux's
+ * set_cpus_allowed does when its core is no longer allowed: a running
+ * thread is stopped and queued on dst, a queued one requeued there; a
+ * sleeping thread is left to wake there (balance_select_core()). */
+void balance_move(struct thread *t, struct core *dst);
+
+/* Start the moves of the threads that have move_every_ns: every
+ * move_every_ns each is pinned to the next core of its move_cpus (after
+ * the one it is pinned to, in turn), as a program that pins it again and
+ * again (taskset -p) does. */
+void balance_start_moves(struct machine *m);
+
 #endif

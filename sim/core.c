@@ -144,6 +144,7 @@ void machine_start(struct machine *m)
 {
     if (m->balancing)
         balance_start(m);
+    balance_start_moves(m);
 }
 
 void machine_account(struct machine *m, int reset)

@@ -107,6 +107,7 @@ static const struct key keys[] = {
     {"threads.*.priority", K_INT},
     {"threads.*.runtime_ms", K_NUM},
     {"threads.*.period_ms", K_NUM},
+    {"threads.*.move_every_ms", K_NUM},
     {"curves", K_LIST},
     {"vms", K_LIST},
     {"vms.*.name", K_STR},
@@ -666,6 +667,42 @@ static int read_vm(struct ctx *x, struct vsr_config *c)
     return 0;
 }
 
+/* threads.NAME.move_every_ms: the thread is pinned in turn to each core
+ * of its cpus, moved on this often (as `vsrcal measure` does to price a
+ * move on a live host). Linux refuses a deadline task an affinity
+ * narrower than its root domain, and vsrcal moves the domain's threads,
+ * not the generator it starts. */
+static int read_moves(struct ctx *x, const struct vsr_config *c,
+                      const char *name, struct vsr_thread_cfg *t)
+{
+    char path[160];
+    double ms;
+    int rc;
+    snprintf(path, sizeof path, "threads.%s.move_every_ms", name);
+    if ((rc = get_num(x, path, 0.1, 1e6, 0, 0, &ms)))
+        return rc;
+    t->move_every_ns = (int64_t)(ms * 1e6);
+    if (!get(x, path))
+        return 0;
+    if (__builtin_popcountll(t->cpus & c->online) < 2)
+        return fail(x, get(x, path),
+                    "'%s' moves thread '%s' between the cores of its cpus, "
+                    "which name only one online core",
+                    path, name);
+    if (t->cls->rank == SCHED_DEADLINE)
+        return fail(x, get(x, path),
+                    "'%s': a deadline thread cannot be pinned to one core "
+                    "(Linux refuses it an affinity narrower than its root "
+                    "domain)",
+                    path);
+    if (t->kind == VSR_GEN)
+        return fail(x, get(x, path),
+                    "'%s': only the domain's threads can be moved, not the "
+                    "generator",
+                    path);
+    return 0;
+}
+
 static int read_thread(struct ctx *x, struct vsr_config *c, const char *name,
                        struct vsr_thread_cfg *t)
 {
@@ -764,7 +801,7 @@ static int read_thread(struct ctx *x, struct vsr_config *c, const char *name,
         t->dl_runtime_ns = (int64_t)(q * 1e6);
         t->dl_period_ns = (int64_t)(p * 1e6);
     }
-    return 0;
+    return read_moves(x, c, name, t);
 }
 
 /* 1 when every thread of group g has a kind: the group then replaces the

@@ -69,6 +69,8 @@ struct thread {
     gsl_rng *rng;                   /* this thread's own random stream  */
     enum cpu_class acct;            /* what its step time counts as     */
     uint64_t allowed;               /* affinity: bit n = core n         */
+    uint64_t move_cpus;             /* moved in turn to each of these   */
+    int64_t move_every_ns;          /* ... this often (0: never)        */
 
     /* Scheduling parameters. */
     int prio;                       /* fifo: 1..99                      */

@@ -1145,6 +1145,11 @@ static void setup_thread(struct vsr *v, struct thread *t,
     t->dl_runtime_ns = tc->dl_runtime_ns;
     t->dl_period_ns = tc->dl_period_ns;
     t->allowed = tc->cpus & v->cfg->online;
+    if (tc->move_every_ns > 0) { /* pinned to the first, moved in turn */
+        t->move_cpus = t->allowed;
+        t->move_every_ns = tc->move_every_ns;
+        t->allowed &= -t->allowed;
+    }
     t->rng = rng_alloc(rng_derive(seed, 1, (uint64_t)idx, 0));
     machine_add_thread(&v->m, t);
 }

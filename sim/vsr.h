@@ -51,6 +51,8 @@ struct vsr_thread_cfg {
     char name[STATS_NAME_LEN];
     enum vsr_thread_kind kind;
     uint64_t cpus;                 /* affinity, bit n = core n       */
+    int64_t move_every_ns;         /* > 0: pinned in turn to each of */
+                                   /* cpus, moved on this often      */
     const struct sched_class *cls; /* cfs, fifo or deadline          */
     int prio;                      /* fifo priority 1..99            */
     int weight;                    /* cfs weight (1024 = nice 0)     */

@@ -937,6 +937,84 @@ static void balance_bound_threads_never_migrate(void **state)
     rig_free(r);
 }
 
+/* ---- Threads moved by the scenario (threads.*.move_every_ms) ----------- */
+
+/* Thread `name` of class cls, pinned in turn to cores 0 and 1 every
+ * 10 ms, starting on core 0. */
+static int moved_thread(struct rig *r, const char *name,
+                        const struct sched_class *cls, int64_t work_ns)
+{
+    int i = rig_thread(r, name, cls, 0x1, work_ns, 100 * US, CPU_SYS);
+    r->t[i].move_cpus = 0x3;
+    r->t[i].move_every_ns = 10 * MS;
+    return i;
+}
+
+/* A running thread goes with its pin at once: A (endless work) runs on
+ * core 0 in 0-10, 20-30, ..., 80-90 ms and on core 1 in between, nine
+ * moves by 95 ms. */
+static void moved_running_thread_follows_its_pin(void **state)
+{
+    (void)state;
+    struct host_params hp = test_host_params();
+    struct rig *r = rig_new(2, &hp);
+    int a = moved_thread(r, "A", &sched_cfs_class, FOREVER);
+    machine_start(&r->m);
+    wake_at(r, 0, a, 0, -1);
+    rig_run(r, 95 * MS);
+    check_accounting(r, 95 * MS);
+    assert_int_equal(r->t[a].migrations, 9);
+    assert_i64_equal(core_busy(r, 0), 50 * MS);
+    assert_i64_equal(core_busy(r, 1), 45 * MS);
+    assert_int_equal(r->m.balancing, 0);
+    rig_free(r);
+}
+
+/* A queued thread is requeued on its new core: A waits on core 0 behind
+ * F (fifo, endless) and runs only in its turns on core 1, 10-20 and
+ * 30-40 ms; four moves by 45 ms. */
+static void moved_queued_thread_runs_on_its_new_core(void **state)
+{
+    (void)state;
+    struct host_params hp = test_host_params();
+    struct rig *r = rig_new(2, &hp);
+    int f = rig_thread(r, "F", &sched_fifo_class, 0x1, FOREVER, 100 * US,
+                       CPU_SYS);
+    r->t[f].prio = 50;
+    int a = moved_thread(r, "A", &sched_cfs_class, FOREVER);
+    machine_start(&r->m);
+    wake_at(r, 0, f, 0, -1);
+    wake_at(r, 0, a, 0, -1);
+    rig_run(r, 45 * MS);
+    check_accounting(r, 45 * MS);
+    assert_int_equal(r->t[a].migrations, 4);
+    assert_i64_equal(r->t[a].busy_ns, 20 * MS);
+    assert_i64_equal(core_busy(r, 1), 20 * MS);
+    rig_free(r);
+}
+
+/* A sleeping thread wakes where it is pinned: A sleeps through the move
+ * at 10 ms and, woken at 15 ms, runs its 1 ms on core 1 (one move);
+ * woken again at 25 ms, after the move back, on core 0 (a second). */
+static void moved_sleeping_thread_wakes_on_its_pin(void **state)
+{
+    (void)state;
+    struct host_params hp = test_host_params();
+    struct rig *r = rig_new(2, &hp);
+    int a = moved_thread(r, "A", &sched_cfs_class, 0);
+    machine_start(&r->m);
+    struct wake *w1 = wake_at(r, 15 * MS, a, 1 * MS, 0);
+    struct wake *w2 = wake_at(r, 25 * MS, a, 1 * MS, 1);
+    rig_run(r, 30 * MS);
+    check_accounting(r, 30 * MS);
+    assert_int_equal(w1->core_after, 1);
+    assert_int_equal(w2->core_after, 0);
+    assert_int_equal(r->t[a].migrations, 2);
+    assert_i64_equal(core_busy(r, 0), 1 * MS);
+    assert_i64_equal(core_busy(r, 1), 1 * MS);
+    rig_free(r);
+}
+
 /* ---- Schedules that must not depend on how work is split into steps --- */
 
 /* A thread pulled onto a core that has just run out of threads runs at
@@ -1134,6 +1212,9 @@ int main(void)
         cmocka_unit_test(balance_wake_by_forbidden_core_goes_to_prev),
         cmocka_unit_test(balance_wake_affine_to_waker_running_only_irq),
         cmocka_unit_test(balance_bound_threads_never_migrate),
+        cmocka_unit_test(moved_running_thread_follows_its_pin),
+        cmocka_unit_test(moved_queued_thread_runs_on_its_new_core),
+        cmocka_unit_test(moved_sleeping_thread_wakes_on_its_pin),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
