@@ -92,6 +92,8 @@ struct ctx {
     int check;         /* index of the --check-rate point, or -1 */
     struct fitted f[VSR_MAX_THREADS];
     double tick_ns[2]; /* guest_tick and qemu_tick from the background */
+    double move_ns, move_half; /* --moves: a move's cost, 99% interval  */
+    int move_rates;            /* the rates it comes from               */
     char err[512];
 };
 
@@ -428,6 +430,155 @@ static int scale_model(struct ctx *x, const struct costmodel *base,
     return 0;
 }
 
+/* The moved threads' (those of curve `moving` with move_every_ms,
+ * matched by name) `metric` (run_ns: schedstat CPU time, migrations) in
+ * the n samples s of a run at `kpps`, all repetitions together, per
+ * second measured; NAN without any. */
+static double moved_per_s(const struct measured_sample *s, int n, double kpps,
+                          const struct scenario_curve *moving,
+                          const char *metric)
+{
+    double ns = 0, sec = 0;
+    for (int rep = 0;; rep++) {
+        double w = caldb_sample(s, n, kpps, rep, "window", "seconds");
+        if (isnan(w))
+            break;
+        double sum = 0;
+        for (int t = 0; t < moving->cfg.nthreads; t++) {
+            const struct vsr_thread_cfg *tc = &moving->cfg.thread[t];
+            char ent[48];
+            if (tc->move_every_ns <= 0)
+                continue;
+            snprintf(ent, sizeof ent, "thread:%s", tc->name);
+            sum += caldb_sample(s, n, kpps, rep, ent, metric);
+        }
+        if (isnan(sum) || !(w > 0))
+            continue;
+        ns += sum;
+        sec += w;
+    }
+    return sec > 0 ? ns / sec : NAN;
+}
+
+/* The moved threads' simulated CPU time and moves per second on curve
+ * `c` at `kpps` (threads matched by name with curve `moving`), one
+ * replication over the plan's window. */
+static void simulate_moved(const struct ctx *x, const struct scenario_curve *c,
+                           const struct scenario_curve *moving,
+                           const struct costmodel *cm, double kpps,
+                           double *ns_per_s, double *moves_per_s)
+{
+    struct run_result r;
+    vsr_run(&c->cfg, cm, kpps, x->sc.seed, x->sc.warmup_ns,
+            x->sc.duration_ns, &r);
+    double sec = (double)r.measured_ns / 1e9;
+    *ns_per_s = *moves_per_s = 0;
+    for (int t = 0; t < c->cfg.nthreads; t++)
+        for (int k = 0; k < moving->cfg.nthreads; k++)
+            if (moving->cfg.thread[k].move_every_ns > 0 &&
+                strcmp(moving->cfg.thread[k].name, c->cfg.thread[t].name) ==
+                    0) {
+                *ns_per_s += (double)r.thread_ns[t] / sec;
+                *moves_per_s += (double)r.thread_migrations[t] / sec;
+            }
+}
+
+/* --moves: the cost of a move between cores (see fit.h), into cm. */
+static int fit_moves(struct ctx *x, struct costmodel *cm)
+{
+    const struct scenario_curve *mc = NULL;
+    for (int i = 0; i < x->sc.ncurves; i++)
+        if (strcmp(x->sc.curve[i].name, x->o->moves) == 0)
+            mc = &x->sc.curve[i];
+    if (!mc) {
+        snprintf(x->err, sizeof x->err, "--moves %s: %s has no such curve",
+                 x->o->moves, x->o->plan);
+        return SIM_EINPUT;
+    }
+    int moved = 0;
+    for (int t = 0; t < mc->cfg.nthreads; t++)
+        moved += mc->cfg.thread[t].move_every_ns > 0;
+    if (!moved) {
+        snprintf(x->err, sizeof x->err, "--moves %s: the curve moves no "
+                 "thread (threads.NAME.move_every_ms)", mc->name);
+        return SIM_EINPUT;
+    }
+    int64_t run_id;
+    struct measured_sample *s = NULL;
+    struct measured_point *p = NULL;
+    int ns, np;
+    int rc = caldb_read_run(x->o->db, mc->name, &run_id, &s, &ns, &p, &np,
+                            x->err, sizeof x->err);
+    if (rc != 0)
+        return rc;
+    struct costmodel free_moves = *cm;
+    free_moves.c[COST_MIGRATION].mean_ns = 0;
+    double extra_sum = 0, moves_sum = 0, per_rate[SCENARIO_MAX_RATES];
+    int n = 0;
+    printf("moves (curve '%s' against '%s'; the moved threads' CPU time "
+           "and moves per second):\n"
+           "%8s %12s %12s %12s %12s %9s %9s %12s\n", mc->name, x->c->name,
+           "kpps", "measured", "unmoved", "sim", "sim unmoved", "moves/s",
+           "sim", "ns/move");
+    for (int i = 0; i < np; i++) {
+        double kpps = p[i].offered_kpps;
+        int j = -1;
+        for (int k = 0; k < x->np; k++)
+            if (x->p[k].offered_kpps == kpps && !x->saturated[k] &&
+                k != x->check)
+                j = k;
+        if (j < 0 || p[i].forwarded_kpps <
+                         (1 - MEASURED_SATURATED_LOSS) * p[i].offered_kpps)
+            continue;
+        double m_moved = moved_per_s(s, ns, kpps, mc, "run_ns");
+        double m_fixed = moved_per_s(x->s, x->ns, kpps, mc, "run_ns");
+        if (isnan(m_moved) || isnan(m_fixed))
+            continue;
+        double s_moved, s_fixed, sim_moves, unused;
+        simulate_moved(x, mc, mc, &free_moves, kpps, &s_moved, &sim_moves);
+        simulate_moved(x, x->c, mc, &free_moves, kpps, &s_fixed, &unused);
+        /* The moves the kernel counted: a thread asleep through a move
+         * and back has not moved. The simulated ones where it counts
+         * none. */
+        double moves = moved_per_s(s, ns, kpps, mc, "migrations");
+        if (isnan(moves))
+            moves = sim_moves;
+        if (!(moves > 0))
+            continue;
+        double extra = (m_moved - m_fixed) - (s_moved - s_fixed);
+        per_rate[n++] = extra / moves;
+        extra_sum += extra;
+        moves_sum += moves;
+        printf("%8g %9.2f ms %9.2f ms %9.2f ms %9.2f ms %9.1f %9.1f %12.0f\n",
+               kpps, m_moved / 1e6, m_fixed / 1e6, s_moved / 1e6,
+               s_fixed / 1e6, moves, sim_moves, extra / moves);
+    }
+    free(s);
+    free(p);
+    if (n < 2) {
+        snprintf(x->err, sizeof x->err, "--moves %s: %d rate%s below "
+                 "saturation in both '%s' and '%s'; the cost of a move "
+                 "needs at least 2", mc->name, n, n == 1 ? "" : "s",
+                 mc->name, x->c->name);
+        return SIM_EINPUT;
+    }
+    double mean = 0, var = 0;
+    for (int k = 0; k < n; k++)
+        mean += per_rate[k] / n;
+    for (int k = 0; k < n; k++)
+        var += (per_rate[k] - mean) * (per_rate[k] - mean) / (n - 1);
+    x->move_ns = extra_sum / moves_sum;
+    x->move_half = stats_ci99(sqrt(var), n);
+    x->move_rates = n;
+    if (x->move_ns < 0) {
+        printf("moves cost nothing measurable (%.0f ns each): migration "
+               "set to 0\n", x->move_ns);
+        x->move_ns = 0;
+    }
+    cm->c[COST_MIGRATION].mean_ns = x->move_ns;
+    return 0;
+}
+
 /* The /proc/cpuinfo model name and MHz of the first CPU. */
 static void cpu_info(char *model, size_t len, double *mhz)
 {
@@ -493,6 +644,14 @@ static int write_model(struct ctx *x, const struct costmodel *base,
                                           : x->c->cfg.qemu_timer_hz,
                      i == COST_GUEST_TICK ? "guest timer ticks"
                                           : "QEMU timer passes");
+        } else if (i == COST_MIGRATION && x->o->moves) {
+            r->stderr_ns = x->move_half / stats_t99(x->move_rates - 1);
+            snprintf(deriv[i], sizeof deriv[i],
+                     "the CPU time per move (counted by the kernel) of the "
+                     "threads curve '%s' moves between cores, beyond curve "
+                     "'%s' and what the model charges with moves free, at "
+                     "%d rates (99%% interval +-%.0f ns)",
+                     x->o->moves, x->c->name, x->move_rates, x->move_half);
         } else if (i == COST_GEN_PKT && g_gen >= 0) {
             const struct fitted *f = &x->f[g_gen];
             r->stderr_ns = f->b_se;
@@ -681,6 +840,13 @@ int fit_main(const struct fit_opts *o)
             printf("%s activities of '%s' scaled by %.4f: simulated %.0f "
                    "ns/packet, fitted %.0f\n", group_name[g], base.id,
                    scale[g], got[g], want[g]);
+    if (o->moves && (rc = fit_moves(x, &cm)) != 0) {
+        status = rc == SIM_EINPUT ? 2 : 1;
+        goto out;
+    }
+    if (o->moves)
+        printf("migration: %.0f ns per move, 99%% interval +-%.0f (%d "
+               "rates)\n", x->move_ns, x->move_half, x->move_rates);
     status = 1;
     if (write_model(x, &base, &cm, scale, want) != 0)
         goto out;

@@ -25,6 +25,22 @@
  * so they are taken where the load is highest. Every other activity keeps
  * the base model's value, and each row's derivation says which
  * happened.
+ *
+ * With --moves CURVE, the cost of a move between cores (`migration`: the
+ * caches a thread finds cold on its new core) is fitted too, from a curve
+ * of the plan measured in the same run whose thread vsrcal pinned in turn
+ * to each of its cores (threads.NAME.move_every_ms). At every rate below
+ * saturation in both curves, the moved threads' CPU time per second
+ * beyond what they took in the fitted curve, less the part the model
+ * explains with moves free (simulating both curves with the fitted costs
+ * and a move costing nothing: the moved thread shares other cores too),
+ * is divided by the moves the kernel counted there (a thread asleep
+ * through a move and back has not moved; the simulated moves where the
+ * kernel counts none); the cost is that excess over all those rates, per
+ * move, with a 99% interval from its spread over the rates. A thread's time per packet moves little with
+ * its core, its time per move much with the host (a TCG vCPU's working
+ * set is the translated code and the guest's memory), which is why it is
+ * measured and not taken from the base model.
  */
 #ifndef VSRCAL_FIT_H
 #define VSRCAL_FIT_H
@@ -41,6 +57,9 @@ struct fit_opts {
                               packet) with utime + stime from its /proc
                               stat, a source the fit does not use      */
     double check_tol;      /* relative tolerance of the check (0.2)   */
+    const char *moves;     /* a curve that moves a thread: fit the
+                              cost of a move from it (NULL: keep the
+                              base model's)                            */
 };
 
 /* Returns the exit status: 0, 1 (check failed or I/O) or 2 (bad input or

@@ -4,7 +4,7 @@
  *   vsrcal discover --connect URI --domain NAME [--fragment FILE]
  *   vsrcal measure PLAN.cfg --db FILE [--curve NAME]... [--journal FILE]
  *   vsrcal fit PLAN.cfg --db FILE --id MODEL [--curve NAME] [--out FILE]
- *              [--check-rate KPPS] [--check-tol FRACTION]
+ *              [--check-rate KPPS] [--check-tol FRACTION] [--moves NAME]
  *   vsrcal restore [--journal FILE]
  *
  * Exit status: 0 success, 1 a failure of the host, a tool or a check, 2
@@ -34,12 +34,13 @@ static const char usage[] =
     "                      [--idle-states] [--notes TEXT]\n"
     "       vsrcal fit PLAN.cfg --db FILE --id MODEL [--curve NAME] "
     "[--out FILE]\n"
-    "                  [--check-rate KPPS] [--check-tol FRACTION]\n"
+    "                  [--check-rate KPPS] [--check-tol FRACTION] "
+    "[--moves NAME]\n"
     "       vsrcal restore [--journal FILE]\n";
 
 enum opt { O_CONNECT = 256, O_DOMAIN, O_FRAGMENT, O_DB, O_CURVE, O_JOURNAL,
            O_ID, O_OUT, O_CHECK_RATE, O_CHECK_TOL, O_NOTES, O_IDLE_STATES,
-           O_HELP };
+           O_MOVES, O_HELP };
 
 static const struct option options[] = {
     {"connect", required_argument, NULL, O_CONNECT},
@@ -54,6 +55,7 @@ static const struct option options[] = {
     {"check-tol", required_argument, NULL, O_CHECK_TOL},
     {"notes", required_argument, NULL, O_NOTES},
     {"idle-states", no_argument, NULL, O_IDLE_STATES},
+    {"moves", required_argument, NULL, O_MOVES},
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -61,7 +63,7 @@ static const struct option options[] = {
 struct args {
     const char *cmd, *plan;
     const char *connect, *domain, *fragment, *db, *curve, *journal, *id, *out,
-        *notes;
+        *notes, *moves;
     const char *curves[MEASURE_MAX_CURVES];
     int ncurves;
     double check_kpps, check_tol;
@@ -103,6 +105,7 @@ static int parse(int argc, char **argv, struct args *a)
         case O_ID: a->id = optarg; break;
         case O_OUT: a->out = optarg; break;
         case O_NOTES: a->notes = optarg; break;
+        case O_MOVES: a->moves = optarg; break;
         case O_IDLE_STATES: a->idle_states = 1; break;
         case O_CHECK_RATE:
             if (args_number(optarg, 0, 1e6, &a->check_kpps) != 0)
@@ -226,6 +229,6 @@ int main(int argc, char **argv)
     if (!a.id)
         return bad("fit: %s", "--id MODEL is required");
     struct fit_opts o = {a.plan, a.db, a.out, a.curve, a.id, a.check_kpps,
-                         a.check_tol};
+                         a.check_tol, a.moves};
     return fit_main(&o);
 }

@@ -1,6 +1,7 @@
 /*
  * measure.c - live measurement of a plan's curves (see measure.h).
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <signal.h>
@@ -35,10 +36,14 @@ int measure_interrupted(void)
     return stop_signal != 0;
 }
 
-/* A thread of the plan and the live thread it stands for. */
+/* A thread of the plan and the live thread it stands for; a thread the
+ * plan moves (move_every_ms) is pinned to one core of its cpus at a time,
+ * `pin`, until `next`. */
 struct bound {
     const struct vsr_thread_cfg *cfg;
     const struct dthread *live;
+    int pin;
+    struct timespec next;
 };
 
 /* Everything read at one instant. */
@@ -82,7 +87,7 @@ static int bind_curve(struct ctx *x, const struct scenario_curve *c)
         const struct dthread *live = NULL;
         const char *what;
         if (t->kind == VSR_GEN) { /* the generator vsrcal starts */
-            x->b[x->nbound++] = (struct bound){t, NULL};
+            x->b[x->nbound++] = (struct bound){t, NULL, -1, {0, 0}};
             continue;
         }
         if (t->kind == VSR_VCPU) {
@@ -102,7 +107,7 @@ static int bind_curve(struct ctx *x, const struct scenario_curve *c)
                      x->o->plan, c->name, t->name, what, x->d.dom.name);
             return -1;
         }
-        x->b[x->nbound++] = (struct bound){t, live};
+        x->b[x->nbound++] = (struct bound){t, live, -1, {0, 0}};
     }
     return 0;
 }
@@ -304,9 +309,67 @@ static double since(const struct timespec *a, const struct timespec *b)
     return (double)(b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) * 1e-9;
 }
 
+static void add_ns(struct timespec *t, int64_t ns)
+{
+    t->tv_nsec += ns % 1000000000;
+    t->tv_sec += ns / 1000000000 + t->tv_nsec / 1000000000;
+    t->tv_nsec %= 1000000000;
+}
+
+/* Pin each thread the curve moves whose time has come (`next` at or
+ * before `now`) to the next core of its cpus, the first the first time,
+ * as the simulator's balance_start_moves() does; the journal restores
+ * the affinity the curve set. *due becomes the next move's time where
+ * that comes first. Returns -1 if the kernel refuses a move. */
+static int move_threads(struct ctx *x, const struct timespec *now,
+                        struct timespec *due)
+{
+    for (int i = 0; i < x->nbound; i++) {
+        struct bound *b = &x->b[i];
+        if (!b->live || b->cfg->move_every_ns <= 0)
+            continue;
+        if (since(&b->next, now) >= 0) {
+            do
+                b->pin = (b->pin + 1) % 64;
+            while (!(b->cfg->cpus & (1ULL << b->pin)));
+            if (tune_affinity(b->live->tid, 1ULL << b->pin) != 0) {
+                snprintf(x->err, sizeof x->err, "thread %d (%s): cannot pin "
+                         "it to core %d: %s", b->live->tid, b->cfg->name,
+                         b->pin, strerror(errno));
+                return -1;
+            }
+            add_ns(&b->next, b->cfg->move_every_ns);
+        }
+        if (since(&b->next, due) > 0)
+            *due = b->next;
+    }
+    return 0;
+}
+
+/* Sleep `s` seconds unless a signal arrives first (then -1), moving the
+ * curve's moved threads on time meanwhile (also -1 if that fails). */
+static int nap_moving(struct ctx *x, double s)
+{
+    struct timespec now, end;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    end = now;
+    add_ns(&end, (int64_t)(s * 1e9));
+    for (;;) {
+        struct timespec due = end;
+        if (stop_signal || move_threads(x, &now, &due) != 0)
+            return -1;
+        double wait = since(&now, &due);
+        if (since(&now, &end) <= 0)
+            return 0;
+        struct timespec step = {0, (long)(fmin(fmax(wait, 0), 0.02) * 1e9)};
+        nanosleep(&step, NULL);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+    }
+}
+
 /* One repetition at one rate: start the generator, let the path reach
  * its steady state for settle_s, read, wait point_s, read again, stop,
- * and let the queues drain for settle_s before the next repetition.
+ * and let the queues drain for drain_s before the next repetition.
  * Returns the forwarded kpps, or -1. */
 static double one_rep(struct ctx *x, int64_t run_id, double kpps, int rep)
 {
@@ -341,15 +404,21 @@ static double one_rep(struct ctx *x, int64_t run_id, double kpps, int rep)
         }
     }
     gen_go(g); /* a generator gone already: gen_stop() says why */
-    int rc = nap(m->settle_s) != 0 || take_reading(x, &a) != 0 ||
-             nap(m->point_s) != 0 || take_reading(x, &b) != 0;
+    /* The moved threads start on their first core and move from then on,
+     * through the settling time and the window alike. */
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (int i = 0; i < x->nbound; i++)
+        x->b[i].next = start;
+    int rc = nap_moving(x, m->settle_s) != 0 || take_reading(x, &a) != 0 ||
+             nap_moving(x, m->point_s) != 0 || take_reading(x, &b) != 0;
     char why[256] = "";
     x->gen = NULL;
     if (gen_stop(g, why, sizeof why) != 0) {
         snprintf(x->err, sizeof x->err, "%s", why);
         return -1;
     }
-    if (rc != 0 || nap(m->settle_s) != 0)
+    if (rc != 0 || nap(m->drain_s) != 0)
         return -1;
     return store_window(x, run_id, kpps, rep, &a, &b, since(&a.at, &b.at));
 }

@@ -9,7 +9,7 @@
  * device's queue length, all through the journal; start the traffic, let
  * it settle for measure.settle_s, read every counter, wait
  * measure.point_s, read again and keep the differences; stop, let the
- * queues drain for settle_s, and restore the host. With measure.extend,
+ * queues drain for measure.drain_s, and restore the host. With measure.extend,
  * the first round goes on past the last rate while the first curve still
  * keeps up with it (measure_next_rate()), and later rounds sweep as far.
  * The host is also restored on error and on SIGINT, SIGTERM or SIGHUP.

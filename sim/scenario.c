@@ -123,6 +123,7 @@ static const struct key keys[] = {
     {"measure.tool", K_STR},
     {"measure.point_s", K_NUM},
     {"measure.settle_s", K_NUM},
+    {"measure.drain_s", K_NUM},
     {"measure.reps", K_INT},
     {"measure.rates_kpps", K_NUMS},
     {"measure.extend", K_GROUP},
@@ -1052,6 +1053,8 @@ static int read_measure(struct ctx *x, struct scenario *s, int ncores)
         (rc = get_num(x, "measure.point_s", 0.1, 3600, 0, 2.0,
                       &m->point_s)) ||
         (rc = get_num(x, "measure.settle_s", 0, 60, 0, 0.5, &m->settle_s)) ||
+        (rc = get_num(x, "measure.drain_s", 0, 60, 0, m->settle_s,
+                      &m->drain_s)) ||
         (rc = get_int(x, "measure.reps", 1, 100, 0, 3, &m->reps)))
         return rc;
     config_setting_t *ext = config_lookup(&x->cfg, "measure.extend");

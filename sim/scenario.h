@@ -40,7 +40,9 @@ struct scenario_measure {
     char sink_netns[32];
     char sink_dev[32];
     double point_s;      /* counted traffic time per repetition       */
-    double settle_s;     /* traffic before counting, and drain after */
+    double settle_s;     /* traffic before counting                  */
+    double drain_s;      /* and without traffic after (default the   */
+                         /* same)                                    */
     int reps;            /* repetitions per rate                     */
     int nrates;          /* rates to measure (default traffic's)     */
     double rates_kpps[SCENARIO_MAX_RATES];

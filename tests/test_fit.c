@@ -129,23 +129,21 @@ static double noise(int r, int rep)
     return n[(r * 3 + rep) % 7];
 }
 
-/* Write the measured run `y` of curve 'shared-core' into a new database
- * `name`; its path goes into `path`. */
-static void write_run(const char *name, const struct synth *y, char *path,
-                      size_t pathlen)
+/* Add the measured run `y` of curve `config` to the open database c;
+ * with `extra` (ns per second, by rate), vcpu0 takes that much more CPU
+ * time, and moves between cores as often as `moves` says (per second, by
+ * rate; else VCPU_MOVES). */
+static void add_run(struct caldb *c, const char *config, const struct synth *y,
+                    const double *extra, const double *moves)
 {
-    struct caldb *c = NULL;
     int64_t id;
     char err[512] = "";
-    struct measured_run_meta m = {.config = "shared-core",
+    struct measured_run_meta m = {.config = config,
                                   .created = "2024-05-01T10:00:00Z",
                                   .host = "synthetic",
                                   .plan = "synthetic"};
 
-    fixture_path(path, pathlen, name);
-    unlink(path);
-    if (caldb_open(&c, path, err, sizeof err) != SIM_OK ||
-        caldb_add_run(c, &m, &id, err, sizeof err) != SIM_OK)
+    if (caldb_add_run(c, &m, &id, err, sizeof err) != SIM_OK)
         fail_msg("%s", err);
     for (int r = 0; r < y->nrates; r++) {
         double kpps = y->rates[r], sum = 0;
@@ -168,6 +166,7 @@ static void write_run(const char *name, const struct synth *y, char *path,
                            (1 + y->rate_spread * (r % 2 ? 1 : -1));
             double over = top && y->top_cost > 0 ? y->top_cost : 1;
             vcpu *= speed * over;
+            vcpu += extra ? extra[r] * WINDOW_S : 0;
             io *= speed * over;
             gen *= speed;
             double tf = kpps == 40 ? y->ticks_at_40 : 1;
@@ -186,7 +185,7 @@ static void write_run(const char *name, const struct synth *y, char *path,
             add(c, id, kpps, rep, "thread:io", "slices", VCPU_SLICES * rx);
             add(c, id, kpps, rep, "thread:gen", "slices", 0);
             add(c, id, kpps, rep, "thread:vcpu0", "migrations",
-                VCPU_MOVES * WINDOW_S);
+                (moves ? moves[r] : VCPU_MOVES) * WINDOW_S);
             sum += rx / WINDOW_S / 1000;
         }
         struct measured_point p = {.offered_kpps = kpps,
@@ -196,6 +195,21 @@ static void write_run(const char *name, const struct synth *y, char *path,
         if (caldb_add_point(c, id, &p, err, sizeof err) != SIM_OK)
             fail_msg("caldb_add_point: %s", err);
     }
+}
+
+/* Write the measured run `y` of curve 'shared-core' into a new database
+ * `name`; its path goes into `path`. */
+static void write_run(const char *name, const struct synth *y, char *path,
+                      size_t pathlen)
+{
+    struct caldb *c = NULL;
+    char err[512] = "";
+
+    fixture_path(path, pathlen, name);
+    unlink(path);
+    if (caldb_open(&c, path, err, sizeof err) != SIM_OK)
+        fail_msg("%s", err);
+    add_run(c, "shared-core", y, NULL, NULL);
     if (caldb_commit(c, err, sizeof err) != SIM_OK)
         fail_msg("caldb_commit: %s", err);
 }
@@ -627,6 +641,145 @@ static void test_cost_outside_scaled_refused(void **state)
     assert_int_equal(access(fc.outdb, F_OK), -1);
 }
 
+/* ---- the cost of a move between cores (--moves) ------------------------ */
+
+#define MOVE_NS 4e5 /* what a move costs the vCPU of the moved run */
+
+/* What a move costing MOVE_NS adds to vcpu0 of curve 'vcpu-moved' (of
+ * models/testbed/configs.cfg) in the model fitted from `plain`, by rate:
+ * CPU time per second beyond curve 'shared-core', and moves per second,
+ * simulated as the fit does (one replication over the plan's window). */
+struct moved {
+    double extra[5], moves[5];
+};
+
+/* The fit of `plain` into `fc` (its database holds the run), and mv from
+ * the model it wrote. */
+static void moved_model(struct fit_case *fc, const char *configs,
+                        struct moved *mv)
+{
+    struct costmodel cm;
+    struct scenario sc;
+    char err[512] = "";
+
+    fit_synth(fc, "moves", "fit-moves", &plain, 0, 0.2, 0);
+    if (store_load_costmodel(fc->outdb, "fit-moves", &cm, err, sizeof err) !=
+            SIM_OK ||
+        scenario_load(&sc, configs, NULL, 0, err, sizeof err) != SIM_OK)
+        fail_msg("%s", err);
+    const struct scenario_curve *fixed = NULL, *moved = NULL;
+    for (int i = 0; i < sc.ncurves; i++) {
+        if (strcmp(sc.curve[i].name, "shared-core") == 0)
+            fixed = &sc.curve[i];
+        if (strcmp(sc.curve[i].name, "vcpu-moved") == 0)
+            moved = &sc.curve[i];
+    }
+    assert_non_null(fixed);
+    assert_non_null(moved);
+    assert_string_equal(moved->cfg.thread[1].name, "vcpu0");
+    cm.c[COST_MIGRATION].mean_ns = MOVE_NS;
+    assert_int_equal(plain.nrates, 5);
+    for (int r = 0; r < plain.nrates; r++) {
+        struct run_result a, b;
+        vsr_run(&moved->cfg, &cm, plain.rates[r], sc.seed, sc.warmup_ns,
+                sc.duration_ns, &a);
+        vsr_run(&fixed->cfg, &cm, plain.rates[r], sc.seed, sc.warmup_ns,
+                sc.duration_ns, &b);
+        double sec = (double)a.measured_ns / 1e9;
+        mv->extra[r] = (double)(a.thread_ns[1] - b.thread_ns[1]) / sec;
+        mv->moves[r] = (double)a.thread_migrations[1] / sec;
+        assert_true(mv->moves[r] > 10);
+    }
+    scenario_clear(&sc);
+}
+
+/* Add a run of 'vcpu-moved' to `db`: plain's, vcpu0 taking mv's extra
+ * time and the kernel counting `counted` times mv's moves. */
+static void add_moved_run(const char *db, const struct moved *mv,
+                          double counted)
+{
+    struct caldb *c = NULL;
+    char err[512] = "";
+    double moves[5];
+    for (int r = 0; r < 5; r++)
+        moves[r] = mv->moves[r] * counted;
+    if (caldb_open(&c, db, err, sizeof err) != SIM_OK)
+        fail_msg("%s", err);
+    add_run(c, "vcpu-moved", &plain, mv->extra, moves);
+    if (caldb_commit(c, err, sizeof err) != SIM_OK)
+        fail_msg("caldb_commit: %s", err);
+}
+
+/* vsrcal fit --moves `moves` of fc's database, plan
+ * `configs`, as `name`.out and .err; returns fit_main's status. */
+static int fit_moves(struct fit_case *fc, const char *configs,
+                     const char *moves, const char *name)
+{
+    struct fit_opts o = {.plan = configs,
+                         .db = fc->db,
+                         .out = fc->outdb,
+                         .curve = "shared-core",
+                         .id = name,
+                         .moves = moves};
+    return run_captured(call_fit, &o, name, fc->out, sizeof fc->out, fc->err,
+                        sizeof fc->err);
+}
+
+/* The migration cost printed by a fit with --moves, checked against its
+ * row in the model written as `id`. */
+static double fitted_move(const struct fit_case *fc, const char *id)
+{
+    struct costmodel cm;
+    char err[512] = "";
+    double got;
+    const char *p = strstr(fc->out, "migration: ");
+    if (!p || sscanf(p, "migration: %lf ns per move", &got) != 1)
+        fail_msg("no 'migration: ' line in the output:\n%s", fc->out);
+    if (store_load_costmodel(fc->outdb, id, &cm, err, sizeof err) != SIM_OK)
+        fail_msg("%s", err);
+    assert_true(fabs(cm.c[COST_MIGRATION].mean_ns - got) <= 0.5);
+    return got;
+}
+
+/* The fit finds the cost of a move the measured run was made with, and
+ * writes it into the model; per move the kernel counted, so that half as
+ * many moves counted for the same time make each cost twice as much. A
+ * curve that moves nothing, or none, is refused. */
+static void test_fit_moves(void **state)
+{
+    struct fit_case fc;
+    struct moved mv;
+    char configs[512];
+
+    (void)state;
+    snprintf(configs, sizeof configs, "%s/models/testbed/configs.cfg",
+             fixture_srcdir());
+    moved_model(&fc, configs, &mv);
+    add_moved_run(fc.db, &mv, 1.0);
+    int rc = fit_moves(&fc, configs, "vcpu-moved", "fit-moved");
+    if (rc != 0)
+        fail_msg("fit --moves returned %d:\n%s%s", rc, fc.out, fc.err);
+    double got = fitted_move(&fc, "fit-moved");
+    if (fabs(got / MOVE_NS - 1) > 0.1)
+        fail_msg("a move costs %.0f ns, the fit says %.0f:\n%s", MOVE_NS,
+                 got, fc.out);
+
+    add_moved_run(fc.db, &mv, 0.5); /* the newest run of the curve */
+    assert_int_equal(fit_moves(&fc, configs, "vcpu-moved", "fit-half"), 0);
+    got = fitted_move(&fc, "fit-half");
+    if (fabs(got / (2 * MOVE_NS) - 1) > 0.1)
+        fail_msg("half the moves counted: a move costs %.0f ns, the fit "
+                 "says %.0f:\n%s", 2 * MOVE_NS, got, fc.out);
+
+    assert_int_equal(fit_moves(&fc, configs, "shared-core", "fit-m1"), 2);
+    if (!strstr(fc.err, "--moves shared-core: the curve moves no thread"))
+        fail_msg("unexpected message: %s", fc.err);
+    assert_int_equal(fit_moves(&fc, configs, "nosuch", "fit-m2"), 2);
+    if (!strstr(fc.err, "--moves nosuch: ") ||
+        !strstr(fc.err, "has no such curve"))
+        fail_msg("unexpected message: %s", fc.err);
+}
+
 /* vsrsim validate of curve 'shared-core' measured in `measured`,
  * predicted with model `id` of `model_db`, as `name`.out and `name`.err;
  * fail unless it returns `want`. The MAPE and peak limit is 5%. */
@@ -832,6 +985,7 @@ int main(void)
         cmocka_unit_test(test_two_rates_refused),
         cmocka_unit_test(test_all_saturated_refused),
         cmocka_unit_test(test_cost_outside_scaled_refused),
+        cmocka_unit_test(test_fit_moves),
         cmocka_unit_test(test_validate_fitted_run),
         cmocka_unit_test(test_validate_saturated_peak),
         cmocka_unit_test(test_validate_thread_table),
