@@ -438,7 +438,7 @@ static double moved_per_s(const struct measured_sample *s, int n, double kpps,
                           const struct scenario_curve *moving,
                           const char *metric)
 {
-    double ns = 0, sec = 0;
+    double total = 0, sec = 0;
     for (int rep = 0;; rep++) {
         double w = caldb_sample(s, n, kpps, rep, "window", "seconds");
         if (isnan(w))
@@ -454,10 +454,10 @@ static double moved_per_s(const struct measured_sample *s, int n, double kpps,
         }
         if (isnan(sum) || !(w > 0))
             continue;
-        ns += sum;
+        total += sum;
         sec += w;
     }
-    return sec > 0 ? ns / sec : NAN;
+    return sec > 0 ? total / sec : NAN;
 }
 
 /* The moved threads' simulated CPU time and moves per second on curve
@@ -522,13 +522,12 @@ static int fit_moves(struct ctx *x, struct costmodel *cm)
            "sim", "ns/move");
     for (int i = 0; i < np; i++) {
         double kpps = p[i].offered_kpps;
-        int j = -1;
+        int fitted = 0; /* a rate of the fit, below saturation */
         for (int k = 0; k < x->np; k++)
-            if (x->p[k].offered_kpps == kpps && !x->saturated[k] &&
-                k != x->check)
-                j = k;
-        if (j < 0 || p[i].forwarded_kpps <
-                         (1 - MEASURED_SATURATED_LOSS) * p[i].offered_kpps)
+            fitted |= x->p[k].offered_kpps == kpps && !x->saturated[k] &&
+                      k != x->check;
+        if (!fitted || p[i].forwarded_kpps <
+                           (1 - MEASURED_SATURATED_LOSS) * p[i].offered_kpps)
             continue;
         double m_moved = moved_per_s(s, ns, kpps, mc, "run_ns");
         double m_fixed = moved_per_s(x->s, x->ns, kpps, mc, "run_ns");
