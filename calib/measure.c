@@ -290,20 +290,6 @@ static double store_window(struct ctx *x, int64_t run_id, double kpps,
     return (double)(b->sink.rx_packets - a->sink.rx_packets) / seconds / 1e3;
 }
 
-/* Sleep `s` seconds unless a signal arrives first (then -1). */
-static int nap(double s)
-{
-    struct timespec step = {0, 20 * 1000 * 1000};
-    for (double left = s; left > 0; left -= 0.02) {
-        if (stop_signal)
-            return -1;
-        if (left < 0.02)
-            step.tv_nsec = (long)(left * 1e9);
-        nanosleep(&step, NULL);
-    }
-    return stop_signal ? -1 : 0;
-}
-
 static double since(const struct timespec *a, const struct timespec *b)
 {
     return (double)(b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) * 1e-9;
@@ -347,8 +333,9 @@ static int move_threads(struct ctx *x, const struct timespec *now,
 }
 
 /* Sleep `s` seconds unless a signal arrives first (then -1), moving the
- * curve's moved threads on time meanwhile (also -1 if that fails). */
-static int nap_moving(struct ctx *x, double s)
+ * curve's moved threads on time meanwhile (also -1 if that fails); a
+ * signal is noticed within 20 ms. */
+static int nap(struct ctx *x, double s)
 {
     struct timespec now, end;
     clock_gettime(CLOCK_MONOTONIC, &now);
@@ -405,20 +392,20 @@ static double one_rep(struct ctx *x, int64_t run_id, double kpps, int rep)
     }
     gen_go(g); /* a generator gone already: gen_stop() says why */
     /* The moved threads start on their first core and move from then on,
-     * through the settling time and the window alike. */
+     * until the queues have drained. */
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
     for (int i = 0; i < x->nbound; i++)
         x->b[i].next = start;
-    int rc = nap_moving(x, m->settle_s) != 0 || take_reading(x, &a) != 0 ||
-             nap_moving(x, m->point_s) != 0 || take_reading(x, &b) != 0;
+    int rc = nap(x, m->settle_s) != 0 || take_reading(x, &a) != 0 ||
+             nap(x, m->point_s) != 0 || take_reading(x, &b) != 0;
     char why[256] = "";
     x->gen = NULL;
     if (gen_stop(g, why, sizeof why) != 0) {
         snprintf(x->err, sizeof x->err, "%s", why);
         return -1;
     }
-    if (rc != 0 || nap(m->drain_s) != 0)
+    if (rc != 0 || nap(x, m->drain_s) != 0)
         return -1;
     return store_window(x, run_id, kpps, rep, &a, &b, since(&a.at, &b.at));
 }
