@@ -71,7 +71,6 @@ static const struct {
                      /* core holds one vCPU, not two               */
     {"C21.4", NULL}, /* at 4 cores no bind peaks above bound cases */
                      /* (G2's per-packet kicks slow the bound LB)  */
-    {"C21.5", NULL}, /* the LB vCPU busy 0.93 at the MSR peak      */
     {NULL, NULL},
 };
 
