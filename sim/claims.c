@@ -37,13 +37,12 @@ static const struct {
     const char *id;
     const char *fig;
 } known_failing[] = {
-    /* With the scenarios of Figs 6, 13 to 17 and 21: */
+    /* With the scenarios of Figs 6, 13 to 17, 20 and 21: */
     {"G2", "fig06"}, /* "no reservation" forwards 175 of 200 kpps: */
                      /* vCPU and vhost-net on one CFS core swap    */
                      /* for every packet (each tx kick wakes       */
                      /* vhost-net, owed the core, which preempts); */
                      /* bistable, 300 offered forwards 300         */
-    {"G2", "fig21"}, /* "4 cores, bind case B" likewise            */
     {"C13.3", NULL}, /* macvtap flat: the excess is dropped on core */
                      /* 0, before vhost-net (core 2) works on it   */
     {"C14.1", NULL}, /* "vhost-net, 2 cores" peaks at 500 kpps, 578 */
@@ -69,8 +68,6 @@ static const struct {
                      /* 2.9 us a packet there: 0.17 / 2.9 us = 59  */
     {"C21.3", NULL}, /* case B peaks above case A: its interrupt   */
                      /* core holds one vCPU, not two               */
-    {"C21.4", NULL}, /* at 4 cores no bind peaks above bound cases */
-                     /* (G2's per-packet kicks slow the bound LB)  */
     {NULL, NULL},
 };
 
