@@ -547,6 +547,17 @@ int paper_run(const struct paper_opts *o)
         rc |= run_figure(cx, f, o, &fo[i]);
     }
 
+    uint64_t runs = 0, events = 0; /* what the campaign simulated */
+    for (int i = 0; i < cx->nfigs; i++) {
+        const struct claims_fig *f = cx->fig[i];
+        if (f->state != CLAIMS_FIG_RUN)
+            continue;
+        size_t n = (size_t)f->s.ncurves * f->s.nrates * f->s.reps;
+        for (size_t j = 0; j < n; j++)
+            events += f->runs[j].events;
+        runs += n;
+    }
+
     if (o->progress)
         fputs("vsrsim: paper: deciding the claims\n", stderr);
     struct claim_result *res = xcalloc((size_t)nclaims, sizeof *res);
@@ -568,8 +579,9 @@ int paper_run(const struct paper_opts *o)
         rc = 1;
     } else {
         printf("vsrsim: %s: %d pass, %d fail, %d known fail, %d not run "
-               "(%.0f s)\n",
-               report, t.pass, t.fail, t.known, t.not_run, wall_s() - t0);
+               "(%.0f s; %llu runs, %llu events)\n",
+               report, t.pass, t.fail, t.known, t.not_run, wall_s() - t0,
+               (unsigned long long)runs, (unsigned long long)events);
     }
     for (int k = 0; k < nclaims; k++)
         claim_result_clear(&res[k]);
