@@ -257,9 +257,11 @@ else
     echo "FAIL option paper --set nosuch.key=1: exit $rc: $(cat "$tmp/err")"
     fails=$((fails + 1))
 fi
+# Its last line counts what it simulated: fig09's 15 rates twice.
 n=$((n + 1))
 if "$vsrsim" paper --only fig09 --set sim.duration_ms=20 --set sim.reps=2 \
-    --out "$tmp/paper" >/dev/null 2>"$tmp/err" &&
+    --out "$tmp/paper" >"$tmp/paper.txt" 2>"$tmp/err" &&
+    grep -q '; 30 runs, [1-9][0-9]* events)$' "$tmp/paper.txt" &&
     grep -q 'every scenario with --set `sim.duration_ms=20`, `sim.reps=2`' \
         "$tmp/paper/plots/paper/report.md" &&
     [ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++)
@@ -268,7 +270,7 @@ if "$vsrsim" paper --only fig09 --set sim.duration_ms=20 --set sim.reps=2 \
         "$tmp/paper/results/paper/fig09.csv")" = 2 ]; then
     echo "ok   options on vsrsim paper"
 else
-    echo "FAIL options on vsrsim paper: $(tail -n 3 "$tmp/err")"
+    echo "FAIL options on vsrsim paper: $(cat "$tmp/paper.txt") $(tail -n 3 "$tmp/err")"
     fails=$((fails + 1))
 fi
 echo "$((n - fails - skips)) passed, $fails failed, $skips skipped"
