@@ -69,6 +69,9 @@ static struct dthread *add_thread(struct discovery *d, const char *root,
     if (strcmp(root, "/") == 0 &&
         tune_thread_get(tid, &t->cpus, &t->sched, err, sizeof err) == 0)
         t->live = 1;
+    if (procfs_task_cgroup(root, pid, tid, t->cgroup, sizeof t->cgroup, err,
+                           sizeof err) != 0)
+        t->cgroup[0] = '\0'; /* the root, as far as anyone can tell */
     return t;
 }
 
@@ -303,6 +306,9 @@ static void print_one(FILE *f, const struct discovery *d, const char *name,
     if (t && t->live) {
         print_cpus(f, t->cpus);
         print_policy(f, &t->sched);
+        if (t->cgroup[0])
+            fprintf(f, "\n%*scgroup = \"%s\";", (int)strlen(name) + 7, "",
+                    t->cgroup);
         fprintf(f, " };  # tid %d\n", t->tid);
     } else {
         print_cpus(f, pin ? pin : all);

@@ -33,6 +33,7 @@ struct dthread {
     int live;            /* affinity and sched below were read       */
     uint64_t cpus;
     struct thread_sched sched;
+    char cgroup[128];    /* cpu controller's group; "" at the root    */
 };
 
 struct dirq {

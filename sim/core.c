@@ -145,6 +145,7 @@ void machine_start(struct machine *m)
     if (m->balancing)
         balance_start(m);
     balance_start_moves(m);
+    cgroup_start(m);
 }
 
 void machine_account(struct machine *m, int reset)
@@ -238,6 +239,8 @@ static void core_sleep_curr(struct core *c, struct thread *t)
     c->resched_pending = 0;
     c->curr = NULL;
     core_load_update(c, t, 1);
+    if (c->m->ngroups)
+        cgroup_runnable_update(t, des_now(c->m->des), 1);
     t->state = THREAD_SLEEPING;
     if (t->cls->rank != SCHED_IRQ)
         c->nr_threads--;
@@ -415,6 +418,18 @@ void core_enqueue(struct core *c, struct thread *t, int flags)
     } else {
         core_arm(c); /* the class timer may have moved (cfs slices) */
     }
+}
+
+void core_reweight(struct core *c, struct thread *t, int weight)
+{
+    if (!thread_is_runnable(t) || c->busy) {
+        t->cls->reweight(c, t, weight);
+        return;
+    }
+    core_account(c); /* its run so far at the old weight */
+    t->cls->reweight(c, t, weight);
+    if (c->curr)
+        core_arm(c);
 }
 
 void core_dequeue(struct core *c, struct thread *t)

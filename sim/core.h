@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 
+#include "cgroup.h"
 #include "costmodel.h"
 #include "des.h"
 #include "rng.h"
@@ -110,6 +111,8 @@ struct machine {
     int nthreads;
     struct thread *thread[STATS_MAX_THREADS];
     int balancing;               /* some thread may run on >1 core       */
+    int ngroups;                 /* control groups below the root        */
+    struct cgroup group[CGROUP_MAX];
     struct event *balance_timer;
     gsl_rng *rng;                /* the machine's own stream             */
     const struct core_observer *obs; /* NULL when nobody watches        */
@@ -135,6 +138,9 @@ void machine_account(struct machine *m, int reset);
 
 /* Queue a runnable thread on core c and preempt if it should run now. */
 void core_enqueue(struct core *c, struct thread *t, int flags);
+
+/* Give fair-class thread t (on core c, or asleep) a new weight. */
+void core_reweight(struct core *c, struct thread *t, int weight);
 
 /* Take a queued (runnable, not running) thread off its core. */
 void core_dequeue(struct core *c, struct thread *t);

@@ -108,6 +108,10 @@ static const struct key keys[] = {
     {"threads.*.runtime_ms", K_NUM},
     {"threads.*.period_ms", K_NUM},
     {"threads.*.move_every_ms", K_NUM},
+    {"threads.*.cgroup", K_STR},
+    {"cgroups", K_LIST},
+    {"cgroups.*.path", K_STR},
+    {"cgroups.*.shares", K_INT},
     {"curves", K_LIST},
     {"vms", K_LIST},
     {"vms.*.name", K_STR},
@@ -395,15 +399,17 @@ static int check_tree(struct ctx *x, config_setting_t *g, const char *prefix,
             int rc = check_tree(x, s, path, in_curve);
             if (rc)
                 return rc;
-        } else if (k->kind == K_LIST) { /* curves, vms */
-            int vms = strcmp(path, "vms") == 0;
+        } else if (k->kind == K_LIST) { /* curves, vms, cgroups */
+            int curves = strcmp(path, "curves") == 0;
+            char each[sizeof path + 2];
+            snprintf(each, sizeof each, "%s.*", path);
             for (int j = 0; j < config_setting_length(s); j++) {
                 config_setting_t *c = config_setting_get_elem(s, j);
                 if (config_setting_type(c) != CONFIG_TYPE_GROUP)
                     return fail(x, c, "each of '%s' must be a group { ... }",
                                 path);
-                int rc = vms ? check_tree(x, c, "vms.*", 0)
-                             : check_tree(x, c, "", 1);
+                int rc = curves ? check_tree(x, c, "", 1)
+                                : check_tree(x, c, each, 0);
                 if (rc)
                     return rc;
             }
@@ -704,6 +710,75 @@ static int read_moves(struct ctx *x, const struct vsr_config *c,
     return 0;
 }
 
+/* The index of the group at `path` (its parents added first when new),
+ * or -1 with an error naming setting s. */
+static int cgroup_index(struct ctx *x, struct vsr_config *c,
+                        const config_setting_t *s, const char *what,
+                        const char *path)
+{
+    size_t n = strlen(path), max = sizeof c->cgroup[0].path - 1;
+    if (n == 0 || n > max || path[0] == '/' || path[n - 1] == '/' ||
+        strstr(path, "//") || strpbrk(path, " \t\n")) {
+        fail(x, s,
+             "'%s' must be a group's path below the root, as "
+             "\"machine/vm/emulator\", at most %zu characters (got '%s')",
+             what, max, path);
+        return -1;
+    }
+    int parent = -1;
+    for (const char *slash = path;; slash++) {
+        slash = strchr(slash, '/');
+        size_t len = slash ? (size_t)(slash - path) : n;
+        int k = -1;
+        for (int i = 0; i < c->ncgroups && k < 0; i++)
+            if (strlen(c->cgroup[i].path) == len &&
+                memcmp(c->cgroup[i].path, path, len) == 0)
+                k = i;
+        if (k < 0) {
+            if (c->ncgroups == CGROUP_MAX) {
+                fail(x, s, "at most %d control groups", CGROUP_MAX);
+                return -1;
+            }
+            k = c->ncgroups++;
+            snprintf(c->cgroup[k].path, sizeof c->cgroup[k].path, "%.*s",
+                     (int)len, path);
+            c->cgroup[k].g = (struct cgroup){parent, 1024};
+        }
+        parent = k;
+        if (!slash)
+            return k;
+    }
+}
+
+/* The groups of 'cgroups' with other shares than 1024 (cpu.shares; cgroup
+ * v2's cpu.weight x 10.24). Threads name the rest. */
+static int read_cgroups(struct ctx *x, struct vsr_config *c)
+{
+    c->ncgroups = 0;
+    config_setting_t *l = get(x, "cgroups");
+    for (int i = 0; l && i < config_setting_length(l); i++) {
+        config_setting_t *e = config_setting_get_elem(l, i);
+        const char *path;
+        if (!config_setting_lookup_string(e, "path", &path))
+            return fail(x, e, "group %d of 'cgroups' has no path", i + 1);
+        int k = cgroup_index(x, c, e, "cgroups.path", path);
+        if (k < 0)
+            return SIM_EINPUT;
+        config_setting_t *sh = config_setting_lookup(e, "shares");
+        if (sh) {
+            long long v = config_setting_get_int64(sh);
+            if (config_setting_type(sh) != CONFIG_TYPE_INT || v < 2 ||
+                v > 262144)
+                return fail(x, sh,
+                            "'cgroups.shares' of '%s' must be an integer "
+                            "from 2 to 262144",
+                            path);
+            c->cgroup[k].g.shares = (int)v;
+        }
+    }
+    return 0;
+}
+
 static int read_thread(struct ctx *x, struct vsr_config *c, const char *name,
                        struct vsr_thread_cfg *t)
 {
@@ -756,6 +831,13 @@ static int read_thread(struct ctx *x, struct vsr_config *c, const char *name,
     int nics = c->vm[t->vm].role == VSR_LB ? 2 : 1;
     if ((rc = get_int(x, path, 0, nics - 1, 0, 0, &t->nic)))
         return rc;
+
+    snprintf(path, sizeof path, "threads.%s.cgroup", name);
+    t->cgroup = -1;
+    if ((s = get(x, path)) &&
+        (t->cgroup = cgroup_index(x, c, s, path,
+                                  config_setting_get_string(s))) < 0)
+        return SIM_EINPUT;
 
     snprintf(path, sizeof path, "threads.%s.cpus", name);
     if ((rc = get_cores(x, path, c->ncores, &t->cpus)))
@@ -976,7 +1058,7 @@ static int read_curve(struct ctx *x, struct scenario_curve *sc, int idx)
              s ? config_setting_get_string(s) : "default");
     if ((rc = read_host(x, &sc->cfg)) || (rc = read_vm(x, &sc->cfg)) ||
         (rc = read_routing(x, &sc->cfg)) || (rc = read_vms(x, &sc->cfg)) ||
-        (rc = read_threads(x, &sc->cfg)))
+        (rc = read_cgroups(x, &sc->cfg)) || (rc = read_threads(x, &sc->cfg)))
         return rc;
     return 0;
 }

@@ -61,6 +61,9 @@ struct sched_class {
     int64_t (*timer_ns)(struct core *c, struct thread *t);
     int (*tick)(struct core *c, struct thread *t);
     void (*throttle)(struct core *c, struct thread *t);
+    /* Fair classes only: t, queued, running or asleep, takes `weight`
+     * (its group's share changed), keeping its lag in real time. */
+    void (*reweight)(struct core *c, struct thread *t, int weight);
 };
 
 extern const struct sched_class sched_irq_class;

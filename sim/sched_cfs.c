@@ -112,6 +112,14 @@ static void throttle_cfs(struct core *c, struct thread *t)
     (void)t;
 }
 
+/* CFS keeps a reweighted thread's vruntime (reweight_entity() before
+ * 6.6): only the rate at which it grows changes. */
+static void reweight_cfs(struct core *c, struct thread *t, int weight)
+{
+    (void)c;
+    t->weight = weight;
+}
+
 const struct sched_class sched_cfs_class = {
     .name = "cfs",
     .rank = SCHED_CFS,
@@ -126,4 +134,5 @@ const struct sched_class sched_cfs_class = {
     .timer_ns = timer_ns_cfs,
     .tick = tick_cfs,
     .throttle = throttle_cfs,
+    .reweight = reweight_cfs,
 };

@@ -216,6 +216,26 @@ static void throttle_eevdf(struct core *c, struct thread *t)
     (void)t;
 }
 
+/* A new weight, the lag and the deadline kept in real time: both are
+ * distances from V in virtual time, scaled by old / new weight
+ * (reweight_eevdf()). Asleep, only the lag it keeps is. */
+static void reweight_eevdf(struct core *c, struct thread *t, int weight)
+{
+    int64_t old = t->weight;
+    if (!thread_is_runnable(t)) {
+        t->vlag = t->vlag * old / weight;
+        t->weight = weight;
+        return;
+    }
+    int64_t v = avg_vruntime(c);
+    int protect = t->vprot == t->vdeadline;
+    t->vruntime = v - (v - t->vruntime) * old / weight;
+    t->vdeadline = v + (t->vdeadline - v) * old / weight;
+    if (protect)
+        t->vprot = t->vdeadline;
+    t->weight = weight;
+}
+
 const struct sched_class sched_eevdf_class = {
     .name = "eevdf",
     .rank = SCHED_CFS,
@@ -230,4 +250,5 @@ const struct sched_class sched_eevdf_class = {
     .timer_ns = timer_ns_eevdf,
     .tick = tick_eevdf,
     .throttle = throttle_eevdf,
+    .reweight = reweight_eevdf,
 };

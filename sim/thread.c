@@ -28,6 +28,8 @@ void thread_init(struct thread *t, struct machine *m, int id, const char *name,
     t->acct = acct;
     t->cls = &sched_cfs_class;
     t->weight = 1024;
+    t->own_weight = 1024;
+    t->group = -1;
     t->state = THREAD_SLEEPING;
 }
 
@@ -68,6 +70,8 @@ void thread_wake(struct thread *t, struct core *waker)
             t->vruntime += dst->cfs_min_vruntime - t->core->cfs_min_vruntime;
         thread_migrated(t);
     }
+    if (t->m->ngroups)
+        cgroup_runnable_update(t, des_now(t->m->des), 0);
     core_enqueue(dst, t, SCHED_WAKEUP);
 }
 

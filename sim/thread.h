@@ -74,7 +74,10 @@ struct thread {
 
     /* Scheduling parameters. */
     int prio;                       /* fifo: 1..99                      */
-    int weight;                     /* cfs: 1024 for nice 0             */
+    int weight;                     /* cfs: 1024 for nice 0, or what    */
+                                    /* its groups give it (cgroup.c)    */
+    int own_weight;                 /* cfs: its nice's weight           */
+    int group;                      /* its control group, -1: the root  */
     int64_t dl_runtime_ns;          /* deadline: Q                      */
     int64_t dl_period_ns;           /* deadline: T (deadline = period)  */
 
@@ -102,6 +105,10 @@ struct thread {
     int64_t dl_deadline_ns;         /* deadline: absolute deadline      */
     struct event *dl_timer;         /* deadline: replenishment          */
     int throttled;                  /* deadline: budget spent           */
+
+    /* Decayed fraction of time runnable, for its groups' weights. */
+    double runnable;
+    int64_t runnable_t_ns;
 
     /* Load as the balancer sees it: decayed fraction of time running. */
     double load;

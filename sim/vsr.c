@@ -1142,6 +1142,9 @@ static void setup_thread(struct vsr *v, struct thread *t,
     t->cls = tc->cls;
     t->prio = tc->prio;
     t->weight = tc->weight > 0 ? tc->weight : 1024;
+    t->own_weight = t->weight;
+    t->group =
+        tc->cgroup >= 0 && tc->cgroup < v->cfg->ncgroups ? tc->cgroup : -1;
     t->dl_runtime_ns = tc->dl_runtime_ns;
     t->dl_period_ns = tc->dl_period_ns;
     t->allowed = tc->cpus & v->cfg->online;
@@ -1325,6 +1328,9 @@ void vsr_run_traced(const struct vsr_config *cfg, const struct costmodel *cm,
     machine_init(&v->m, v->des, cm, &cfg->hp, cfg->ncores, seed);
     for (int i = 0; i < cfg->ncores; i++)
         v->m.core[i].online = (cfg->online >> i) & 1;
+    v->m.ngroups = cfg->ncgroups;
+    for (int i = 0; i < cfg->ncgroups; i++)
+        v->m.group[i] = cfg->cgroup[i].g;
     pktq_init(&v->hq[HQ_NIC_RX], cfg->q.nic_rx);
     pktq_init(&v->hq[HQ_NIC_TX], cfg->q.nic_tx);
 

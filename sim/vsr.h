@@ -58,6 +58,7 @@ struct vsr_thread_cfg {
     int weight;                    /* cfs weight (1024 = nice 0)     */
     int nice;                      /* the nice value it came from    */
     int64_t dl_runtime_ns, dl_period_ns;
+    int cgroup; /* index in vsr_config.cgroup, -1: the root */
     int vm;  /* index in vsr_config.vm         */
     int nic; /* the VM's virtual NIC it serves */
 };
@@ -76,6 +77,12 @@ struct vsr_vm_cfg {
 /* How packets are spread over several VMs: by a hash of their flow, or
  * packet by packet in turn. */
 enum vsr_spread { VSR_SPREAD_HASH, VSR_SPREAD_RR };
+
+/* A control group of the cpu controller, below the root. */
+struct vsr_cgroup_cfg {
+    char path[128]; /* "machine/vm/emulator": parents come first */
+    struct cgroup g;
+};
 
 /* Queue sizes in packets, all >= 1. */
 struct vsr_queues {
@@ -120,6 +127,8 @@ struct vsr_config {
     uint32_t route_cache; /* route-cache entries            */
     int nthreads;
     struct vsr_thread_cfg thread[VSR_MAX_THREADS];
+    int ncgroups;
+    struct vsr_cgroup_cfg cgroup[CGROUP_MAX];
 };
 
 /* Packets per second the link carries with this frame size. */

@@ -43,8 +43,8 @@ vsrcal=${VSRCAL_BIN:-bin/vsrcal}
 vsrsim=${VSRSIM_BIN:-bin/vsrsim}
 testbed="sh tests/testbed/testbed.sh"
 out=${LIVE_OUT:-results/live}
-configs=${LIVE_CONFIGS:-"short-tap"}
-peak_reported=${LIVE_PEAK_REPORTED:-"io-with-generator vc50,io40 vcpu-deadline"}
+configs=${LIVE_CONFIGS:-"short-tap io-with-generator"}
+peak_reported=${LIVE_PEAK_REPORTED:-"vc50,io40 vcpu-deadline"}
 reported=${LIVE_REPORTED:-""}
 export VSRCAL_JOURNAL="$out/journal"
 

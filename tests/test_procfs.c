@@ -1358,6 +1358,48 @@ static int set_cpus(const unsigned long *mask, size_t len)
     return (int)syscall(SYS_sched_setaffinity, 0, len, mask);
 }
 
+/* /proc/TID/cgroup: the cpu controller's line under cgroup v1 (here
+ * shared with cpuacct, as systemd mounts it), else the v2 line. */
+static void cgroup_of_the_cpu_controller(void **state)
+{
+    (void)state;
+    char out[128], err[256];
+    const char *v1 = "9:name=systemd:/\n"
+                     "3:cpuset:/machine/vm/emulator\n"
+                     "2:cpu,cpuacct:/machine/vm/vcpu0\n"
+                     "0::/machine/vm/vcpu0\n";
+    assert_int_equal(
+        procfs_parse_cgroup(v1, out, sizeof out, err, sizeof err), 0);
+    assert_string_equal(out, "machine/vm/vcpu0");
+    assert_int_equal(procfs_parse_cgroup("0::/system.slice/a.service\n", out,
+                                         sizeof out, err, sizeof err),
+                     0);
+    assert_string_equal(out, "system.slice/a.service");
+    assert_int_equal(procfs_parse_cgroup("1:cpu:/\n0::/\n", out, sizeof out,
+                                         err, sizeof err),
+                     0);
+    assert_string_equal(out, "");
+    assert_int_equal(procfs_parse_cgroup("1:cpuset:/x\n", out, sizeof out,
+                                         err, sizeof err),
+                     -1);
+    assert_non_null(strstr(err, "no line of the cpu controller"));
+    assert_int_equal(
+        procfs_parse_cgroup("0::/abcdef\n", out, 4, err, sizeof err), -1);
+}
+
+static void live_own_cgroup(void **state)
+{
+    (void)state;
+    char out[128], err[256] = "";
+    if (access("/proc/self/cgroup", R_OK) != 0)
+        skip();
+    assert_int_equal(procfs_task_cgroup("/", getpid(), gettid(), out,
+                                        sizeof out, err, sizeof err),
+                     0);
+    assert_null(strchr(out, '\n'));
+    assert_true(out[0] != '/');
+}
+
 static void live_own_migrations(void **state)
 {
     (void)state;
@@ -1499,6 +1541,8 @@ int main(void)
         cmocka_unit_test(read_missing_file_refused),
         cmocka_unit_test(live_own_stat_and_schedstat),
         cmocka_unit_test(live_own_migrations),
+        cmocka_unit_test(cgroup_of_the_cpu_controller),
+        cmocka_unit_test(live_own_cgroup),
         cmocka_unit_test(live_own_thread_listed),
     };
 

@@ -804,6 +804,92 @@ static void eevdf_picked_thread_runs_to_parity(void **state)
     rig_free(r);
 }
 
+/* ---- Control groups (cgroup.c) ---------------------------------------- */
+
+/* H, at the root, and B, in group m/e, share core 0; V runs on core 1
+ * without pause, in m/v (v_in_m) or in a group of its own at the root. All
+ * three are endless. With V in m, group m's load lies half on each core,
+ * so m's entity on core 0 weighs shares x 1024 / 2048 against H's 1024;
+ * with V elsewhere, all of m's load is on core 0 and it weighs its shares.
+ * Measured from 1 s to 3 s, when the load averages (half-life 32 ms) have
+ * long settled. */
+static struct rig *cgroup_rig(const struct host_params *hp, int v_in_m,
+                              int shares)
+{
+    struct rig *r = rig_new(2, hp);
+    r->m.ngroups = 3;
+    r->m.group[0] = (struct cgroup){-1, shares};            /* m   */
+    r->m.group[1] = (struct cgroup){0, 1024};               /* m/e */
+    r->m.group[2] = (struct cgroup){v_in_m ? 0 : -1, 1024}; /* m/v or v */
+    int h = rig_thread(r, "H", &sched_cfs_class, 1, FOREVER, 100 * US, CPU_SYS);
+    int b = rig_thread(r, "B", &sched_cfs_class, 1, FOREVER, 100 * US, CPU_SYS);
+    int v = rig_thread(r, "V", &sched_cfs_class, 2, FOREVER, 100 * US, CPU_SYS);
+    r->t[b].group = 1;
+    r->t[v].group = 2;
+    machine_start(&r->m);
+    wake_at(r, 0, h, 0, -1);
+    wake_at(r, 0, b, 0, -1);
+    wake_at(r, 0, v, 0, -1);
+    rig_run(r, 1 * SEC);
+    machine_account(&r->m, 1);
+    rig_run(r, 3 * SEC);
+    check_accounting(r, 2 * SEC);
+    assert_i64_equal(r->t[v].busy_ns, 2 * SEC);
+    return r;
+}
+
+static void cgroup_split_over_two_cores_weighs_half_on_each(void **state)
+{
+    (void)state;
+    struct host_params hp = eevdf_host_params();
+    struct rig *r = cgroup_rig(&hp, 1, 1024);
+    assert_int_equal(r->t[1].weight, 512);
+    assert_int_equal(r->t[1].own_weight, 1024);
+    assert_i64_near(r->t[1].busy_ns, 2 * SEC / 3, 2 * SEC / 100);
+    assert_i64_near(r->t[0].busy_ns, 4 * SEC / 3, 2 * SEC / 100);
+    rig_free(r);
+}
+
+static void cgroup_split_weighs_half_under_cfs_too(void **state)
+{
+    (void)state;
+    struct host_params hp = test_host_params();
+    hp.tick_ns = 4 * MS;
+    struct rig *r = cgroup_rig(&hp, 1, 1024);
+    assert_int_equal(r->t[1].weight, 512);
+    assert_i64_near(r->t[1].busy_ns, 2 * SEC / 3, 2 * SEC / 100);
+    rig_free(r);
+}
+
+static void cgroup_on_one_core_weighs_its_shares(void **state)
+{
+    (void)state;
+    struct host_params hp = eevdf_host_params();
+    struct rig *r = cgroup_rig(&hp, 0, 1024);
+    assert_int_equal(r->t[1].weight, 1024);
+    assert_i64_near(r->t[1].busy_ns, 1 * SEC, 2 * SEC / 100);
+    rig_free(r);
+    r = cgroup_rig(&hp, 0, 2048); /* cpu.shares 2048: two to one */
+    assert_int_equal(r->t[1].weight, 2048);
+    assert_i64_near(r->t[1].busy_ns, 4 * SEC / 3, 2 * SEC / 100);
+    rig_free(r);
+}
+
+/* A thread asleep keeps the lag it left with, in real time: reweighted
+ * from 1024 to 512, the same lag is twice as long in its virtual time. */
+static void eevdf_reweight_keeps_a_sleepers_lag(void **state)
+{
+    (void)state;
+    struct host_params hp = eevdf_host_params();
+    struct rig *r = rig_new(1, &hp);
+    int a = rig_thread(r, "A", &sched_cfs_class, 1, 0, 100 * US, CPU_SYS);
+    r->t[a].vlag = -300 * US;
+    core_reweight(&r->m.core[0], &r->t[a], 512);
+    assert_int_equal(r->t[a].weight, 512);
+    assert_i64_equal(r->t[a].vlag, -600 * US);
+    rig_free(r);
+}
+
 /* ---- irq -------------------------------------------------------------- */
 
 static struct rig *irq_rig(void)
@@ -978,8 +1064,8 @@ static void moved_queued_thread_runs_on_its_new_core(void **state)
     (void)state;
     struct host_params hp = test_host_params();
     struct rig *r = rig_new(2, &hp);
-    int f = rig_thread(r, "F", &sched_fifo_class, 0x1, FOREVER, 100 * US,
-                       CPU_SYS);
+    int f =
+        rig_thread(r, "F", &sched_fifo_class, 0x1, FOREVER, 100 * US, CPU_SYS);
     r->t[f].prio = 50;
     int a = moved_thread(r, "A", &sched_cfs_class, FOREVER);
     machine_start(&r->m);
@@ -1206,6 +1292,10 @@ int main(void)
         cmocka_unit_test(eevdf_wakee_waits_for_the_runners_deadline),
         cmocka_unit_test(eevdf_sleeper_with_lag_preempts_at_once),
         cmocka_unit_test(eevdf_picked_thread_runs_to_parity),
+        cmocka_unit_test(cgroup_split_over_two_cores_weighs_half_on_each),
+        cmocka_unit_test(cgroup_split_weighs_half_under_cfs_too),
+        cmocka_unit_test(cgroup_on_one_core_weighs_its_shares),
+        cmocka_unit_test(eevdf_reweight_keeps_a_sleepers_lag),
         cmocka_unit_test(irq_preempts_fifo99_at_once),
         cmocka_unit_test(irq_work_counts_as_irq_time),
         cmocka_unit_test(slices_count_switches_in),
