@@ -69,8 +69,8 @@ static struct dthread *add_thread(struct discovery *d, const char *root,
     if (strcmp(root, "/") == 0 &&
         tune_thread_get(tid, &t->cpus, &t->sched, err, sizeof err) == 0)
         t->live = 1;
-    if (procfs_task_cgroup(root, pid, tid, t->cgroup, sizeof t->cgroup, err,
-                           sizeof err) != 0)
+    if (procfs_task_cgroup(root, pid, tid, NULL, 0, t->cgroup,
+                           sizeof t->cgroup, err, sizeof err) != 0)
         t->cgroup[0] = '\0'; /* the root, as far as anyone can tell */
     return t;
 }

@@ -761,52 +761,63 @@ int procfs_list_pids(const char *root, int *pids, int max, char *err,
 
 /* ---- /proc/PID/cmdline -------------------------------------------------- */
 
-int procfs_parse_cgroup(const char *text, char *out, size_t len, char *err,
-                        size_t errlen)
+int procfs_parse_cgroup(const char *text, char *ctl, size_t ctllen, char *out,
+                        size_t len, char *err, size_t errlen)
 {
-    const char *v2 = NULL, *v1 = NULL;
-    for (const char *line = text; *line; line = strchr(line, '\n') + 1) {
-        const char *c1 = strchr(line, ':'), *eol = strchr(line, '\n');
-        const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    const char *v2 = NULL, *v1 = NULL, *v1ctl = NULL;
+    for (const char *line = text; *line;) {
+        const char *eol = strchr(line, '\n');
         if (!eol)
             eol = line + strlen(line);
-        if (c2 && c2 < eol) {
-            if (c1 == line + 1 && line[0] == '0' && c2 == c1 + 1)
-                v2 = c2 + 1;
-            for (const char *p = c1 + 1; p < c2;) { /* "cpu,cpuacct" */
-                const char *q = memchr(p, ',', (size_t)(c2 - p));
-                if (!q)
-                    q = c2;
-                if (q - p == 3 && memcmp(p, "cpu", 3) == 0)
-                    v1 = c2 + 1;
-                p = q + 1;
+        const char *c1 = memchr(line, ':', (size_t)(eol - line));
+        const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(eol - c1 - 1))
+                            : NULL;
+        if (c2 && c1 == line + 1 && line[0] == '0' && c2 == c1 + 1)
+            v2 = c2 + 1;
+        for (const char *p = c1 ? c1 + 1 : eol; c2 && p < c2;) {
+            const char *q = memchr(p, ',', (size_t)(c2 - p)); /* cpu,cpuacct */
+            if (!q)
+                q = c2;
+            if (q - p == 3 && memcmp(p, "cpu", 3) == 0 && !v1) {
+                v1 = c2 + 1;
+                v1ctl = c1 + 1;
             }
+            p = q + 1;
         }
-        if (!*eol)
-            break;
+        line = *eol ? eol + 1 : eol;
     }
     const char *p = v1 ? v1 : v2;
     if (!p)
         return fail(err, errlen, "cgroup: no line of the cpu controller");
+    size_t n = v1 ? (size_t)(v1 - 1 - v1ctl) : 0;
+    if (ctl && n >= ctllen)
+        return fail(err, errlen, "cgroup: controllers '%.*s' do not fit",
+                    (int)n, v1ctl);
+    if (ctl) {
+        memcpy(ctl, v1ctl ? v1ctl : "", n);
+        ctl[n] = '\0';
+    }
     while (*p == '/')
         p++;
-    size_t n = strcspn(p, "\n");
+    n = strcspn(p, "\n");
     if (n >= len)
-        return fail(err, errlen, "cgroup: a path of %zu bytes does not fit in "
-                                 "%zu", n, len - 1);
+        return fail(err, errlen,
+                    "cgroup: a path of %zu bytes does not fit in %zu", n,
+                    len - 1);
     memcpy(out, p, n);
     out[n] = '\0';
     return 0;
 }
 
-int procfs_task_cgroup(const char *root, int pid, int tid, char *out,
-                       size_t len, char *err, size_t errlen)
+int procfs_task_cgroup(const char *root, int pid, int tid, char *ctl,
+                       size_t ctllen, char *out, size_t len, char *err,
+                       size_t errlen)
 {
     char path[64], text[4096];
     snprintf(path, sizeof path, "proc/%d/task/%d/cgroup", pid, tid);
     if (procfs_read(root, path, text, sizeof text, err, errlen) < 0)
         return -1;
-    return procfs_parse_cgroup(text, out, len, err, errlen);
+    return procfs_parse_cgroup(text, ctl, ctllen, out, len, err, errlen);
 }
 
 int procfs_cmdline(const char *root, int pid, char *buf, size_t len, char *err,

@@ -183,10 +183,12 @@ long procfs_read(const char *root, const char *path, char *buf, size_t len,
 
 /* The group of the cpu controller in /proc/TID/cgroup text: the path of
  * the cgroup v1 line whose controllers include cpu, else of the v2 line
- * ("0::"), without its leading '/' ("" at the root). */
-int procfs_parse_cgroup(const char *text, char *out, size_t len, char *err,
-                        size_t errlen);
-int procfs_task_cgroup(const char *root, int pid, int tid, char *out,
-                       size_t len, char *err, size_t errlen);
+ * ("0::"), without its leading '/' ("" at the root). `ctl`, when not
+ * NULL, receives the v1 line's controllers ("cpu,cpuacct"), or "" for v2. */
+int procfs_parse_cgroup(const char *text, char *ctl, size_t ctllen, char *out,
+                        size_t len, char *err, size_t errlen);
+int procfs_task_cgroup(const char *root, int pid, int tid, char *ctl,
+                       size_t ctllen, char *out, size_t len, char *err,
+                       size_t errlen);
 
 #endif

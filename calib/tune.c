@@ -189,29 +189,18 @@ int tune_cgroup_apply(int tid, const char *dir, char *err, size_t errlen)
 }
 
 /* The cgroup v1 cpu controller's mount folder and the thread's group in
- * it; 0 when found. */
+ * it ("/machine/vm/vcpu0"); 0 when found. */
 static int cpu_cgroup(int tid, char *mount, size_t mlen, char *group,
                       size_t glen)
 {
-    char path[64], text[4096], err[256];
-    snprintf(path, sizeof path, "proc/%d/cgroup", tid);
-    if (procfs_read("/", path, text, sizeof text, err, sizeof err) < 0)
+    char ctl[64], path[200], err[256];
+    if (procfs_task_cgroup("/", tid, tid, ctl, sizeof ctl, path, sizeof path,
+                           err, sizeof err) != 0 ||
+        !ctl[0])
         return -1;
-    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-        char *ctl = strchr(line, ':'), *grp;
-        if (!ctl || !(grp = strchr(ctl + 1, ':')))
-            continue;
-        *grp++ = '\0';
-        ctl++;
-        char list[128];
-        snprintf(list, sizeof list, ",%s,", ctl);
-        if (strstr(list, ",cpu,") == NULL)
-            continue;
-        snprintf(mount, mlen, "/sys/fs/cgroup/%s", ctl);
-        snprintf(group, glen, "%s", grp);
-        return 0;
-    }
-    return -1;
+    snprintf(mount, mlen, "/sys/fs/cgroup/%s", ctl);
+    snprintf(group, glen, "/%s", path);
+    return 0;
 }
 
 /* Make room for a real-time policy: move the thread out of a cpu cgroup

@@ -1363,28 +1363,33 @@ static int set_cpus(const unsigned long *mask, size_t len)
 static void cgroup_of_the_cpu_controller(void **state)
 {
     (void)state;
-    char out[128], err[256];
+    char ctl[64], out[128], err[256];
     const char *v1 = "9:name=systemd:/\n"
                      "3:cpuset:/machine/vm/emulator\n"
                      "2:cpu,cpuacct:/machine/vm/vcpu0\n"
                      "0::/machine/vm/vcpu0\n";
-    assert_int_equal(
-        procfs_parse_cgroup(v1, out, sizeof out, err, sizeof err), 0);
+    const char *v2 = "0::/system.slice/a.service\n";
+    assert_int_equal(procfs_parse_cgroup(v1, ctl, sizeof ctl, out, sizeof out,
+                                         err, sizeof err),
+                     0);
+    assert_string_equal(ctl, "cpu,cpuacct");
     assert_string_equal(out, "machine/vm/vcpu0");
-    assert_int_equal(procfs_parse_cgroup("0::/system.slice/a.service\n", out,
+    assert_int_equal(procfs_parse_cgroup(v2, ctl, sizeof ctl, out, sizeof out,
+                                         err, sizeof err),
+                     0);
+    assert_string_equal(ctl, "");
+    assert_string_equal(out, "system.slice/a.service");
+    assert_int_equal(procfs_parse_cgroup("1:cpu:/\n0::/\n", NULL, 0, out,
                                          sizeof out, err, sizeof err),
                      0);
-    assert_string_equal(out, "system.slice/a.service");
-    assert_int_equal(procfs_parse_cgroup("1:cpu:/\n0::/\n", out, sizeof out,
-                                         err, sizeof err),
-                     0);
     assert_string_equal(out, "");
-    assert_int_equal(procfs_parse_cgroup("1:cpuset:/x\n", out, sizeof out,
-                                         err, sizeof err),
+    assert_int_equal(procfs_parse_cgroup("1:cpuset:/x\n", NULL, 0, out,
+                                         sizeof out, err, sizeof err),
                      -1);
     assert_non_null(strstr(err, "no line of the cpu controller"));
-    assert_int_equal(
-        procfs_parse_cgroup("0::/abcdef\n", out, 4, err, sizeof err), -1);
+    assert_int_equal(procfs_parse_cgroup("0::/abcdef\n", NULL, 0, out, 4, err,
+                                         sizeof err),
+                     -1);
 }
 
 static void live_own_cgroup(void **state)
@@ -1393,7 +1398,7 @@ static void live_own_cgroup(void **state)
     char out[128], err[256] = "";
     if (access("/proc/self/cgroup", R_OK) != 0)
         skip();
-    assert_int_equal(procfs_task_cgroup("/", getpid(), gettid(), out,
+    assert_int_equal(procfs_task_cgroup("/", getpid(), gettid(), NULL, 0, out,
                                         sizeof out, err, sizeof err),
                      0);
     assert_null(strchr(out, '\n'));
