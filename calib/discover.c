@@ -306,9 +306,16 @@ static void print_one(FILE *f, const struct discovery *d, const char *name,
     if (t && t->live) {
         print_cpus(f, t->cpus);
         print_policy(f, &t->sched);
-        if (t->cgroup[0])
-            fprintf(f, "\n%*scgroup = \"%s\";", (int)strlen(name) + 7, "",
-                    t->cgroup);
+        if (t->cgroup[0]) {
+            /* systemd's names escape with backslashes (\x2d) */
+            fprintf(f, "\n%*scgroup = \"", (int)strlen(name) + 7, "");
+            for (const char *c = t->cgroup; *c; c++) {
+                if (*c == '\\' || *c == '"')
+                    fputc('\\', f);
+                fputc(*c, f);
+            }
+            fputs("\";", f);
+        }
         fprintf(f, " };  # tid %d\n", t->tid);
     } else {
         print_cpus(f, pin ? pin : all);
