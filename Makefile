@@ -172,18 +172,25 @@ paper: all
 # tests/run-unit.sh runs each program in turn, stops at the first failure
 # and ends with "N passed, M failed". The claims script, when present, is
 # run last and counts as one program.
-test: deps all $(TEST_BINS)
+test: deps all $(TEST_BINS) $(SLEEPER_SHARE)
 	VSRSIM_SRCDIR=$(CURDIR) VSRSIM_BIN=$(CURDIR)/$(BINDIR)/vsrsim \
 	    VSRCAL_BIN=$(CURDIR)/$(BINDIR)/vsrcal \
 	    sh tests/run-unit.sh $(TEST_BINS) $(CLAIMS)
 
-test-unit: $(TEST_BINS)
+test-unit: $(TEST_BINS) $(SLEEPER_SHARE)
 	VSRSIM_SRCDIR=$(CURDIR) sh tests/run-unit.sh $(TEST_BINS)
 
 bench: all $(BINDIR)/bench-tandem $(BINDIR)/bench-engine
 	VSRSIM_BIN=$(BINDIR)/vsrsim TANDEM_BIN=$(BINDIR)/bench-tandem \
 	    ENGINE_BIN=$(BINDIR)/bench-engine BENCH_BUILD=$(BUILD)/bench \
 	    sh bench/run.sh
+
+# tests/testbed/sleeper-share.c: the share Linux's fair class gives a thread
+# that sleeps often; tests/test_sched.c holds the simulated class to it.
+SLEEPER_SHARE := $(BUILD)/tests/testbed/sleeper-share
+$(SLEEPER_SHARE): tests/testbed/sleeper-share.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $<
 
 # bench/tandem.c: a tandem-queue model on the event engine alone, for bench.
 TANDEM_OBJS := $(addprefix $(BUILD)/sim/,args.o des.o eventq.o rng.o pktq.o err.o)

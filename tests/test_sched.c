@@ -858,9 +858,10 @@ static double eevdf_sleeper_share(int64_t run_ns, int64_t sleep_ns)
 }
 
 /* What Linux 6.18 gave such a thread on this project's 2-CPU test host
- * (base slice 1.5 ms), measured with a spinner and a thread that timed
- * its own CPU time between nanosleep()s, both pinned to one CPU, timer
- * slack 1 ns unless said (3 to 4 s each): a thread that sleeps often
+ * (base slice 1.5 ms), measured by tests/testbed/sleeper-share (a spinner
+ * and a thread timing its own CPU time between nanosleep()s, both pinned
+ * to one CPU, timer slack 1 ns unless said; 3 to 4 s each; repeated runs
+ * agree within half a point): a thread that sleeps often
  * loses its share to the spinner, by about the time it sleeps, since it
  * is owed nothing for it, while run to parity and its lag hold the rest
  * fair. The simulated class must stay within two points of each. */
