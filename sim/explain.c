@@ -6,7 +6,8 @@
  * run is the one vsrsim run makes. The verdict is a short list of rules
  * tried in order, from the most specific cause to the least:
  *
- *   no loss  under 1% lost and drops under 0.1% of the offered rate
+ *   no loss  under 1% lost and drops under 0.1% of the offered rate, and
+ *            a local generator sent all but 1% of it
  *   thread   a thread is saturated: it runs, or waits only because its
  *   budget   class throttles it, >= 95% of the time ("budget" when it is
  *            a deadline thread throttled over 5% of the time)
@@ -190,6 +191,7 @@ void explain_point(struct explain *e, const struct scenario *s,
     struct point_summary p;
     stats_summarise(&e->lay, runs, s->reps, kpps, &p);
     e->offered_kpps = p.offered_kpps;
+    e->sent_kpps = p.sent_kpps;
     e->forwarded_kpps = p.forwarded_kpps;
     e->ci99_kpps = p.ci99_kpps;
     e->loss = p.loss_frac;
@@ -217,6 +219,16 @@ static double core_taken(const struct explain *e, int c)
     return explain_core_busy(e, c) + e->rt_throttled[c];
 }
 
+/* Did the router take less than was offered (below the line rate)? A
+ * local generator retries on a full TAP rather than drop: what it could
+ * not send is lost all the same. */
+static int held_back(const struct explain *e)
+{
+    double offered = e->offered_kpps < e->line_kpps ? e->offered_kpps
+                                                    : e->line_kpps;
+    return e->sent_kpps < (1 - LOSS_NONE) * offered;
+}
+
 /* Does thread t take packets from the queue that drops most? */
 static int feeds_drops(const struct explain *e, int t)
 {
@@ -238,7 +250,8 @@ void explain_decide(struct explain *e)
     for (int t = 1; t < L->nthreads; t++)
         if (e->thread[t] > e->thread[busiest])
             busiest = t;
-    if (e->loss < LOSS_NONE && drops < DROPS_NONE * e->offered_kpps) {
+    if (e->loss < LOSS_NONE && drops < DROPS_NONE * e->offered_kpps &&
+        !held_back(e)) {
         e->verdict = EXPLAIN_NO_LOSS;
         e->thread_id = busiest;
         e->core_id = main_core(e, busiest);
@@ -465,11 +478,12 @@ void explain_print(const struct explain *e, FILE *f)
 {
     const struct stats_layout *L = &e->lay;
     char line[1024];
-    fprintf(f,
-            "%s, curve '%s', %.1f kpps offered: %.1f kpps forwarded "
-            "(99%% CI +-%.1f), %.2f%% lost\n",
-            e->scenario, e->curve, e->offered_kpps, e->forwarded_kpps,
-            e->ci99_kpps, 100 * e->loss);
+    fprintf(f, "%s, curve '%s', %.1f kpps offered", e->scenario, e->curve,
+            e->offered_kpps);
+    if (held_back(e))
+        fprintf(f, ", %.1f sent into a full TAP", e->sent_kpps);
+    fprintf(f, ": %.1f kpps forwarded (99%% CI +-%.1f), %.2f%% lost\n",
+            e->forwarded_kpps, e->ci99_kpps, 100 * e->loss);
     fprintf(f, "(mean of %d run%s of %.0f ms after %.0f ms of warm-up)\n\n",
             e->reps, e->reps == 1 ? "" : "s", (double)e->measured_ns / 1e6,
             (double)e->warmup_ns / 1e6);

@@ -37,7 +37,7 @@ struct explain {
     char curve[64];
     int reps;
     int64_t warmup_ns, measured_ns;
-    double offered_kpps, forwarded_kpps, ci99_kpps, loss;
+    double offered_kpps, sent_kpps, forwarded_kpps, ci99_kpps, loss;
     double line_kpps;
     struct stats_layout lay;
     uint64_t online;                          /* bit n: core n online */

@@ -158,6 +158,7 @@ void stats_acc_summary(const struct stats_acc *a,
         out->ci99_kpps = stats_ci99(out->stddev_kpps, n);
     }
     double offered = a->offered_kpps / n;
+    out->sent_kpps = offered;
     out->loss_frac = offered > 0 ? 1.0 - a->mean / offered : 0;
     if (out->loss_frac < 0)
         out->loss_frac = 0;

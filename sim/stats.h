@@ -51,6 +51,9 @@ struct run_result {
 /* Summary over the replications of one point (curve, offered rate). */
 struct point_summary {
     double offered_kpps;
+    double sent_kpps;      /* what reached the router: the offered rate, */
+                           /* capped at the line rate, or what a local    */
+                           /* generator could send into a full TAP        */
     double forwarded_kpps; /* mean over replications                      */
     double ci99_kpps;      /* half-width of the 99% Student t interval    */
     double stddev_kpps;
@@ -58,7 +61,7 @@ struct point_summary {
     double core_frac[STATS_MAX_CORES][CPU_NCLASS];
     double thread_frac[STATS_MAX_THREADS];
     double drops_kpps[STATS_MAX_QUEUES];
-    double loss_frac;    /* 1 - forwarded / offered                      */
+    double loss_frac;    /* 1 - forwarded / sent                         */
     double lat_p50_us;   /* percentiles of the pooled histogram          */
     double lat_p99_us;
     double lat_mean_us;

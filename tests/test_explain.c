@@ -199,7 +199,7 @@ static struct explain *made(double fwd, double drops_macvtap)
     e->online = 7;
     e->qcap[0] = 500;
     e->line_kpps = 1488.1;
-    e->offered_kpps = 1488.1;
+    e->offered_kpps = e->sent_kpps = 1488.1;
     e->forwarded_kpps = fwd;
     e->loss = 1 - fwd / e->offered_kpps;
     e->drops_kpps[0] = drops_macvtap;
@@ -241,6 +241,27 @@ static void test_rules_without_simulation(void **state)
     assert_int_equal(e->verdict, EXPLAIN_CORE);
     assert_int_equal(e->core_id, 2);
     assert_says(e, "RT throttling keeps its fifo threads off it 5.0%");
+    free(e);
+
+    /* A local generator that could send only 69.1 of 84.5 kpps into the
+     * router's full TAP loses nothing it sent, yet is held back: by core
+     * 1, which it shares with the thread that empties the TAP. */
+    e = made(69.1, 0);
+    e->offered_kpps = 84.5;
+    e->sent_kpps = 69.1;
+    e->loss = 0;
+    e->frac[1][0][CPU_GUEST] = e->core[1][CPU_GUEST] = e->thread[0] = 0.59;
+    e->frac[2][1][CPU_SYS] = e->core[2][CPU_SYS] = 0;
+    e->frac[1][1][CPU_SYS] = e->core[1][CPU_SYS] = e->thread[1] = 0.41;
+    explain_decide(e);
+    assert_int_equal(e->verdict, EXPLAIN_CORE);
+    assert_int_equal(e->core_id, 1);
+    assert_says(e, "core 1 is busy 100.0%, shared by vcpu0 59.0% and vhost "
+                   "41.0%");
+    e->sent_kpps = 84.5; /* it sent everything: nothing limits */
+    e->forwarded_kpps = 84.5;
+    explain_decide(e);
+    assert_int_equal(e->verdict, EXPLAIN_NO_LOSS);
     free(e);
 }
 
