@@ -759,7 +759,7 @@ int procfs_list_pids(const char *root, int *pids, int max, char *err,
     return list_numeric(path, pids, max, err, errlen);
 }
 
-/* ---- /proc/PID/cmdline -------------------------------------------------- */
+/* ---- /proc/PID/task/TID/cgroup ------------------------------------------ */
 
 int procfs_parse_cgroup(const char *text, char *ctl, size_t ctllen, char *out,
                         size_t len, char *err, size_t errlen)
@@ -819,6 +819,8 @@ int procfs_task_cgroup(const char *root, int pid, int tid, char *ctl,
         return -1;
     return procfs_parse_cgroup(text, ctl, ctllen, out, len, err, errlen);
 }
+
+/* ---- /proc/PID/cmdline -------------------------------------------------- */
 
 int procfs_cmdline(const char *root, int pid, char *buf, size_t len, char *err,
                    size_t errlen)

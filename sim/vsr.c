@@ -1143,8 +1143,8 @@ static void setup_thread(struct vsr *v, struct thread *t,
     t->prio = tc->prio;
     t->weight = tc->weight > 0 ? tc->weight : 1024;
     t->own_weight = t->weight;
-    t->group =
-        tc->cgroup >= 0 && tc->cgroup < v->cfg->ncgroups ? tc->cgroup : -1;
+    assert(tc->cgroup >= -1 && tc->cgroup < v->cfg->ncgroups);
+    t->group = tc->cgroup;
     t->dl_runtime_ns = tc->dl_runtime_ns;
     t->dl_period_ns = tc->dl_period_ns;
     t->allowed = tc->cpus & v->cfg->online;
@@ -1357,14 +1357,17 @@ void vsr_run_traced(const struct vsr_config *cfg, const struct costmodel *cm,
     setup_vm_threads(v, seed);
     thread_init(&v->nic, &v->m, vm_threads(cfg), "nic_irq", &nic_ops, v,
                 CPU_IRQ);
+    /* Interrupts and kernel threads are in no control group. */
     struct vsr_thread_cfg irq = {.cls = &sched_irq_class,
-                                 .cpus = 1ULL << cfg->irq_core};
+                                 .cpus = 1ULL << cfg->irq_core,
+                                 .cgroup = -1};
     setup_thread(v, &v->nic, &irq, vm_threads(cfg), seed);
     if (cfg->softirq_max_ns > 0) {
         thread_init(&v->ksoftirqd, &v->m, vm_threads(cfg) + 1, "ksoftirqd",
                     &nic_ops, v, CPU_IRQ);
         struct vsr_thread_cfg ks = {.cls = sched_find("cfs"),
-                                    .cpus = 1ULL << cfg->irq_core};
+                                    .cpus = 1ULL << cfg->irq_core,
+                                    .cgroup = -1};
         setup_thread(v, &v->ksoftirqd, &ks, vm_threads(cfg) + 1, seed);
     }
 
