@@ -546,15 +546,26 @@ static int read_host(struct ctx *x, struct vsr_config *c)
     if (h->rt_runtime_ns > h->rt_period_ns)
         return fail(x, get(x, "host.rt_runtime_us"),
                     "'host.rt_runtime_us' must not exceed rt_period_us");
-    if ((rc = get_i64(x, "host.cfs_latency_us", 1, US_MAX, 0, 6000, &us)))
+    /* The fair class's tunables default to the kernel's, which Linux
+     * scales by 1 + log2 of the online CPUs, at most 8 (update_sysctl(),
+     * SCHED_TUNABLESCALING_LOG; again whenever a CPU comes or goes,
+     * rq_online_fair()): 6 ms, 0.75 ms and 1 ms become 18, 2.25 and 3 ms
+     * on 4 CPUs. */
+    int online = __builtin_popcountll(c->online);
+    int64_t factor = 1 + (online >= 8   ? 3
+                          : online >= 4 ? 2
+                          : online >= 2 ? 1
+                                        : 0);
+    if ((rc = get_i64(x, "host.cfs_latency_us", 1, US_MAX, 0, 6000 * factor,
+                      &us)))
         return rc;
     h->cfs_latency_ns = us * 1000;
-    if ((rc = get_i64(x, "host.cfs_min_granularity_us", 1, US_MAX, 0, 750,
-                      &us)))
+    if ((rc = get_i64(x, "host.cfs_min_granularity_us", 1, US_MAX, 0,
+                      750 * factor, &us)))
         return rc;
     h->cfs_min_gran_ns = us * 1000;
-    if ((rc = get_i64(x, "host.cfs_wakeup_granularity_us", 0, US_MAX, 0, 1000,
-                      &us)))
+    if ((rc = get_i64(x, "host.cfs_wakeup_granularity_us", 0, US_MAX, 0,
+                      1000 * factor, &us)))
         return rc;
     h->cfs_wakeup_gran_ns = us * 1000;
     static const char *const fairs[] = {"cfs", "eevdf"};
@@ -562,13 +573,9 @@ static int read_host(struct ctx *x, struct vsr_config *c)
     if ((rc = get_choice(x, "host.fair", fairs, 2, &fair)))
         return rc;
     h->fair = sched_find_fair(fairs[fair]);
-    /* Linux scales its base slice, 0.75 ms, by 1 + log2 of the CPUs (at
-     * most 8): sched_update_scaling(), SCHED_TUNABLESCALING_LOG. */
-    int64_t slice_us = 750 * (1 + (c->ncores >= 8   ? 3
-                                   : c->ncores >= 4 ? 2
-                                   : c->ncores >= 2 ? 1
-                                                    : 0));
-    if ((rc = get_i64(x, "host.eevdf_slice_us", 1, US_MAX, 0, slice_us, &us)))
+    /* EEVDF's base slice, 0.75 ms, is scaled alike. */
+    if ((rc = get_i64(x, "host.eevdf_slice_us", 1, US_MAX, 0, 750 * factor,
+                      &us)))
         return rc;
     h->eevdf_slice_ns = us * 1000;
     if ((rc = get_i64(x, "host.tick_us", 1, US_MAX, 0, 4000, &us)))

@@ -26,10 +26,12 @@
 #include <cmocka.h>
 
 #include "check.h"
+#include "fixture.h"
 
 #include "core.h"
 #include "des.h"
 #include "rng.h"
+#include "scenario.h"
 #include "sched.h"
 #include "thread.h"
 
@@ -685,6 +687,38 @@ static void cfs_sleeper_waits_for_slice_end_within_wakeup_gran(void **state)
     struct rig *r = cfs_wakeup_rig(4 * MS);
     assert_i64_equal(r->w[1].start_ns[1], 23550 * US);
     rig_free(r);
+}
+
+/* Left out of a scenario, the fair classes' tunables are Linux's defaults
+ * scaled by 1 + log2 of the online cores (at most 8), curve by curve: Fig
+ * 2 runs on 1, 2 and 4 of the paper's host's cores, the live test router's
+ * host (EEVDF) on its 2. */
+static void fair_tunables_scale_with_online_cores(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *path;
+        int curve;
+        int64_t latency_us, min_gran_us, wakeup_gran_us, slice_us;
+    } want[] = {
+        {"models/paper/fig02.cfg", 0, 6000, 750, 1000, 750},     /* 1 core  */
+        {"models/paper/fig02.cfg", 1, 12000, 1500, 2000, 1500},  /* 2 cores */
+        {"models/paper/fig02.cfg", 4, 18000, 2250, 3000, 2250},  /* 4 cores */
+        {"models/testbed/router.cfg", 0, 12000, 1500, 2000, 1500},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        char path[1024], err[512];
+        struct scenario sc;
+        snprintf(path, sizeof path, "%s/%s", fixture_srcdir(), want[i].path);
+        assert_int_equal(scenario_load(&sc, path, NULL, 0, err, sizeof err),
+                         0);
+        const struct host_params *hp = &sc.curve[want[i].curve].cfg.hp;
+        assert_int_equal(hp->cfs_latency_ns, want[i].latency_us * US);
+        assert_int_equal(hp->cfs_min_gran_ns, want[i].min_gran_us * US);
+        assert_int_equal(hp->cfs_wakeup_gran_ns, want[i].wakeup_gran_us * US);
+        assert_int_equal(hp->eevdf_slice_ns, want[i].slice_us * US);
+        scenario_clear(&sc);
+    }
 }
 
 static void cfs_sleeper_gets_core_when_runner_slice_is_over(void **state)
@@ -1370,6 +1404,7 @@ int main(void)
         cmocka_unit_test(cfs_sleeper_preempts_when_lag_exceeds_wakeup_gran),
         cmocka_unit_test(cfs_sleeper_waits_for_slice_end_within_wakeup_gran),
         cmocka_unit_test(cfs_sleeper_gets_core_when_runner_slice_is_over),
+        cmocka_unit_test(fair_tunables_scale_with_online_cores),
         cmocka_unit_test(eevdf_serves_the_fair_policy),
         cmocka_unit_test(eevdf_equal_weights_take_turns_of_one_slice),
         cmocka_unit_test(eevdf_weights_2048_1024_split_two_to_one),
