@@ -88,6 +88,7 @@ static const struct key keys[] = {
     {"vm.guest_hz", K_INT},
     {"vm.rx_refill", K_INT},
     {"vm.interconnect", K_STR},
+    {"vm.kick", K_STR},
     {"host.router", K_STR},
     {"traffic.flows", K_INT},
     {"routing", K_GROUP},
@@ -661,6 +662,12 @@ static int read_vm(struct ctx *x, struct vsr_config *c)
     if ((rc = get_choice(x, "vm.interconnect", links, 4, &link)))
         return rc;
     c->interconnect = (enum vsr_interconnect)link;
+    /* How the guest's virtio notifications reach QEMU: an ioeventfd that
+     * KVM signals (the default), or, without KVM, an MMIO write that the
+     * vCPU thread handles itself under QEMU's global lock. */
+    static const char *const kicks[] = {"ioeventfd", "mmio"};
+    if ((rc = get_choice(x, "vm.kick", kicks, 2, &c->kick_mmio)))
+        return rc;
     static const char *const names[] = {
         "vm.queues.macvtap", "vm.queues.virtio_rx", "vm.queues.virtio_tx",
         "vm.queues.guest_qdisc"};

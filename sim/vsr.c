@@ -85,6 +85,11 @@ struct vhost {
     int ticks;       /* timer passes due (io threads)         */
 };
 
+/* Where a vCPU is in a notification it handles itself (vm.kick =
+ * "mmio"): the exit up to the notify, then the rest of it, both under
+ * QEMU's global lock. */
+enum mmio { MMIO_NONE, MMIO_IN, MMIO_OUT };
+
 struct vcpu {
     struct thread t;
     struct vm *vm;
@@ -93,6 +98,14 @@ struct vcpu {
     int poll_left; /* packets left in this NAPI poll        */
     uint32_t k;
     int ticks;     /* timer ticks due                        */
+    /* vm.kick = "mmio": notifications due, and the one under way */
+    struct {
+        struct vhost *h;
+        enum work w;
+    } kick[2];
+    int nkick;
+    enum mmio mmio;
+    int64_t mmio_rest_ns; /* what is left of it after the notify */
 };
 
 struct vm {
@@ -108,6 +121,11 @@ struct vm {
     int next_vcpu;           /* round robin of interrupts             */
     double miss_frac;        /* route-cache misses per packet         */
     double miss_acc;         /* misses owed, below one                */
+    /* QEMU's global lock, with vm.kick = "mmio": its holder and the
+     * threads asleep until it is free */
+    struct thread *bql;
+    struct thread *bql_wait[4];
+    int nbql_wait;
 };
 
 enum { HQ_NIC_RX, HQ_NIC_TX, HQ_N };
@@ -317,6 +335,37 @@ static void wake_by(struct thread *waker, struct thread *t)
     if (t->state == THREAD_SLEEPING)
         thread_add_overhead(waker, COST_WAKEUP, 1);
     thread_wake(t, waker->core);
+}
+
+/* ---- QEMU's global lock (vm.kick = "mmio") ------------------------- */
+
+/* Take m's lock for t: 1, or 0 when another thread holds it, and t is to
+ * sleep until it is let go (a futex wait: QEMU's mutex has no priority
+ * inheritance). */
+static int bql_take(struct vm *m, struct thread *t)
+{
+    if (!m->bql || m->bql == t) {
+        m->bql = t;
+        return 1;
+    }
+    for (int i = 0; i < m->nbql_wait; i++)
+        if (m->bql_wait[i] == t)
+            return 0;
+    assert(m->nbql_wait < (int)(sizeof m->bql_wait / sizeof m->bql_wait[0]));
+    m->bql_wait[m->nbql_wait++] = t;
+    return 0;
+}
+
+/* t lets m's lock go, if it holds it, and wakes the threads waiting. */
+static void bql_give(struct vm *m, struct thread *t)
+{
+    if (m->bql != t)
+        return;
+    m->bql = NULL;
+    int n = m->nbql_wait;
+    m->nbql_wait = 0;
+    for (int i = 0; i < n; i++)
+        wake_by(t, m->bql_wait[i]);
 }
 
 /* Where a virtual NIC's backend takes received packets: its input queue
@@ -938,11 +987,47 @@ static void vhost_step_end(struct thread *t)
 
 static const struct thread_ops vhost_ops = {vhost_step_begin, vhost_step_end};
 
+/* QEMU's main loop with vm.kick = "mmio" works under the global lock: it
+ * takes it before a pass that has work (or sleeps until it is free) and
+ * lets it go at the end of each step. */
+static int64_t io_step_begin(struct thread *t)
+{
+    struct vhost *h = t->ctx;
+    struct vm *m = h->n->vm;
+    int work = h->cur >= 0 || h->nlist > 0 || h->ticks > 0;
+    if (work && !bql_take(m, t))
+        return THREAD_IDLE;
+    int64_t cost = vhost_step_begin(t);
+    if (cost == THREAD_IDLE)
+        bql_give(m, t);
+    return cost;
+}
+
+static void io_step_end(struct thread *t)
+{
+    struct vhost *h = t->ctx;
+    vhost_step_end(t);
+    bql_give(h->n->vm, t);
+}
+
+static const struct thread_ops io_ops = {io_step_begin, io_step_end};
+
 /* ---- Guest vCPU ---------------------------------------------------- */
 
-/* The guest notifies vhost-net (a VM exit on the ioeventfd). */
+/* The guest notifies vhost-net (a VM exit on the ioeventfd); with
+ * vm.kick = "mmio" the vCPU handles the exit in steps of its own
+ * (vcpu_mmio_step_begin()), once the step that kicks is over. */
 static void guest_kick(struct vcpu *c, struct vhost *h, enum work w)
 {
+    if (c->vm->v->cfg->kick_mmio) {
+        for (int i = 0; i < c->nkick; i++)
+            if (c->kick[i].h == h && c->kick[i].w == w)
+                return;
+        assert(c->nkick < 2);
+        c->kick[c->nkick].h = h;
+        c->kick[c->nkick++].w = w;
+        return;
+    }
     thread_add_overhead(&c->t, COST_GUEST_KICK, 1);
     vhost_queue(h, w, c->t.core);
 }
@@ -1068,6 +1153,49 @@ static void vcpu_step_end(struct thread *t)
 }
 
 static const struct thread_ops vcpu_ops = {vcpu_step_begin, vcpu_step_end};
+
+/* A vCPU whose notifications are MMIO exits it handles itself, under
+ * QEMU's global lock (vm.kick = "mmio"): a kick due takes the lock (or
+ * waits for it, asleep), runs half its cost, tells QEMU's main loop (whose
+ * wake-up may preempt it, to find the lock held), runs the other half and
+ * lets the lock go. */
+static int64_t vcpu_mmio_step_begin(struct thread *t)
+{
+    struct vcpu *c = t->ctx;
+    if (c->mmio == MMIO_OUT)
+        return c->mmio_rest_ns;
+    if (c->nkick == 0)
+        return vcpu_step_begin(t);
+    if (!bql_take(c->vm, t))
+        return THREAD_IDLE;
+    int64_t cost = thread_cost(t, COST_GUEST_KICK, 1);
+    c->mmio = MMIO_IN;
+    c->mmio_rest_ns = cost - cost / 2;
+    return cost / 2;
+}
+
+static void vcpu_mmio_step_end(struct thread *t)
+{
+    struct vcpu *c = t->ctx;
+    switch (c->mmio) {
+    case MMIO_IN:
+        c->mmio = MMIO_OUT;
+        vhost_queue(c->kick[0].h, c->kick[0].w, t->core);
+        c->kick[0] = c->kick[1];
+        c->nkick--;
+        return;
+    case MMIO_OUT:
+        c->mmio = MMIO_NONE;
+        bql_give(c->vm, t);
+        return;
+    case MMIO_NONE:
+        vcpu_step_end(t);
+        return;
+    }
+}
+
+static const struct thread_ops vcpu_mmio_ops = {vcpu_mmio_step_begin,
+                                                vcpu_mmio_step_end};
 
 /* ---- Set-up and run ------------------------------------------------ */
 
@@ -1219,7 +1347,9 @@ static void setup_vm_threads(struct vsr *v, uint64_t seed)
             struct vcpu *c = &v->vc[v->nvcpu++];
             c->vm = m;
             m->vc[m->nvcpu++] = c;
-            thread_init(&c->t, &v->m, i, tc->name, &vcpu_ops, c, CPU_GUEST);
+            thread_init(&c->t, &v->m, i, tc->name,
+                        cfg->kick_mmio ? &vcpu_mmio_ops : &vcpu_ops, c,
+                        CPU_GUEST);
             t = &c->t;
         } else {
             struct vhost *h = &v->vh[v->nvhost++];
@@ -1231,7 +1361,9 @@ static void setup_vm_threads(struct vsr *v, uint64_t seed)
                 h->n->rx_worker = h;
             if (tc->kind != VSR_VHOST_RX)
                 h->n->tx_worker = h;
-            thread_init(&h->t, &v->m, i, tc->name, &vhost_ops, h, CPU_SYS);
+            thread_init(&h->t, &v->m, i, tc->name,
+                        h->user && cfg->kick_mmio ? &io_ops : &vhost_ops, h,
+                        CPU_SYS);
             t = &h->t;
         }
         setup_thread(v, t, tc, i, seed);

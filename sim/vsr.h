@@ -112,6 +112,11 @@ struct vsr_config {
                                 pile up before it posts anew    */
     int qemu_timer_hz;       /* QEMU main-loop timer passes a
                                 second (io threads)             */
+    int kick_mmio;           /* the guest's notifications are
+                                handled by the vCPU thread under
+                                QEMU's global lock (no ioeventfd:
+                                TCG), which the I/O thread holds
+                                while it works                  */
     struct vsr_queues q;
     enum vsr_interconnect interconnect;
     enum vsr_interconnect internal; /* load balancer -> router hop   */
