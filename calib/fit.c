@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <gsl/gsl_fit.h>
+#include <gsl/gsl_statistics_double.h>
 
 #include "costmodel.h"
 #include "err.h"
@@ -94,6 +95,8 @@ struct ctx {
     double tick_ns[2]; /* guest_tick and qemu_tick from the background */
     double move_ns, move_half; /* --moves: a move's cost, 99% interval  */
     int move_rates;            /* the rates it comes from               */
+    double switch_ns, switch_half; /* --switches: a switch in's cost    */
+    int switch_rates;
     char err[512];
 };
 
@@ -483,34 +486,54 @@ static void simulate_moved(const struct ctx *x, const struct scenario_curve *c,
             }
 }
 
+/* Curve `name` of the plan, named by option `opt`, into *c; its newest
+ * measured run's samples and points into s, p (the caller frees them). */
+static int curve_run(struct ctx *x, const char *opt, const char *name,
+                     const struct scenario_curve **c,
+                     struct measured_sample **s, int *ns,
+                     struct measured_point **p, int *np)
+{
+    *c = NULL;
+    for (int i = 0; i < x->sc.ncurves; i++)
+        if (strcmp(x->sc.curve[i].name, name) == 0)
+            *c = &x->sc.curve[i];
+    if (!*c) {
+        snprintf(x->err, sizeof x->err, "%s %s: %s has no such curve", opt,
+                 name, x->o->plan);
+        return SIM_EINPUT;
+    }
+    int64_t run_id;
+    return caldb_read_run(x->o->db, name, &run_id, s, ns, p, np, x->err,
+                          sizeof x->err);
+}
+
+/* The 99% half-width of a cost taken over n rates, from its spread over
+ * them. */
+static double rates_half(const double *per_rate, int n)
+{
+    return stats_ci99(gsl_stats_sd(per_rate, 1, (size_t)n), n);
+}
+
 /* --moves: the cost of a move between cores (see fit.h), into cm. */
 static int fit_moves(struct ctx *x, struct costmodel *cm)
 {
-    const struct scenario_curve *mc = NULL;
-    for (int i = 0; i < x->sc.ncurves; i++)
-        if (strcmp(x->sc.curve[i].name, x->o->moves) == 0)
-            mc = &x->sc.curve[i];
-    if (!mc) {
-        snprintf(x->err, sizeof x->err, "--moves %s: %s has no such curve",
-                 x->o->moves, x->o->plan);
-        return SIM_EINPUT;
-    }
+    const struct scenario_curve *mc;
+    struct measured_sample *s = NULL;
+    struct measured_point *p = NULL;
+    int ns, np;
+    int rc = curve_run(x, "--moves", x->o->moves, &mc, &s, &ns, &p, &np);
+    if (rc != 0)
+        return rc;
     int moved = 0;
     for (int t = 0; t < mc->cfg.nthreads; t++)
         moved += mc->cfg.thread[t].move_every_ns > 0;
     if (!moved) {
         snprintf(x->err, sizeof x->err, "--moves %s: the curve moves no "
                  "thread (threads.NAME.move_every_ms)", mc->name);
+        free(s);
+        free(p);
         return SIM_EINPUT;
     }
-    int64_t run_id;
-    struct measured_sample *s = NULL;
-    struct measured_point *p = NULL;
-    int ns, np;
-    int rc = caldb_read_run(x->o->db, mc->name, &run_id, &s, &ns, &p, &np,
-                            x->err, sizeof x->err);
-    if (rc != 0)
-        return rc;
     struct costmodel free_moves = *cm;
     free_moves.c[COST_MIGRATION].mean_ns = 0;
     double extra_sum = 0, moves_sum = 0, per_rate[SCENARIO_MAX_RATES];
@@ -561,13 +584,8 @@ static int fit_moves(struct ctx *x, struct costmodel *cm)
                  mc->name, x->c->name);
         return SIM_EINPUT;
     }
-    double mean = 0, var = 0;
-    for (int k = 0; k < n; k++)
-        mean += per_rate[k] / n;
-    for (int k = 0; k < n; k++)
-        var += (per_rate[k] - mean) * (per_rate[k] - mean) / (n - 1);
     x->move_ns = extra_sum / moves_sum;
-    x->move_half = stats_ci99(sqrt(var), n);
+    x->move_half = rates_half(per_rate, n);
     x->move_rates = n;
     if (x->move_ns < 0) {
         printf("moves cost nothing measurable (%.0f ns each): migration "
@@ -575,6 +593,115 @@ static int fit_moves(struct ctx *x, struct costmodel *cm)
         x->move_ns = 0;
     }
     cm->c[COST_MIGRATION].mean_ns = x->move_ns;
+    return 0;
+}
+
+/* The QEMU threads' (vCPU and I/O thread) CPU time and switches in per
+ * second in the n samples s of curve c's run at `kpps`, and the rate
+ * its generator sent (kpps), all repetitions together; NAN without
+ * samples. */
+static void qemu_per_s(const struct measured_sample *s, int n, double kpps,
+                       const struct scenario_curve *c, double *ns_per_s,
+                       double *sw_per_s, double *sent_kpps)
+{
+    double ns = 0, sw = 0, sent = 0, sec = 0;
+    for (int rep = 0;; rep++) {
+        double w = caldb_sample(s, n, kpps, rep, "window", "seconds");
+        if (isnan(w))
+            break;
+        double a = 0, b = 0;
+        for (int t = 0; t < c->cfg.nthreads; t++) {
+            const struct vsr_thread_cfg *tc = &c->cfg.thread[t];
+            char ent[48];
+            if (tc->kind != VSR_VCPU && tc->kind != VSR_IO)
+                continue;
+            snprintf(ent, sizeof ent, "thread:%s", tc->name);
+            a += caldb_sample(s, n, kpps, rep, ent, "run_ns");
+            b += caldb_sample(s, n, kpps, rep, ent, "slices");
+        }
+        double g = caldb_sample(s, n, kpps, rep, "net:gen", "tx_packets");
+        if (isnan(a) || isnan(b) || isnan(g) || !(w > 0))
+            continue;
+        ns += a;
+        sw += b;
+        sent += g / 1000;
+        sec += w;
+    }
+    *ns_per_s = sec > 0 ? ns / sec : NAN;
+    *sw_per_s = sec > 0 ? sw / sec : NAN;
+    *sent_kpps = sec > 0 ? sent / sec : NAN;
+}
+
+/* --switches: what a QEMU thread's switch in costs (`qemu_switch`), from
+ * a curve measured with its packets evenly paced (each packet switches
+ * the threads in several times) into cm. At every rate where that curve
+ * forwards what its generator sent and its QEMU threads leave a tenth of
+ * their cores idle, the QEMU threads' CPU time per second
+ * beyond what the model gives them (cm with switches free, simulated at
+ * the rate sent), over the switches in the kernel counted. */
+static int fit_switches(struct ctx *x, struct costmodel *cm)
+{
+    const struct scenario_curve *sc;
+    struct measured_sample *s = NULL;
+    struct measured_point *p = NULL;
+    int ns, np;
+    int rc =
+        curve_run(x, "--switches", x->o->switches, &sc, &s, &ns, &p, &np);
+    if (rc != 0)
+        return rc;
+    struct costmodel free_sw = *cm;
+    free_sw.c[COST_QEMU_SWITCH].mean_ns = 0;
+    /* Where the QEMU threads fill their cores they run on without a
+     * break, switch less and lose packets the generator then sends
+     * fewer of: those rates say nothing of a switch in. */
+    uint64_t cores = 0;
+    for (int t = 0; t < sc->cfg.nthreads; t++)
+        if (sc->cfg.thread[t].kind == VSR_VCPU ||
+            sc->cfg.thread[t].kind == VSR_IO)
+            cores |= sc->cfg.thread[t].cpus;
+    const double full = 0.9e9 * __builtin_popcountll(cores);
+    double extra_sum = 0, sw_sum = 0, per_rate[SCENARIO_MAX_RATES];
+    int n = 0;
+    printf("switches in (curve '%s'; the QEMU threads' CPU time and "
+           "switches in per second):\n%8s %8s %12s %12s %10s %10s %10s\n",
+           sc->name, "kpps", "sent", "measured", "sim", "switches/s",
+           "sim", "ns/switch");
+    for (int i = 0; i < np; i++) {
+        double m_ns, m_sw, sent;
+        qemu_per_s(s, ns, p[i].offered_kpps, sc, &m_ns, &m_sw, &sent);
+        if (isnan(m_ns) || !(m_sw > 0) || !(sent > 0) || m_ns > full ||
+            p[i].forwarded_kpps < (1 - MEASURED_SATURATED_LOSS) * sent)
+            continue;
+        struct run_result r;
+        vsr_run(&sc->cfg, &free_sw, sent, x->sc.seed, x->sc.warmup_ns,
+                x->sc.duration_ns, &r);
+        double sec = (double)r.measured_ns / 1e9, s_ns = 0, s_sw = 0;
+        for (int t = 0; t < sc->cfg.nthreads; t++)
+            if (sc->cfg.thread[t].kind == VSR_VCPU ||
+                sc->cfg.thread[t].kind == VSR_IO) {
+                s_ns += (double)r.thread_ns[t] / sec;
+                s_sw += (double)r.thread_slices[t] / sec;
+            }
+        double extra = m_ns - s_ns;
+        per_rate[n++] = extra / m_sw;
+        extra_sum += extra;
+        sw_sum += m_sw;
+        printf("%8g %8.2f %9.2f ms %9.2f ms %10.0f %10.0f %10.0f\n",
+               p[i].offered_kpps, sent, m_ns / 1e6, s_ns / 1e6, m_sw, s_sw,
+               extra / m_sw);
+    }
+    free(s);
+    free(p);
+    if (n < 2) {
+        snprintf(x->err, sizeof x->err, "--switches %s: %d rate%s forwarded "
+                 "what was sent; the cost of a switch in needs at least 2",
+                 sc->name, n, n == 1 ? "" : "s");
+        return SIM_EINPUT;
+    }
+    x->switch_ns = fmax(extra_sum / sw_sum, 0);
+    x->switch_half = rates_half(per_rate, n);
+    x->switch_rates = n;
+    cm->c[COST_QEMU_SWITCH].mean_ns = x->switch_ns;
     return 0;
 }
 
@@ -651,6 +778,14 @@ static int write_model(struct ctx *x, const struct costmodel *base,
                      "'%s' and what the model charges with moves free, at "
                      "%d rates (99%% interval +-%.0f ns)",
                      x->o->moves, x->c->name, x->move_rates, x->move_half);
+        } else if (i == COST_QEMU_SWITCH && x->o->switches) {
+            r->stderr_ns = x->switch_half / stats_t99(x->switch_rates - 1);
+            snprintf(deriv[i], sizeof deriv[i],
+                     "the QEMU threads' CPU time per switch in (counted by "
+                     "the kernel) on curve '%s', its packets evenly paced, "
+                     "beyond what the model charges with switches free, "
+                     "at %d rates (99%% interval +-%.0f ns)",
+                     x->o->switches, x->switch_rates, x->switch_half);
         } else if (i == COST_GEN_PKT && g_gen >= 0) {
             const struct fitted *f = &x->f[g_gen];
             r->stderr_ns = f->b_se;
@@ -839,6 +974,23 @@ int fit_main(const struct fit_opts *o)
             printf("%s activities of '%s' scaled by %.4f: simulated %.0f "
                    "ns/packet, fitted %.0f\n", group_name[g], base.id,
                    scale[g], got[g], want[g]);
+    /* A switch in's cost, then the per-packet costs again with it
+     * charged (the fitted curve switches too), twice over. */
+    for (int round = 0; o->switches && round < 2; round++) {
+        if ((rc = fit_switches(x, &cm)) != 0) {
+            status = rc == SIM_EINPUT ? 2 : 1;
+            goto out;
+        }
+        base.c[COST_QEMU_SWITCH].mean_ns = x->switch_ns;
+        if (scale_model(x, &base, &cm, scale, want, got) != 0)
+            goto out;
+    }
+    if (o->switches)
+        printf("qemu_switch: %.0f ns per switch in, 99%% interval +-%.0f "
+               "(%d rates); per-packet costs refitted: simulated %.0f and "
+               "%.0f ns/packet, fitted %.0f and %.0f\n",
+               x->switch_ns, x->switch_half, x->switch_rates, got[G_VCPU],
+               got[G_IO], want[G_VCPU], want[G_IO]);
     if (o->moves && (rc = fit_moves(x, &cm)) != 0) {
         status = rc == SIM_EINPUT ? 2 : 1;
         goto out;

@@ -41,6 +41,17 @@
  * its core, its time per move much with the host (a TCG vCPU's working
  * set is the translated code and the guest's memory), which is why it is
  * measured and not taken from the base model.
+ *
+ * With --switches CURVE, what switching a QEMU thread (vCPU or I/O
+ * thread) in costs (`qemu_switch`: under TCG tens of microseconds, its
+ * loop re-entered and its caches refilled) is fitted from a curve of the
+ * plan measured with its packets evenly paced (traffic.pacing = "even"),
+ * where every packet switches the threads in several times: at each rate
+ * it forwards what its generator sent, the QEMU threads' CPU time per
+ * second beyond what the model gives them with switches free (simulated
+ * at the rate sent), over the switches in the kernel counted. The
+ * per-packet costs are then fitted again with that cost charged, and the
+ * two fits repeated once.
  */
 #ifndef VSRCAL_FIT_H
 #define VSRCAL_FIT_H
@@ -60,6 +71,9 @@ struct fit_opts {
     const char *moves;     /* a curve that moves a thread: fit the
                               cost of a move from it (NULL: keep the
                               base model's)                            */
+    const char *switches;  /* a curve with evenly paced packets: fit
+                              what a QEMU thread's switch in costs
+                              (NULL: keep the base model's)            */
 };
 
 /* Returns the exit status: 0, 1 (check failed or I/O) or 2 (bad input or

@@ -192,8 +192,8 @@ static void child(const struct scenario_measure *m, uint64_t cpus,
 }
 
 int gen_start(struct gen **out, const struct scenario_measure *m,
-              double kpps, uint64_t cpus, const struct thread_sched *sched,
-              char *err, size_t errlen)
+              double kpps, int even, uint64_t cpus,
+              const struct thread_sched *sched, char *err, size_t errlen)
 {
     char why[256], path[256], rate[32];
     const char *tool = gen_tool(m, NULL, 0, why, sizeof why);
@@ -212,15 +212,19 @@ int gen_start(struct gen **out, const struct scenario_measure *m,
         if (rc != 0)
             return -1;
     }
-    snprintf(rate, sizeof rate, "%.0fpps", kpps * 1000.0);
+    if (even)
+        snprintf(rate, sizeof rate, "%.0fns", 1e6 / kpps);
+    else
+        snprintf(rate, sizeof rate, "%.0fpps", kpps * 1000.0);
     find_program("trafgen", path, sizeof path);
     char dev[sizeof m->gen_dev], conf[sizeof m->gen_conf];
     char a_o[] = "-o", a_i[] = "-i", a_p[] = "-P", a_1[] = "1", a_q[] = "-Q",
-         a_nosock[] = "--no-sock-mem", a_c[] = "-C", a_b[] = "-b";
+         a_nosock[] = "--no-sock-mem", a_c[] = "-C", a_b[] = "-b",
+         a_t[] = "-t";
     memcpy(dev, m->gen_dev, sizeof dev);
     memcpy(conf, m->gen_conf, sizeof conf);
     char *const argv[] = {path, a_o, dev, a_i, conf, a_p, a_1, a_q,
-                          a_nosock, a_c, a_b, rate, NULL};
+                          a_nosock, a_c, even ? a_t : a_b, rate, NULL};
     char tmpl[] = "/tmp/vsrcal-gen-XXXXXX";
     int errfd = mkstemp(tmpl);
     if (errfd < 0) {

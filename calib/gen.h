@@ -25,14 +25,17 @@ const char *gen_tool(const struct scenario_measure *m, char *note,
                      size_t notelen, char *why, size_t whylen);
 
 /* Make the generator's process, to send at `kpps` on `cpus` (0:
- * anywhere) with scheduling `sched` (NULL: inherited); it sends once
+ * anywhere) with scheduling `sched` (NULL: inherited), each second's
+ * packets back to back from its start (trafgen -b) or, `even`, one every
+ * 1 / kpps ms (trafgen -t; a nanosleep() each, so it sends somewhat
+ * less); it sends once
  * gen_go() lets it, so that the caller can first record it (its process
  * group, gen_pid()) where a later vsrcal will find it: a vsrcal killed
  * in between leaves no generator running. */
 struct thread_sched;
 int gen_start(struct gen **out, const struct scenario_measure *m,
-              double kpps, uint64_t cpus, const struct thread_sched *sched,
-              char *err, size_t errlen);
+              double kpps, int even, uint64_t cpus,
+              const struct thread_sched *sched, char *err, size_t errlen);
 
 /* Let the generator start sending. Returns -1 if it has gone. */
 int gen_go(struct gen *g);

@@ -5,6 +5,7 @@
  *   vsrcal measure PLAN.cfg --db FILE [--curve NAME]... [--journal FILE]
  *   vsrcal fit PLAN.cfg --db FILE --id MODEL [--curve NAME] [--out FILE]
  *              [--check-rate KPPS] [--check-tol FRACTION] [--moves NAME]
+ *              [--switches NAME]
  *   vsrcal restore [--journal FILE]
  *
  * Exit status: 0 success, 1 a failure of the host, a tool or a check, 2
@@ -36,11 +37,12 @@ static const char usage[] =
     "[--out FILE]\n"
     "                  [--check-rate KPPS] [--check-tol FRACTION] "
     "[--moves NAME]\n"
+    "                  [--switches NAME]\n"
     "       vsrcal restore [--journal FILE]\n";
 
 enum opt { O_CONNECT = 256, O_DOMAIN, O_FRAGMENT, O_DB, O_CURVE, O_JOURNAL,
            O_ID, O_OUT, O_CHECK_RATE, O_CHECK_TOL, O_NOTES, O_IDLE_STATES,
-           O_MOVES, O_HELP };
+           O_MOVES, O_SWITCHES, O_HELP };
 
 static const struct option options[] = {
     {"connect", required_argument, NULL, O_CONNECT},
@@ -56,6 +58,7 @@ static const struct option options[] = {
     {"notes", required_argument, NULL, O_NOTES},
     {"idle-states", no_argument, NULL, O_IDLE_STATES},
     {"moves", required_argument, NULL, O_MOVES},
+    {"switches", required_argument, NULL, O_SWITCHES},
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -63,7 +66,7 @@ static const struct option options[] = {
 struct args {
     const char *cmd, *plan;
     const char *connect, *domain, *fragment, *db, *curve, *journal, *id, *out,
-        *notes, *moves;
+        *notes, *moves, *switches;
     const char *curves[MEASURE_MAX_CURVES];
     int ncurves;
     double check_kpps, check_tol;
@@ -106,6 +109,7 @@ static int parse(int argc, char **argv, struct args *a)
         case O_OUT: a->out = optarg; break;
         case O_NOTES: a->notes = optarg; break;
         case O_MOVES: a->moves = optarg; break;
+        case O_SWITCHES: a->switches = optarg; break;
         case O_IDLE_STATES: a->idle_states = 1; break;
         case O_CHECK_RATE:
             if (args_number(optarg, 0, 1e6, &a->check_kpps) != 0)
@@ -229,6 +233,6 @@ int main(int argc, char **argv)
     if (!a.id)
         return bad("fit: %s", "--id MODEL is required");
     struct fit_opts o = {a.plan, a.db, a.out, a.curve, a.id, a.check_kpps,
-                         a.check_tol, a.moves};
+                         a.check_tol, a.moves, a.switches};
     return fit_main(&o);
 }

@@ -358,7 +358,8 @@ static int nap(struct ctx *x, double s)
  * its steady state for settle_s, read, wait point_s, read again, stop,
  * and let the queues drain for drain_s before the next repetition.
  * Returns the forwarded kpps, or -1. */
-static double one_rep(struct ctx *x, int64_t run_id, double kpps, int rep)
+static double one_rep(struct ctx *x, const struct scenario_curve *c,
+                      int64_t run_id, double kpps, int rep)
 {
     const struct scenario_measure *m = &x->sc.measure;
     struct reading a, b;
@@ -376,7 +377,8 @@ static double one_rep(struct ctx *x, int64_t run_id, double kpps, int rep)
             plan_sched(x->b[i].cfg, &sched);
             ps = &sched;
         }
-    if (gen_start(&g, m, kpps, cpus, ps, x->err, sizeof x->err) != 0)
+    if (gen_start(&g, m, kpps, c->cfg.gen_burst_ns == 0, cpus, ps, x->err,
+                  sizeof x->err) != 0)
         return -1;
     x->gen = g;
     /* After a SIGKILL of vsrcal, `vsrcal restore` stops it too. */
@@ -435,7 +437,7 @@ static double curve_rep(struct ctx *x, const struct scenario_curve *c,
     if (bind_curve(x, c) != 0 ||
         journal_open(&x->journal, x->o->journal, x->err, sizeof x->err) != 0)
         return -1;
-    double fwd = apply_curve(x, c) == 0 ? one_rep(x, run_id, kpps, rep) : -1;
+    double fwd = apply_curve(x, c) == 0 ? one_rep(x, c, run_id, kpps, rep) : -1;
     gen_stop_all();
     /* A thread that vanished under a setting or a reading most likely went
      * with its domain: say that, rather than which /proc file was gone.

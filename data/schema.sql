@@ -129,6 +129,12 @@ CREATE TABLE IF NOT EXISTS cost_model (
 --                                    per pass (host.qemu.timer_hz a
 --                                    second), in an io thread; 0 leaves
 --                                    them out
+--   qemu_switch       (event, sys)   a QEMU thread (vCPU or I/O thread)
+--                                    switched in, beyond ctx_switch: its
+--                                    return into its own loop and the
+--                                    caches it refills (tens of
+--                                    microseconds under TCG); optional,
+--                                    0 when a model leaves it out
 --   wakeup            (event, sys)   try_to_wake_up, charged to the waker
 --                                    (in whatever class the waker runs;
 --                                    'sys' is the class it was measured in)

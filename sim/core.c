@@ -277,8 +277,11 @@ static void core_schedule(struct core *c)
                 /* A switch in, as Linux counts them: from another thread
                  * or from idle; an interrupt (rank SCHED_IRQ) returns to
                  * the thread it preempted without one. */
-                if (c->holder != t)
+                if (c->holder != t) {
                     t->slices++;
+                    if (t->switch_in_cost >= 0)
+                        thread_add_overhead(t, t->switch_in_cost, 1);
+                }
                 c->holder = t;
             }
             core_load_update(c, t, 0);

@@ -31,6 +31,7 @@ static const struct {
     [COST_GEN_PKT] = {"gen_pkt", "packet", "sys"},
     [COST_GUEST_TICK] = {"guest_tick", "event", "guest"},
     [COST_QEMU_TICK] = {"qemu_tick", "event", "sys"},
+    [COST_QEMU_SWITCH] = {"qemu_switch", "event", "sys"},
     [COST_WAKEUP] = {"wakeup", "event", "sys"},
     [COST_CTX_SWITCH] = {"ctx_switch", "event", "sys"},
     [COST_MIGRATION] = {"migration", "event", "sys"},
@@ -59,6 +60,11 @@ const char *costmodel_unit(enum cost_id id)
 const char *costmodel_charged_as(enum cost_id id)
 {
     return (id >= 0 && id < COST_N) ? table[id].charged_as : "?";
+}
+
+int costmodel_optional(enum cost_id id)
+{
+    return id == COST_QEMU_SWITCH;
 }
 
 int costmodel_lookup(const char *name)

@@ -43,6 +43,7 @@ enum cost_id {
     COST_GEN_PKT,          /* local generator's send into a TAP, per pkt  */
     COST_GUEST_TICK,       /* the guest's timer tick on a vCPU            */
     COST_QEMU_TICK,        /* QEMU's main-loop timers, per pass           */
+    COST_QEMU_SWITCH,      /* a QEMU thread switched in (0 when absent)   */
     COST_N
 };
 
@@ -64,6 +65,10 @@ const char *costmodel_name(enum cost_id id);
  * shows up in ("irq", "sys" or "guest"), as data/schema.sql lists them. */
 const char *costmodel_unit(enum cost_id id);
 const char *costmodel_charged_as(enum cost_id id);
+
+/* 1 for an activity that a cost model may leave out (it costs nothing
+ * then): those added after models were first written. */
+int costmodel_optional(enum cost_id id);
 
 /* Activity id for a database name, or -1 when the name is unknown. */
 int costmodel_lookup(const char *name);

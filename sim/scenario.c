@@ -386,13 +386,14 @@ static int check_tree(struct ctx *x, config_setting_t *g, const char *prefix,
             strncmp(path, "host", 4) != 0 && strncmp(path, "vm", 2) != 0 &&
             strncmp(path, "threads", 7) != 0 &&
             strncmp(path, "routing", 7) != 0 && strcmp(path, "traffic") != 0 &&
-            strcmp(path, "traffic.flows") != 0 && strcmp(path, "vms") != 0)
+            strcmp(path, "traffic.flows") != 0 &&
+            strcmp(path, "traffic.pacing") != 0 && strcmp(path, "vms") != 0)
             k = NULL;
         if (!k)
             return fail(x, s, "unknown setting '%s'%s", path,
                         in_curve ? " in a curve (a curve may set name, "
-                                   "host, vm, vms, threads, routing and "
-                                   "traffic.flows)"
+                                   "host, vm, vms, threads, routing, "
+                                   "traffic.flows and traffic.pacing)"
                                  : "");
         if (!has_kind(s, k->kind))
             return fail(x, s, "'%s' must be %s", path, kind_text[k->kind]);

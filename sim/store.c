@@ -242,6 +242,8 @@ int store_load_costmodel(const char *db_path, const char *model_id,
     if (ret != SIM_OK)
         goto out;
     for (int i = 0; i < COST_N; i++) {
+        if (!tmp.c[i].present && costmodel_optional((enum cost_id)i))
+            continue; /* costs nothing: mean_ns 0 */
         if (!tmp.c[i].present) {
             set_err(err, errlen, "%s: cost model '%s' lacks activity '%s'",
                     db_path, model_id, costmodel_name((enum cost_id)i));

@@ -118,6 +118,7 @@ struct thread {
     int64_t busy_ns;
     int64_t migrations;
     int64_t slices; /* times switched in (schedstat's third field) */
+    int switch_in_cost; /* an activity owed at each switch in, or -1 */
 };
 
 /* Initialise a thread record; the caller fills policy and affinity. */

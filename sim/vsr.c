@@ -1350,6 +1350,7 @@ static void setup_vm_threads(struct vsr *v, uint64_t seed)
             thread_init(&c->t, &v->m, i, tc->name,
                         cfg->kick_mmio ? &vcpu_mmio_ops : &vcpu_ops, c,
                         CPU_GUEST);
+            c->t.switch_in_cost = COST_QEMU_SWITCH;
             t = &c->t;
         } else {
             struct vhost *h = &v->vh[v->nvhost++];
@@ -1364,6 +1365,8 @@ static void setup_vm_threads(struct vsr *v, uint64_t seed)
             thread_init(&h->t, &v->m, i, tc->name,
                         h->user && cfg->kick_mmio ? &io_ops : &vhost_ops, h,
                         CPU_SYS);
+            if (h->user)
+                h->t.switch_in_cost = COST_QEMU_SWITCH;
             t = &h->t;
         }
         setup_thread(v, t, tc, i, seed);

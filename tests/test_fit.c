@@ -780,6 +780,130 @@ static void test_fit_moves(void **state)
         fail_msg("unexpected message: %s", fc.err);
 }
 
+/* ---- what a QEMU thread's switch in costs (--switches) ---------------- */
+
+#define SWITCH_NS 1e4 /* what a switch in costs the QEMU threads, paced */
+
+/* Add to fc's database a run of curve 'paced' (of configs.cfg): what the
+ * model fitted from `plain` gives with a switch in costing SWITCH_NS, the
+ * kernel counting `counted` times the simulated switches in. */
+static void add_paced_run(struct fit_case *fc, const char *configs,
+                          double counted)
+{
+    struct costmodel cm;
+    struct scenario sc;
+    struct caldb *c = NULL;
+    char err[512] = "";
+    int64_t id;
+    struct measured_run_meta m = {.config = "paced",
+                                  .created = "2024-05-01T10:00:00Z",
+                                  .host = "synthetic",
+                                  .plan = "synthetic"};
+
+    if (store_load_costmodel(fc->outdb, "fit-plain", &cm, err, sizeof err) !=
+            SIM_OK ||
+        scenario_load(&sc, configs, NULL, 0, err, sizeof err) != SIM_OK ||
+        caldb_open(&c, fc->db, err, sizeof err) != SIM_OK ||
+        caldb_add_run(c, &m, &id, err, sizeof err) != SIM_OK)
+        fail_msg("%s", err);
+    const struct scenario_curve *paced = NULL;
+    for (int i = 0; i < sc.ncurves; i++)
+        if (strcmp(sc.curve[i].name, "paced") == 0)
+            paced = &sc.curve[i];
+    assert_non_null(paced);
+    cm.c[COST_QEMU_SWITCH].mean_ns = SWITCH_NS;
+    for (int r = 0; r < plain.nrates; r++) {
+        double kpps = plain.rates[r];
+        struct run_result a;
+        vsr_run(&paced->cfg, &cm, kpps, sc.seed, sc.warmup_ns, sc.duration_ns,
+                &a);
+        double sec = (double)a.measured_ns / 1e9, w = WINDOW_S / sec;
+        for (int rep = 0; rep < REPS; rep++) {
+            add(c, id, kpps, rep, "window", "seconds", WINDOW_S);
+            add(c, id, kpps, rep, "net:gen", "tx_packets", kpps * 1e3 * WINDOW_S);
+            add(c, id, kpps, rep, "net:sink", "rx_packets",
+                (double)a.forwarded_pkts * w);
+            for (int t = 0; t < paced->cfg.nthreads; t++) {
+                char ent[48];
+                snprintf(ent, sizeof ent, "thread:%s",
+                         paced->cfg.thread[t].name);
+                add(c, id, kpps, rep, ent, "run_ns",
+                    (double)a.thread_ns[t] * w);
+                add(c, id, kpps, rep, ent, "slices",
+                    (double)a.thread_slices[t] * w * counted);
+            }
+        }
+        struct measured_point p = {.offered_kpps = kpps,
+                                   .forwarded_kpps = (double)a.forwarded_pkts /
+                                                     sec / 1e3,
+                                   .ci99_kpps = 0.01 * kpps,
+                                   .reps = REPS};
+        if (caldb_add_point(c, id, &p, err, sizeof err) != SIM_OK)
+            fail_msg("caldb_add_point: %s", err);
+    }
+    if (caldb_commit(c, err, sizeof err) != SIM_OK)
+        fail_msg("caldb_commit: %s", err);
+    scenario_clear(&sc);
+}
+
+/* vsrcal fit --switches `curve` of fc's database, plan `configs`; the
+ * cost printed, checked against the row written as `id`, into *got. */
+static int fit_switches(struct fit_case *fc, const char *configs,
+                        const char *curve, const char *id, double *got)
+{
+    struct fit_opts o = {.plan = configs,
+                         .db = fc->db,
+                         .out = fc->outdb,
+                         .curve = "shared-core",
+                         .id = id,
+                         .switches = curve};
+    int rc = run_captured(call_fit, &o, id, fc->out, sizeof fc->out, fc->err,
+                          sizeof fc->err);
+    if (rc != 0)
+        return rc;
+    struct costmodel cm;
+    char err[512] = "";
+    const char *p = strstr(fc->out, "qemu_switch: ");
+    if (!p || sscanf(p, "qemu_switch: %lf ns per switch in", got) != 1)
+        fail_msg("no 'qemu_switch: ' line in the output:\n%s", fc->out);
+    if (store_load_costmodel(fc->outdb, id, &cm, err, sizeof err) != SIM_OK)
+        fail_msg("%s", err);
+    assert_true(fabs(cm.c[COST_QEMU_SWITCH].mean_ns - *got) <= 0.5);
+    return 0;
+}
+
+/* The fit finds what a switch in cost the evenly paced run it is given,
+ * per switch in the kernel counted (half as many counted for the same
+ * time: each costs twice as much), and refuses a curve it lacks. */
+static void test_fit_switches(void **state)
+{
+    struct fit_case fc;
+    char configs[512];
+    double got;
+
+    (void)state;
+    snprintf(configs, sizeof configs, "%s/models/testbed/configs.cfg",
+             fixture_srcdir());
+    fit_synth(&fc, "switches", "fit-plain", &plain, 0, 0.2, 0);
+    add_paced_run(&fc, configs, 1.0);
+    int rc = fit_switches(&fc, configs, "paced", "fit-sw", &got);
+    if (rc != 0)
+        fail_msg("fit --switches returned %d:\n%s%s", rc, fc.out, fc.err);
+    if (fabs(got / SWITCH_NS - 1) > 0.1)
+        fail_msg("a switch in costs %.0f ns, the fit says %.0f:\n%s",
+                 SWITCH_NS, got, fc.out);
+    add_paced_run(&fc, configs, 0.5); /* the newest run of the curve */
+    assert_int_equal(fit_switches(&fc, configs, "paced", "fit-sw2", &got), 0);
+    if (fabs(got / (2 * SWITCH_NS) - 1) > 0.15)
+        fail_msg("half the switches counted: a switch in costs %.0f ns, the "
+                 "fit says %.0f:\n%s", 2 * SWITCH_NS, got, fc.out);
+    assert_int_equal(fit_switches(&fc, configs, "nosuch", "fit-sw3", &got),
+                     2);
+    if (!strstr(fc.err, "--switches nosuch: ") ||
+        !strstr(fc.err, "has no such curve"))
+        fail_msg("unexpected message: %s", fc.err);
+}
+
 /* vsrsim validate of curve 'shared-core' measured in `measured`,
  * predicted with model `id` of `model_db`, as `name`.out and `name`.err;
  * fail unless it returns `want`. The MAPE and peak limit is 5%. */
@@ -986,6 +1110,7 @@ int main(void)
         cmocka_unit_test(test_all_saturated_refused),
         cmocka_unit_test(test_cost_outside_scaled_refused),
         cmocka_unit_test(test_fit_moves),
+        cmocka_unit_test(test_fit_switches),
         cmocka_unit_test(test_validate_fitted_run),
         cmocka_unit_test(test_validate_saturated_peak),
         cmocka_unit_test(test_validate_thread_table),

@@ -58,6 +58,22 @@ static void test_load_complete_model(void **state)
     }
 }
 
+/* A model written before an activity that may be left out loads, the
+ * activity costing nothing. */
+static void test_optional_activity_may_be_absent(void **state)
+{
+    struct costmodel cm;
+    char err[256] = "";
+
+    (void)state;
+    assert_int_equal(store_load_costmodel(costs_db, "older", &cm, err,
+                                          sizeof err), SIM_OK);
+    assert_true(costmodel_optional(COST_QEMU_SWITCH));
+    assert_false(cm.c[COST_QEMU_SWITCH].present);
+    assert_true(cm.c[COST_QEMU_SWITCH].mean_ns == 0);
+    assert_true(cm.c[COST_QEMU_TICK].mean_ns == 100.0 + 10.0 * COST_QEMU_TICK);
+}
+
 static void test_missing_activity_refused(void **state)
 {
     struct costmodel cm;
@@ -592,6 +608,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load_complete_model),
+        cmocka_unit_test(test_optional_activity_may_be_absent),
         cmocka_unit_test(test_missing_activity_refused),
         cmocka_unit_test(test_unknown_model_refused),
         cmocka_unit_test(test_newer_schema_refused),
