@@ -16,6 +16,7 @@
 #include "err.h"
 #include "fit.h"
 #include "procfs.h"
+#include "rng.h"
 #include "scenario.h"
 #include "stats.h"
 #include "store.h"
@@ -24,7 +25,7 @@
 #define SATURATED_BUSY 0.85 /* or a thread busier than this, on average */
 #define MIN_RATES 3         /* distinct rates a fit needs               */
 #define USER_HZ 100.0       /* /proc stat ticks per second              */
-#define SCALE_STEPS 12
+#define SCALE_STEPS 16
 
 /* The two groups of activities a thread measurement can scale. */
 enum group { G_VCPU, G_IO, G_GEN, G_N };
@@ -334,15 +335,40 @@ static double measured_ns_per_packet(const struct ctx *x, int t, int i)
     return p.rx > 0 ? p.value / p.rx : 0;
 }
 
+/* Configuration `cfg` at `kpps` under `cm`, over the plan's window, its
+ * sim.reps replications pooled into *r: the window, packets and each
+ * thread's CPU time, switches in and moves, summed. One replication can
+ * settle in either of two ways of taking turns on a shared core, and
+ * which one moves with the costs; the fit follows their mixture, which
+ * moves smoothly, as the prediction's mean over replications does. */
+static void simulate_pooled(const struct ctx *x, const struct vsr_config *cfg,
+                            const struct costmodel *cm, double kpps,
+                            struct run_result *r)
+{
+    struct run_result one;
+    memset(r, 0, sizeof *r);
+    for (int rep = 0; rep < x->sc.reps; rep++) {
+        vsr_run(cfg, cm, kpps, rng_derive(x->sc.seed, 0, 0, (uint64_t)rep),
+                x->sc.warmup_ns, x->sc.duration_ns, &one);
+        r->measured_ns += one.measured_ns;
+        r->offered_pkts += one.offered_pkts;
+        r->forwarded_pkts += one.forwarded_pkts;
+        for (int t = 0; t < cfg->nthreads; t++) {
+            r->thread_ns[t] += one.thread_ns[t];
+            r->thread_slices[t] += one.thread_slices[t];
+            r->thread_migrations[t] += one.thread_migrations[t];
+        }
+    }
+}
+
 /* Simulated cost per packet of each group of threads under `cm`, at the
- * top rate, over the scenario's window (one replication). */
+ * top rate (the plan's replications pooled). */
 static void simulate(struct ctx *x, const struct costmodel *cm,
                      double out[G_N])
 {
     struct run_result r;
     double kpps = x->p[top_rate(x)].offered_kpps;
-    vsr_run(&x->c->cfg, cm, kpps, x->sc.seed, x->sc.warmup_ns,
-            x->sc.duration_ns, &r);
+    simulate_pooled(x, &x->c->cfg, cm, kpps, &r);
     for (int g = 0; g < G_N; g++)
         out[g] = 0;
     for (int t = 0; t < x->c->cfg.nthreads; t++)
@@ -392,9 +418,19 @@ static int scale_model(struct ctx *x, const struct costmodel *base,
     cm->c[COST_QEMU_TICK].mean_ns = bg_io / x->c->cfg.qemu_timer_hz;
     x->tick_ns[0] = cm->c[COST_GUEST_TICK].mean_ns;
     x->tick_ns[1] = cm->c[COST_QEMU_TICK].mean_ns;
+    /* Each step scales a group by (want / got)^step_pow: a plain fixed
+     * point while the simulated cost approaches the measured one from one
+     * side, damped (the power halved) each time it overshoots. Where the
+     * simulated threads change their way of taking turns, the cost jumps
+     * with the scale, and an undamped iteration would leap across the
+     * jump forever; damped, it closes in on the jump's edge. */
     double prev[G_N]; /* the step before's, to tell a jump from a shortfall */
-    for (int g = 0; g < G_N; g++)
+    double step_pow[G_N], err_before[G_N];
+    for (int g = 0; g < G_N; g++) {
         scale[g] = 1;
+        step_pow[g] = 1;
+        err_before[g] = 0;
+    }
     for (int step = 0; step < SCALE_STEPS; step++) {
         simulate(x, cm, got);
         for (int g = 0; g < G_N; g++)
@@ -402,7 +438,11 @@ static int scale_model(struct ctx *x, const struct costmodel *base,
         for (int g = 0; g < G_N; g++) {
             if (!has[g] || !(got[g] > 0))
                 continue;
-            scale[g] *= want[g] / got[g];
+            double err = log(want[g] / got[g]);
+            if (err * err_before[g] < 0)
+                step_pow[g] /= 2;
+            err_before[g] = err;
+            scale[g] *= exp(step_pow[g] * err);
         }
         for (int i = 0; i < COST_N; i++) {
             int g = group_of_activity((enum cost_id)i);
@@ -464,16 +504,15 @@ static double moved_per_s(const struct measured_sample *s, int n, double kpps,
 }
 
 /* The moved threads' simulated CPU time and moves per second on curve
- * `c` at `kpps` (threads matched by name with curve `moving`), one
- * replication over the plan's window. */
+ * `c` at `kpps` (threads matched by name with curve `moving`; the plan's
+ * replications pooled). */
 static void simulate_moved(const struct ctx *x, const struct scenario_curve *c,
                            const struct scenario_curve *moving,
                            const struct costmodel *cm, double kpps,
                            double *ns_per_s, double *moves_per_s)
 {
     struct run_result r;
-    vsr_run(&c->cfg, cm, kpps, x->sc.seed, x->sc.warmup_ns,
-            x->sc.duration_ns, &r);
+    simulate_pooled(x, &c->cfg, cm, kpps, &r);
     double sec = (double)r.measured_ns / 1e9;
     *ns_per_s = *moves_per_s = 0;
     for (int t = 0; t < c->cfg.nthreads; t++)
@@ -673,8 +712,7 @@ static int fit_switches(struct ctx *x, struct costmodel *cm)
             p[i].forwarded_kpps < (1 - MEASURED_SATURATED_LOSS) * sent)
             continue;
         struct run_result r;
-        vsr_run(&sc->cfg, &free_sw, sent, x->sc.seed, x->sc.warmup_ns,
-                x->sc.duration_ns, &r);
+        simulate_pooled(x, &sc->cfg, &free_sw, sent, &r);
         double sec = (double)r.measured_ns / 1e9, s_ns = 0, s_sw = 0;
         for (int t = 0; t < sc->cfg.nthreads; t++)
             if (sc->cfg.thread[t].kind == VSR_VCPU ||

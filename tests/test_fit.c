@@ -904,6 +904,51 @@ static void test_fit_switches(void **state)
         fail_msg("unexpected message: %s", fc.err);
 }
 
+/* On a run of the live router (tests/fixtures/live-switches.sql), the
+ * switch cost paced gives makes the simulated threads take turns another
+ * way as their costs grow, right at the cost measured at the top rate: a
+ * step across that jump overshoots and the one back undershoots. The
+ * refit still charges each group what was measured there, within 5%. */
+static void test_fit_across_a_jump(void **state)
+{
+    struct fit_case fc;
+    char configs[512];
+
+    (void)state;
+    snprintf(configs, sizeof configs, "%s/models/testbed/configs.cfg",
+             fixture_srcdir());
+    fixture_path(fc.db, sizeof fc.db, "live-switches.db");
+    fixture_path(fc.outdb, sizeof fc.outdb, "live-switches-model.db");
+    unlink(fc.db);
+    unlink(fc.outdb);
+    assert_int_equal(fixture_sql_file(fc.db, "data/schema.sql"), 0);
+    assert_int_equal(
+        fixture_sql_file(fc.db, "tests/fixtures/live-switches.sql"), 0);
+    /* As tests/live.sh fits it: 15 kpps left out for the check. */
+    struct fit_opts o = {.plan = configs,
+                         .db = fc.db,
+                         .out = fc.outdb,
+                         .curve = "shared-core",
+                         .id = "fit-jump",
+                         .switches = "paced",
+                         .check_kpps = 15,
+                         .check_tol = 0.2};
+    int rc = run_captured(call_fit, &o, "fit-jump", fc.out, sizeof fc.out,
+                          fc.err, sizeof fc.err);
+    if (rc != 0)
+        fail_msg("fit --switches returned %d:\n%s%s", rc, fc.out, fc.err);
+    double sim[2], fitted[2];
+    const char *p = strstr(fc.out, "per-packet costs refitted: ");
+    if (!p || sscanf(p, "per-packet costs refitted: simulated %lf and %lf "
+                        "ns/packet, fitted %lf and %lf",
+                     &sim[0], &sim[1], &fitted[0], &fitted[1]) != 4)
+        fail_msg("no refitted costs in the output:\n%s", fc.out);
+    for (int g = 0; g < 2; g++)
+        if (fabs(sim[g] / fitted[g] - 1) > 0.05)
+            fail_msg("the refit charges %.0f ns a packet where %.0f was "
+                     "measured:\n%s", sim[g], fitted[g], fc.out);
+}
+
 /* vsrsim validate of curve 'shared-core' measured in `measured`,
  * predicted with model `id` of `model_db`, as `name`.out and `name`.err;
  * fail unless it returns `want`. The MAPE and peak limit is 5%. */
@@ -1111,6 +1156,7 @@ int main(void)
         cmocka_unit_test(test_cost_outside_scaled_refused),
         cmocka_unit_test(test_fit_moves),
         cmocka_unit_test(test_fit_switches),
+        cmocka_unit_test(test_fit_across_a_jump),
         cmocka_unit_test(test_validate_fitted_run),
         cmocka_unit_test(test_validate_saturated_peak),
         cmocka_unit_test(test_validate_thread_table),
