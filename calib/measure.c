@@ -491,6 +491,11 @@ double measure_next_rate(const struct scenario_measure *m, double kpps,
     return next;
 }
 
+int measure_takes(const struct scenario_curve *c, int r)
+{
+    return c->measure_rates == 0 || (c->measure_rates >> r & 1);
+}
+
 /* Measure the chosen curves in rounds: round k sweeps every rate once
  * and runs, at each rate, every curve in turn; it takes repetition k of
  * every point. A host whose speed drifts (shared machines, frequency
@@ -523,6 +528,10 @@ static int measure_curves(struct ctx *x, const int *chosen, int n)
     double rates[SCENARIO_MAX_RATES];
     int nrates = m->nrates;
     memcpy(rates, m->rates_kpps, sizeof rates);
+    /* measure.extend follows the first curve that takes every rate. */
+    int lead = 0;
+    while (lead < n && x->sc.curve[chosen[lead]].measure_rates)
+        lead++;
     /* fwd[(i * SCENARIO_MAX_RATES + r) * reps + k]: curve i, rate r, rep k */
     double *fwd = xcalloc((size_t)n * SCENARIO_MAX_RATES * m->reps,
                           sizeof *fwd);
@@ -531,20 +540,22 @@ static int measure_curves(struct ctx *x, const int *chosen, int n)
         for (int r = 0; rc == 0 && r < nrates; r++) {
             for (int i = 0; rc == 0 && i < n; i++) {
                 const struct scenario_curve *c = &x->sc.curve[chosen[i]];
+                if (!measure_takes(c, r))
+                    continue;
                 progress(x, rates[r], k, m->reps, c->name);
                 FWD(i, r)[k] = curve_rep(x, c, run_id[i], rates[r], k);
                 rc = FWD(i, r)[k] < 0;
             }
-            double next = rc == 0 && k == 0 && r == nrates - 1
-                              ? measure_next_rate(m, rates[r], FWD(0, r), 1)
+            double next = rc == 0 && k == 0 && r == nrates - 1 && lead < n
+                              ? measure_next_rate(m, rates[r], FWD(lead, r), 1)
                               : 0;
             if (next > 0 && nrates < SCENARIO_MAX_RATES) {
                 rates[nrates++] = next;
                 fprintf(stderr, "%svsrcal: %s forwards %.0f%% of %g kpps: "
                         "measuring %g kpps too (measure.extend)\n",
                         x->tty ? "\n" : "",
-                        x->sc.curve[chosen[0]].name,
-                        100 * FWD(0, r)[0] / rates[r], rates[r], next);
+                        x->sc.curve[chosen[lead]].name,
+                        100 * FWD(lead, r)[0] / rates[r], rates[r], next);
             }
         }
     }
@@ -552,7 +563,8 @@ static int measure_curves(struct ctx *x, const int *chosen, int n)
         fputc('\n', stderr);
     for (int i = 0; rc == 0 && i < n; i++)
         for (int r = 0; rc == 0 && r < nrates; r++)
-            rc = add_point(x, x->sc.curve[chosen[i]].name, run_id[i],
+            rc = measure_takes(&x->sc.curve[chosen[i]], r) &&
+                 add_point(x, x->sc.curve[chosen[i]].name, run_id[i],
                            rates[r], FWD(i, r), m->reps);
 #undef FWD
     free(fwd);

@@ -12,6 +12,7 @@
  * queues drain for measure.drain_s, and restore the host. With measure.extend,
  * the first round goes on past the last rate while the first curve still
  * keeps up with it (measure_next_rate()), and later rounds sweep as far.
+ * A curve with rates of its own is measured at those only.
  * The host is also restored on error and on SIGINT, SIGTERM or SIGHUP.
  * Everything goes into the calibration database in one transaction, so
  * an interrupted measurement writes nothing.
@@ -22,6 +23,7 @@
 #define MEASURE_MAX_CURVES 32
 
 struct scenario_measure;
+struct scenario_curve;
 
 struct measure_opts {
     const char *plan;
@@ -36,6 +38,11 @@ struct measure_opts {
 /* Returns the exit status: 0, 1 (a failure of the host or a tool), 2 (bad
  * input) or 130 (interrupted). */
 int measure_main(const struct measure_opts *o);
+
+/* Whether curve `c` is measured at the plan's rate number `r` (the
+ * rates measure.extend adds come after measure.rates_kpps): at all of
+ * them, or at the curve's own measure.rates_kpps. */
+int measure_takes(const struct scenario_curve *c, int r);
 
 /* The rate to measure after `kpps`, the last one so far, at which the
  * first curve forwarded fwd[0..reps-1] kpps: measure.extend's factor

@@ -387,13 +387,16 @@ static int check_tree(struct ctx *x, config_setting_t *g, const char *prefix,
             strncmp(path, "threads", 7) != 0 &&
             strncmp(path, "routing", 7) != 0 && strcmp(path, "traffic") != 0 &&
             strcmp(path, "traffic.flows") != 0 &&
-            strcmp(path, "traffic.pacing") != 0 && strcmp(path, "vms") != 0)
+            strcmp(path, "traffic.pacing") != 0 && strcmp(path, "vms") != 0 &&
+            strcmp(path, "measure") != 0 &&
+            strcmp(path, "measure.rates_kpps") != 0)
             k = NULL;
         if (!k)
             return fail(x, s, "unknown setting '%s'%s", path,
                         in_curve ? " in a curve (a curve may set name, "
                                    "host, vm, vms, threads, routing, "
-                                   "traffic.flows and traffic.pacing)"
+                                   "traffic.flows, traffic.pacing and "
+                                   "measure.rates_kpps)"
                                  : "");
         if (!has_kind(s, k->kind))
             return fail(x, s, "'%s' must be %s", path, kind_text[k->kind]);
@@ -1117,14 +1120,54 @@ static void resolve(const struct ctx *x, const char *p, char *out, size_t len)
     snprintf(out, len, "%s/%s", dirname(tmp), p);
 }
 
+/* A curve's own measure.rates_kpps: which of the plan's rates vsrcal
+ * measures it at (a curve that prices one effect needs no full sweep). */
+static int read_curve_rates(struct ctx *x, struct scenario *s)
+{
+    const struct scenario_measure *m = &s->measure;
+    config_setting_t *curves = config_lookup(&x->cfg, "curves");
+    for (int i = 0; curves && i < s->ncurves; i++) {
+        config_setting_t *r = config_setting_lookup(
+            config_setting_get_elem(curves, i), "measure.rates_kpps");
+        if (!r)
+            continue;
+        if (config_setting_length(r) < 1)
+            return fail(x, r, "a curve's 'measure.rates_kpps' must hold 1 "
+                        "or more of the plan's rates");
+        for (int j = 0; j < config_setting_length(r); j++) {
+            double kpps = num_of(config_setting_get_elem(r, j));
+            int k = 0;
+            while (k < m->nrates &&
+                   !(fabs(kpps - m->rates_kpps[k]) <= 1e-9 * kpps))
+                k++;
+            if (k == m->nrates)
+                return fail(x, r, "a curve's 'measure.rates_kpps' must hold "
+                            "rates the plan measures (measure.rates_kpps, "
+                            "else traffic.rates_kpps); %g is not one",
+                            kpps);
+            s->curve[i].measure_rates |= (uint64_t)1 << k;
+        }
+    }
+    return 0;
+}
+
 static int read_measure(struct ctx *x, struct scenario *s, int ncores)
 {
     struct scenario_measure *m = &s->measure;
     static const char *const tools[] = {"auto", "trafgen", "pktgen"};
     char conf[512];
     int rc, tool;
-    if (!config_lookup(&x->cfg, "measure"))
+    if (!config_lookup(&x->cfg, "measure")) {
+        config_setting_t *curves = config_lookup(&x->cfg, "curves");
+        for (int i = 0; curves && i < s->ncurves; i++) {
+            config_setting_t *c = config_setting_lookup(
+                config_setting_get_elem(curves, i), "measure");
+            if (c)
+                return fail(x, c, "a curve's 'measure' needs the plan's "
+                            "measure group");
+        }
         return 0;
+    }
     m->present = 1;
     if ((rc = get_str(x, "measure.connect", m->connect, sizeof m->connect,
                       "qemu:///system")) ||
@@ -1171,7 +1214,7 @@ static int read_measure(struct ctx *x, struct scenario *s, int ncores)
     if (!r) {
         m->nrates = s->nrates;
         memcpy(m->rates_kpps, s->rates_kpps, sizeof m->rates_kpps);
-        return 0;
+        return read_curve_rates(x, s);
     }
     m->nrates = config_setting_length(r);
     if (m->nrates < 1 || m->nrates > SCENARIO_MAX_RATES)
@@ -1186,7 +1229,7 @@ static int read_measure(struct ctx *x, struct scenario *s, int ncores)
             return fail(x, r, "'measure.rates_kpps' must hold finite rates "
                         "(got %g)", m->rates_kpps[i]);
     }
-    return 0;
+    return read_curve_rates(x, s);
 }
 
 /* The offered rates of the sweep `r` must fit on the link of curve `sc`:

@@ -55,6 +55,10 @@ struct scenario_measure {
 struct scenario_curve {
     char name[64];
     struct vsr_config cfg;
+    /* The rates vsrcal measures this curve at, as bits of the plan's
+     * measure.rates_kpps (the curve's own measure.rates_kpps, a subset);
+     * 0: all of them, and the rates measure.extend adds. */
+    uint64_t measure_rates;
 };
 
 struct scenario {

@@ -7,12 +7,14 @@
 #   1. vsrcal discover finds the vCPU (through QMP) and QEMU's main loop;
 #   2. vsrcal measure runs the calibration configuration (shared-core:
 #      vCPU and QEMU's main loop on core 1, trafgen on core 0), the same
-#      with the vCPU pinned to each core in turn (vcpu-moved), and the
-#      other configurations of models/testbed/configs.cfg, in rounds;
-#      every thread's affinity and policy and the TAP's queue length are
-#      the same afterwards;
-#   3. vsrcal fit fits the costs of shared-core from all rates but one
-#      and the cost of a move between cores from vcpu-moved, and checks the fitted per-packet CPU time of every thread against
+#      with the vCPU pinned to each core in turn (vcpu-moved) and with
+#      packets paced evenly (paced), and the other configurations of
+#      models/testbed/configs.cfg, in rounds; every thread's affinity and
+#      policy and the TAP's queue length are the same afterwards;
+#   3. vsrcal fit fits the costs of shared-core from all rates but one,
+#      the cost of a move between cores from vcpu-moved and that of a
+#      switch in of a QEMU thread from paced, and checks the fitted
+#      per-packet CPU time of every thread against
 #      /proc's stat ticks at the rate it left out (within 20%, or within
 #      the 99% interval of the repetitions' spread: this host's speed
 #      moves by a third between repetitions);
@@ -43,9 +45,9 @@ vsrcal=${VSRCAL_BIN:-bin/vsrcal}
 vsrsim=${VSRSIM_BIN:-bin/vsrsim}
 testbed="sh tests/testbed/testbed.sh"
 out=${LIVE_OUT:-results/live}
-configs=${LIVE_CONFIGS:-"short-tap io-with-generator"}
-peak_reported=${LIVE_PEAK_REPORTED:-"vc50,io40 vcpu-deadline"}
-reported=${LIVE_REPORTED:-""}
+configs=${LIVE_CONFIGS:-"short-tap io-with-generator vc50,io40"}
+peak_reported=${LIVE_PEAK_REPORTED:-"vcpu-deadline"}
+reported=${LIVE_REPORTED:-"vc40,io50"}
 export VSRCAL_JOURNAL="$out/journal"
 
 fail() {
@@ -147,7 +149,7 @@ grep -q 'vcpu0 = { kind = "vcpu"' "$out/discover.txt" &&
 
 step "2. measure the calibration configuration and the others, in rounds"
 snapshot > "$out/before.txt"
-set -- --curve shared-core --curve vcpu-moved
+set -- --curve shared-core --curve vcpu-moved --curve paced
 for c in $configs $peak_reported $reported; do
     set -- "$@" --curve "$c"
 done
@@ -155,9 +157,9 @@ done
     fail "vsrcal measure"
 same_as_before "clean run"
 
-step "3. fit shared-core and a move's cost, and check at a rate left out"
+step "3. fit shared-core, a move's and a switch's cost; check a rate left out"
 "$vsrcal" fit models/testbed/configs.cfg --curve shared-core \
-    --moves vcpu-moved --db "$out/measured.db" --out "$out/calibration.db" \
+    --moves vcpu-moved --switches paced --db "$out/measured.db" --out "$out/calibration.db" \
     --id testbed --check-rate 15 --check-tol 0.2 > "$out/fit.txt"
 rc=$?
 cat "$out/fit.txt"
