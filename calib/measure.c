@@ -563,9 +563,9 @@ static int measure_curves(struct ctx *x, const int *chosen, int n)
         fputc('\n', stderr);
     for (int i = 0; rc == 0 && i < n; i++)
         for (int r = 0; rc == 0 && r < nrates; r++)
-            rc = measure_takes(&x->sc.curve[chosen[i]], r) &&
-                 add_point(x, x->sc.curve[chosen[i]].name, run_id[i],
-                           rates[r], FWD(i, r), m->reps);
+            if (measure_takes(&x->sc.curve[chosen[i]], r))
+                rc = add_point(x, x->sc.curve[chosen[i]].name, run_id[i],
+                               rates[r], FWD(i, r), m->reps);
 #undef FWD
     free(fwd);
     if (rc == 0 && stop_signal == 0)
