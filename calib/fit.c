@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <gsl/gsl_fit.h>
+#include <gsl/gsl_multifit.h>
 #include <gsl/gsl_statistics_double.h>
 
 #include "costmodel.h"
@@ -96,8 +97,12 @@ struct ctx {
     double tick_ns[2]; /* guest_tick and qemu_tick from the background */
     double move_ns, move_half; /* --moves: a move's cost, 99% interval  */
     int move_rates;            /* the rates it comes from               */
-    double switch_ns, switch_half; /* --switches: a switch in's cost    */
-    int switch_rates;
+    double switch_ns[2], switch_half[2]; /* --switches: a switch in's   */
+                                         /* cost after a sleep [0] and  */
+                                         /* a preemption [1]            */
+    int switch_rates;                    /* the rates they come from    */
+    int switch_split; /* priced apart (the switches out were counted)   */
+    int switch_dof;   /* degrees of freedom of their intervals          */
     char err[512];
 };
 
@@ -356,6 +361,7 @@ static void simulate_pooled(const struct ctx *x, const struct vsr_config *cfg,
         for (int t = 0; t < cfg->nthreads; t++) {
             r->thread_ns[t] += one.thread_ns[t];
             r->thread_slices[t] += one.thread_slices[t];
+            r->thread_preempted[t] += one.thread_preempted[t];
             r->thread_migrations[t] += one.thread_migrations[t];
         }
     }
@@ -635,49 +641,90 @@ static int fit_moves(struct ctx *x, struct costmodel *cm)
     return 0;
 }
 
-/* The QEMU threads' (vCPU and I/O thread) CPU time and switches in per
- * second in the n samples s of curve c's run at `kpps`, and the rate
- * its generator sent (kpps), all repetitions together; NAN without
- * samples. */
-static void qemu_per_s(const struct measured_sample *s, int n, double kpps,
-                       const struct scenario_curve *c, double *ns_per_s,
-                       double *sw_per_s, double *sent_kpps)
+/* One QEMU thread (vCPU or I/O thread) of a measured curve at one rate,
+ * per second, all repetitions together: CPU time (ns), switches in, and
+ * switches out asleep and preempted (NAN where the measurement lacks
+ * them, or lacks the thread). */
+struct qemu_thread_rates {
+    double ns, slices, sleeps, preempts;
+};
+
+/* Thread `name`'s rates in the n samples s at `kpps`, and the rate the
+ * generator sent (kpps). */
+static struct qemu_thread_rates qemu_rates(const struct measured_sample *s,
+                                           int n, double kpps,
+                                           const char *name, double *sent)
 {
-    double ns = 0, sw = 0, sent = 0, sec = 0;
+    double v[4] = {0}, g = 0, sec = 0;
+    static const char *const metric[4] = {"run_ns", "slices", "voluntary",
+                                          "involuntary"};
+    char ent[48];
+    snprintf(ent, sizeof ent, "thread:%s", name);
     for (int rep = 0;; rep++) {
         double w = caldb_sample(s, n, kpps, rep, "window", "seconds");
         if (isnan(w))
             break;
-        double a = 0, b = 0;
-        for (int t = 0; t < c->cfg.nthreads; t++) {
-            const struct vsr_thread_cfg *tc = &c->cfg.thread[t];
-            char ent[48];
-            if (tc->kind != VSR_VCPU && tc->kind != VSR_IO)
-                continue;
-            snprintf(ent, sizeof ent, "thread:%s", tc->name);
-            a += caldb_sample(s, n, kpps, rep, ent, "run_ns");
-            b += caldb_sample(s, n, kpps, rep, ent, "slices");
-        }
-        double g = caldb_sample(s, n, kpps, rep, "net:gen", "tx_packets");
-        if (isnan(a) || isnan(b) || isnan(g) || !(w > 0))
-            continue;
-        ns += a;
-        sw += b;
-        sent += g / 1000;
+        for (int k = 0; k < 4; k++)
+            v[k] += caldb_sample(s, n, kpps, rep, ent, metric[k]);
+        g += caldb_sample(s, n, kpps, rep, "net:gen", "tx_packets");
         sec += w;
     }
-    *ns_per_s = sec > 0 ? ns / sec : NAN;
-    *sw_per_s = sec > 0 ? sw / sec : NAN;
-    *sent_kpps = sec > 0 ? sent / sec : NAN;
+    *sent = sec > 0 ? g / 1000 / sec : NAN;
+    if (!(sec > 0))
+        return (struct qemu_thread_rates){NAN, NAN, NAN, NAN};
+    return (struct qemu_thread_rates){v[0] / sec, v[1] / sec, v[2] / sec,
+                                      v[3] / sec};
 }
 
-/* --switches: what a QEMU thread's switch in costs (`qemu_switch`), from
- * a curve measured with its packets evenly paced (each packet switches
- * the threads in several times) into cm. At every rate where that curve
- * forwards what its generator sent and its QEMU threads leave a tenth of
- * their cores idle, the QEMU threads' CPU time per second
- * beyond what the model gives them (cm with switches free, simulated at
- * the rate sent), over the switches in the kernel counted. */
+static int is_qemu_thread(const struct vsr_thread_cfg *tc)
+{
+    return tc->kind == VSR_VCPU || tc->kind == VSR_IO;
+}
+
+/* The two costs of a switch in, after a sleep and after a preemption, by
+ * least squares (GSL's gsl_multifit_linear) over n observations of
+ * extra = c_sleep sleeps + c_preempt preempts, each a QEMU thread at a
+ * rate; with their 99% half-widths. Fails when the two counts do not
+ * vary apart (a singular fit). */
+static int fit_two_switches(const double *extra, const double *sleeps,
+                            const double *preempts, int n, double c[2],
+                            double half[2])
+{
+    gsl_matrix *X = gsl_matrix_alloc((size_t)n, 2);
+    gsl_vector *y = gsl_vector_alloc((size_t)n), *b = gsl_vector_alloc(2);
+    gsl_matrix *cov = gsl_matrix_alloc(2, 2);
+    gsl_multifit_linear_workspace *w = gsl_multifit_linear_alloc((size_t)n, 2);
+    for (int i = 0; i < n; i++) {
+        gsl_matrix_set(X, (size_t)i, 0, sleeps[i]);
+        gsl_matrix_set(X, (size_t)i, 1, preempts[i]);
+        gsl_vector_set(y, (size_t)i, extra[i]);
+    }
+    double chisq;
+    size_t rank = 0;
+    int rc = gsl_multifit_linear_tsvd(X, y, 1e-9, b, cov, &chisq, &rank, w);
+    for (int k = 0; k < 2; k++) {
+        c[k] = gsl_vector_get(b, k);
+        half[k] = stats_t99(n - 2) * sqrt(gsl_matrix_get(cov, k, k));
+    }
+    gsl_multifit_linear_free(w);
+    gsl_matrix_free(cov);
+    gsl_vector_free(b);
+    gsl_vector_free(y);
+    gsl_matrix_free(X);
+    return rc == 0 && rank == 2 ? 0 : -1;
+}
+
+/* --switches: what a QEMU thread's switch in costs, from a curve measured
+ * with its packets evenly paced (each packet switches the threads in
+ * several times) into cm. At every rate where that curve forwards what
+ * its generator sent and its QEMU threads leave a tenth of their cores
+ * idle, each QEMU thread's CPU time per second beyond what the model
+ * gives it (cm with switches free, simulated at the rate sent) is what
+ * its switches in cost. Where the measurement counts the switches out
+ * asleep and preempted (sched's voluntary and involuntary), a switch in
+ * after each is priced apart (`qemu_switch` and `qemu_resume`) by least
+ * squares over the threads and rates; else one price, the extra time of
+ * all over all their switches in, serves both. */
 static int fit_switches(struct ctx *x, struct costmodel *cm)
 {
     const struct scenario_curve *sc;
@@ -690,43 +737,59 @@ static int fit_switches(struct ctx *x, struct costmodel *cm)
         return rc;
     struct costmodel free_sw = *cm;
     free_sw.c[COST_QEMU_SWITCH].mean_ns = 0;
+    free_sw.c[COST_QEMU_RESUME].mean_ns = 0;
+    free_sw.c[COST_QEMU_RESUME].present = 1;
     /* Where the QEMU threads fill their cores they run on without a
      * break, switch less and lose packets the generator then sends
      * fewer of: those rates say nothing of a switch in. */
     uint64_t cores = 0;
     for (int t = 0; t < sc->cfg.nthreads; t++)
-        if (sc->cfg.thread[t].kind == VSR_VCPU ||
-            sc->cfg.thread[t].kind == VSR_IO)
+        if (is_qemu_thread(&sc->cfg.thread[t]))
             cores |= sc->cfg.thread[t].cpus;
     const double full = 0.9e9 * __builtin_popcountll(cores);
+    enum { MAX_OBS = SCENARIO_MAX_RATES * VSR_MAX_THREADS };
     double extra_sum = 0, sw_sum = 0, per_rate[SCENARIO_MAX_RATES];
-    int n = 0;
-    printf("switches in (curve '%s'; the QEMU threads' CPU time and "
-           "switches in per second):\n%8s %8s %12s %12s %10s %10s %10s\n",
-           sc->name, "kpps", "sent", "measured", "sim", "switches/s",
-           "sim", "ns/switch");
+    double extra[MAX_OBS], sleeps[MAX_OBS], preempts[MAX_OBS];
+    int n = 0, nobs = 0, split = 1;
+    printf("switches in (curve '%s'; each QEMU thread's CPU time and "
+           "switches in per second, those after a preemption measured):\n"
+           "%8s %-8s %8s %12s %12s %10s %10s %10s\n",
+           sc->name, "kpps", "thread", "sent", "measured", "sim",
+           "switches/s", "sim", "preempted");
     for (int i = 0; i < np; i++) {
-        double m_ns, m_sw, sent;
-        qemu_per_s(s, ns, p[i].offered_kpps, sc, &m_ns, &m_sw, &sent);
+        struct qemu_thread_rates m[VSR_MAX_THREADS];
+        double m_ns = 0, m_sw = 0, sent = NAN;
+        for (int t = 0; t < sc->cfg.nthreads; t++)
+            if (is_qemu_thread(&sc->cfg.thread[t])) {
+                m[t] = qemu_rates(s, ns, p[i].offered_kpps,
+                                  sc->cfg.thread[t].name, &sent);
+                m_ns += m[t].ns;
+                m_sw += m[t].slices;
+            }
         if (isnan(m_ns) || !(m_sw > 0) || !(sent > 0) || m_ns > full ||
             p[i].forwarded_kpps < (1 - MEASURED_SATURATED_LOSS) * sent)
             continue;
         struct run_result r;
         simulate_pooled(x, &sc->cfg, &free_sw, sent, &r);
-        double sec = (double)r.measured_ns / 1e9, s_ns = 0, s_sw = 0;
-        for (int t = 0; t < sc->cfg.nthreads; t++)
-            if (sc->cfg.thread[t].kind == VSR_VCPU ||
-                sc->cfg.thread[t].kind == VSR_IO) {
-                s_ns += (double)r.thread_ns[t] / sec;
-                s_sw += (double)r.thread_slices[t] / sec;
-            }
-        double extra = m_ns - s_ns;
-        per_rate[n++] = extra / m_sw;
-        extra_sum += extra;
+        double sec = (double)r.measured_ns / 1e9, s_ns = 0;
+        for (int t = 0; t < sc->cfg.nthreads; t++) {
+            if (!is_qemu_thread(&sc->cfg.thread[t]))
+                continue;
+            double ns_t = (double)r.thread_ns[t] / sec;
+            s_ns += ns_t;
+            extra[nobs] = m[t].ns - ns_t;
+            sleeps[nobs] = m[t].sleeps;
+            preempts[nobs] = m[t].preempts;
+            split &= !isnan(m[t].sleeps) && !isnan(m[t].preempts);
+            nobs++;
+            printf("%8g %-8s %8.2f %9.2f ms %9.2f ms %10.0f %10.0f %10.0f\n",
+                   p[i].offered_kpps, sc->cfg.thread[t].name, sent,
+                   m[t].ns / 1e6, ns_t / 1e6, m[t].slices,
+                   (double)r.thread_slices[t] / sec, m[t].preempts);
+        }
+        per_rate[n++] = (m_ns - s_ns) / m_sw;
+        extra_sum += m_ns - s_ns;
         sw_sum += m_sw;
-        printf("%8g %8.2f %9.2f ms %9.2f ms %10.0f %10.0f %10.0f\n",
-               p[i].offered_kpps, sent, m_ns / 1e6, s_ns / 1e6, m_sw, s_sw,
-               extra / m_sw);
     }
     free(s);
     free(p);
@@ -736,10 +799,20 @@ static int fit_switches(struct ctx *x, struct costmodel *cm)
                  sc->name, n, n == 1 ? "" : "s");
         return SIM_EINPUT;
     }
-    x->switch_ns = fmax(extra_sum / sw_sum, 0);
-    x->switch_half = rates_half(per_rate, n);
     x->switch_rates = n;
-    cm->c[COST_QEMU_SWITCH].mean_ns = x->switch_ns;
+    x->switch_split = split && nobs > 2 &&
+                      fit_two_switches(extra, sleeps, preempts, nobs,
+                                       x->switch_ns, x->switch_half) == 0;
+    x->switch_dof = x->switch_split ? nobs - 2 : n - 1;
+    if (!x->switch_split) { /* one price for both */
+        x->switch_ns[0] = x->switch_ns[1] = extra_sum / sw_sum;
+        x->switch_half[0] = x->switch_half[1] = rates_half(per_rate, n);
+    }
+    for (int k = 0; k < 2; k++)
+        x->switch_ns[k] = fmax(x->switch_ns[k], 0);
+    cm->c[COST_QEMU_SWITCH].mean_ns = x->switch_ns[0];
+    cm->c[COST_QEMU_RESUME].mean_ns = x->switch_ns[1];
+    cm->c[COST_QEMU_RESUME].present = 1;
     return 0;
 }
 
@@ -768,7 +841,7 @@ static int write_model(struct ctx *x, const struct costmodel *base,
 {
     struct utsname u;
     char model[128], created[32], desc[256];
-    char deriv[COST_N][256];
+    char deriv[COST_N][384];
     struct cost_row rows[COST_N];
     double mhz;
     uname(&u);
@@ -816,14 +889,37 @@ static int write_model(struct ctx *x, const struct costmodel *base,
                      "'%s' and what the model charges with moves free, at "
                      "%d rates (99%% interval +-%.0f ns)",
                      x->o->moves, x->c->name, x->move_rates, x->move_half);
-        } else if (i == COST_QEMU_SWITCH && x->o->switches) {
-            r->stderr_ns = x->switch_half / stats_t99(x->switch_rates - 1);
+        } else if ((i == COST_QEMU_SWITCH || i == COST_QEMU_RESUME) &&
+                   x->o->switches) {
+            int k = i == COST_QEMU_RESUME;
+            r->stderr_ns = x->switch_half[k] / stats_t99(x->switch_dof);
+            if (x->switch_split)
+                snprintf(deriv[i], sizeof deriv[i],
+                         "the QEMU threads' CPU time per switch in after a "
+                         "%s (counted by the kernel) on curve '%s', its "
+                         "packets evenly paced, beyond what the model "
+                         "charges with switches free, by least squares with "
+                         "those after a %s, over its threads at %d rates "
+                         "(99%% interval +-%.0f ns)",
+                         k ? "preemption" : "sleep", x->o->switches,
+                         k ? "sleep" : "preemption", x->switch_rates,
+                         x->switch_half[k]);
+            else
+                snprintf(deriv[i], sizeof deriv[i],
+                         "the QEMU threads' CPU time per switch in (counted "
+                         "by the kernel) on curve '%s', its packets evenly "
+                         "paced, beyond what the model charges with "
+                         "switches free, at %d rates (99%% interval +-%.0f "
+                         "ns); the measurement does not tell switches in "
+                         "after a sleep and a preemption apart",
+                         x->o->switches, x->switch_rates, x->switch_half[k]);
+        } else if (i == COST_QEMU_RESUME && !cm->c[i].present) {
+            r->mean_ns = cm->c[COST_QEMU_SWITCH].mean_ns;
+            r->cv = cm->c[COST_QEMU_SWITCH].cv;
+            r->stderr_ns = -1;
             snprintf(deriv[i], sizeof deriv[i],
-                     "the QEMU threads' CPU time per switch in (counted by "
-                     "the kernel) on curve '%s', its packets evenly paced, "
-                     "beyond what the model charges with switches free, "
-                     "at %d rates (99%% interval +-%.0f ns)",
-                     x->o->switches, x->switch_rates, x->switch_half);
+                     "qemu_switch's, as base model '%s' has no qemu_resume",
+                     base->id);
         } else if (i == COST_GEN_PKT && g_gen >= 0) {
             const struct fitted *f = &x->f[g_gen];
             r->stderr_ns = f->b_se;
@@ -1019,15 +1115,19 @@ int fit_main(const struct fit_opts *o)
             status = rc == SIM_EINPUT ? 2 : 1;
             goto out;
         }
-        base.c[COST_QEMU_SWITCH].mean_ns = x->switch_ns;
+        base.c[COST_QEMU_SWITCH] = cm.c[COST_QEMU_SWITCH];
+        base.c[COST_QEMU_RESUME] = cm.c[COST_QEMU_RESUME];
         if (scale_model(x, &base, &cm, scale, want, got) != 0)
             goto out;
     }
     if (o->switches)
-        printf("qemu_switch: %.0f ns per switch in, 99%% interval +-%.0f "
-               "(%d rates); per-packet costs refitted: simulated %.0f and "
-               "%.0f ns/packet, fitted %.0f and %.0f\n",
-               x->switch_ns, x->switch_half, x->switch_rates, got[G_VCPU],
+        printf("qemu_switch: %.0f ns per switch in after a sleep, 99%% "
+               "interval +-%.0f; qemu_resume: %.0f after a preemption, "
+               "+-%.0f (%d rates%s); per-packet costs refitted: simulated "
+               "%.0f and %.0f ns/packet, fitted %.0f and %.0f\n",
+               x->switch_ns[0], x->switch_half[0], x->switch_ns[1],
+               x->switch_half[1], x->switch_rates,
+               x->switch_split ? "" : "; not told apart", got[G_VCPU],
                got[G_IO], want[G_VCPU], want[G_IO]);
     if (o->moves && (rc = fit_moves(x, &cm)) != 0) {
         status = rc == SIM_EINPUT ? 2 : 1;

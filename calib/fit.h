@@ -43,15 +43,18 @@
  * measured and not taken from the base model.
  *
  * With --switches CURVE, what switching a QEMU thread (vCPU or I/O
- * thread) in costs (`qemu_switch`: under TCG tens of microseconds, its
- * loop re-entered and its caches refilled) is fitted from a curve of the
- * plan measured with its packets evenly paced (traffic.pacing = "even"),
- * where every packet switches the threads in several times: at each rate
- * it forwards what its generator sent, the QEMU threads' CPU time per
- * second beyond what the model gives them with switches free (simulated
- * at the rate sent), over the switches in the kernel counted. The
- * per-packet costs are then fitted again with that cost charged, and the
- * two fits repeated once.
+ * thread) in costs (under TCG microseconds, its loop re-entered and its
+ * caches refilled) is fitted from a curve of the plan measured with its
+ * packets evenly paced (traffic.pacing = "even"), where every packet
+ * switches the threads in several times: at each rate it forwards what
+ * its generator sent, each QEMU thread's CPU time per second beyond what
+ * the model gives it with switches free (simulated at the rate sent).
+ * Where the kernel counted each thread's switches out asleep and
+ * preempted, a switch in after a sleep (`qemu_switch`) and after a
+ * preemption (`qemu_resume`) are priced apart by least squares over the
+ * threads and rates; else that excess over the switches in counted
+ * prices both. The per-packet costs are then fitted again with those
+ * costs charged, and the two fits repeated once.
  */
 #ifndef VSRCAL_FIT_H
 #define VSRCAL_FIT_H

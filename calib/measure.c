@@ -51,7 +51,8 @@ struct reading {
     struct timespec at;
     uint64_t run_ns[VSR_MAX_THREADS], ticks[VSR_MAX_THREADS];
     uint64_t slices[VSR_MAX_THREADS]; /* times switched in (schedstat) */
-    uint64_t moves[VSR_MAX_THREADS];  /* migrations (sched), if read    */
+    struct task_sched sched[VSR_MAX_THREADS]; /* moves and switches out */
+                                              /* (sched), if read       */
     int ncpus;
     struct cpu_times cpu[PROCFS_MAX_CPUS];
     struct netdev_counters gen, sink;
@@ -68,7 +69,7 @@ struct ctx {
     int nbound;
     struct bound b[VSR_MAX_THREADS];
     int tty;
-    int moves; /* the kernel has /proc/PID/task/TID/sched */
+    int sched; /* the kernel has /proc/PID/task/TID/sched */
     char notes[512]; /* the user's, and whether idle states were held */
     char err[512];
 };
@@ -168,22 +169,25 @@ static int read_generator(struct ctx *x, struct reading *r, int i)
 {
     int tids[64];
     int n = gen_tasks(x->gen, tids, 64);
-    r->run_ns[i] = r->ticks[i] = r->slices[i] = r->moves[i] = 0;
+    r->run_ns[i] = r->ticks[i] = r->slices[i] = 0;
+    r->sched[i] = (struct task_sched){0};
     for (int k = 0; k < n; k++) {
         struct task_schedstat ss;
         struct task_stat st;
-        uint64_t moves = 0;
+        struct task_sched sc = {0};
         if (procfs_task_schedstat("/", tids[k], tids[k], &ss, x->err,
                                   sizeof x->err) != 0 ||
             procfs_task_stat("/", tids[k], tids[k], &st, x->err,
                              sizeof x->err) != 0 ||
-            (x->moves && procfs_task_migrations("/", tids[k], tids[k], &moves,
-                                                x->err, sizeof x->err) != 0))
+            (x->sched && procfs_task_sched("/", tids[k], tids[k], &sc, x->err,
+                                           sizeof x->err) != 0))
             return -1;
         r->run_ns[i] += ss.run_ns;
         r->ticks[i] += st.utime + st.stime;
         r->slices[i] += ss.slices;
-        r->moves[i] += moves;
+        r->sched[i].migrations += sc.migrations;
+        r->sched[i].voluntary += sc.voluntary;
+        r->sched[i].involuntary += sc.involuntary;
     }
     return 0;
 }
@@ -201,12 +205,12 @@ static int take_reading(struct ctx *x, struct reading *r)
             continue;
         }
         int tid = x->b[i].live->tid;
-        r->moves[i] = 0;
+        r->sched[i] = (struct task_sched){0};
         if (procfs_task_schedstat("/", tid, tid, &ss, x->err,
                                   sizeof x->err) != 0 ||
             procfs_task_stat("/", tid, tid, &st, x->err, sizeof x->err) != 0 ||
-            (x->moves && procfs_task_migrations("/", tid, tid, &r->moves[i],
-                                                x->err, sizeof x->err) != 0))
+            (x->sched && procfs_task_sched("/", tid, tid, &r->sched[i],
+                                           x->err, sizeof x->err) != 0))
             return -1;
         if (st.starttime != x->b[i].live->starttime) {
             snprintf(x->err, sizeof x->err, "thread %d (%s) has exited", tid,
@@ -257,9 +261,17 @@ static double store_window(struct ctx *x, int64_t run_id, double kpps,
         if (rc == 0)
             rc = add(x, run_id, kpps, rep, ent, "slices",
                      (double)(b->slices[i] - a->slices[i]));
-        if (rc == 0 && x->moves)
-            rc = add(x, run_id, kpps, rep, ent, "migrations",
-                     (double)(b->moves[i] - a->moves[i]));
+        if (rc == 0 && x->sched) {
+            const struct task_sched *p = &a->sched[i], *q = &b->sched[i];
+            struct { const char *n; uint64_t v; } col[] = {
+                {"migrations", q->migrations - p->migrations},
+                {"voluntary", q->voluntary - p->voluntary},
+                {"involuntary", q->involuntary - p->involuntary},
+            };
+            for (size_t c = 0; rc == 0 && c < sizeof col / sizeof col[0]; c++)
+                rc = add(x, run_id, kpps, rep, ent, col[c].n,
+                         (double)col[c].v);
+        }
     }
     for (int k = 0; rc == 0 && k < a->ncpus && k < b->ncpus; k++) {
         const struct cpu_times *p = &a->cpu[k], *q = &b->cpu[k];
@@ -583,7 +595,7 @@ int measure_main(const struct measure_opts *o)
     int status = 1, latency_fd = -1;
     x->o = o;
     x->tty = isatty(STDERR_FILENO);
-    x->moves = access("/proc/self/sched", R_OK) == 0;
+    x->sched = access("/proc/self/sched", R_OK) == 0;
     struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);

@@ -566,39 +566,55 @@ int procfs_task_schedstat(const char *root, int pid, int tid,
 
 /* ---- /proc/PID/task/TID/sched ------------------------------------------ */
 
-static int parse_migrations(const char *text, const char *what,
-                            uint64_t *out, char *err, size_t errlen)
+/* The value of the line named `name` (the whole name) into *out. */
+static int sched_field(const char *text, const char *what, const char *name,
+                       uint64_t *out, char *err, size_t errlen)
 {
     char tok[32];
 
     *out = 0;
     for (const char *p = text; p; p = next_line(p)) {
-        if (expect(&p, "se.nr_migrations") < 0 || (!is_end(*p) && *p != ':'))
+        if (expect(&p, name) < 0 || (!is_end(*p) && *p != ':'))
             continue; /* another line, or a longer name */
         p = skip_blanks(p);
         if (expect(&p, ":") < 0 || field_u64(&p, out) < 0 ||
             !is_eol(*skip_blanks(p)))
-            return fail(err, errlen,
-                        "%s: se.nr_migrations: expected ': N', found %s",
-                        what, excerpt(p, tok, sizeof tok));
+            return fail(err, errlen, "%s: %s: expected ': N', found %s", what,
+                        name, excerpt(p, tok, sizeof tok));
         return 0;
     }
-    return fail(err, errlen, "%s: no 'se.nr_migrations' line", what);
+    return fail(err, errlen, "%s: no '%s' line", what, name);
 }
 
-int procfs_parse_sched_migrations(const char *text, uint64_t *out, char *err,
-                                  size_t errlen)
+static int parse_sched(const char *text, const char *what,
+                       struct task_sched *out, char *err, size_t errlen)
 {
-    return parse_migrations(text, "sched", out, err, errlen);
+    memset(out, 0, sizeof *out);
+    if (sched_field(text, what, "se.nr_migrations", &out->migrations, err,
+                    errlen) < 0 ||
+        sched_field(text, what, "nr_voluntary_switches", &out->voluntary, err,
+                    errlen) < 0 ||
+        sched_field(text, what, "nr_involuntary_switches", &out->involuntary,
+                    err, errlen) < 0) {
+        memset(out, 0, sizeof *out);
+        return -1;
+    }
+    return 0;
 }
 
-int procfs_task_migrations(const char *root, int pid, int tid, uint64_t *out,
-                           char *err, size_t errlen)
+int procfs_parse_sched(const char *text, struct task_sched *out, char *err,
+                       size_t errlen)
+{
+    return parse_sched(text, "sched", out, err, errlen);
+}
+
+int procfs_task_sched(const char *root, int pid, int tid,
+                      struct task_sched *out, char *err, size_t errlen)
 {
     char path[PATH_MAX], *text;
     int rc;
 
-    *out = 0;
+    memset(out, 0, sizeof *out);
     if (!positive_id(pid) || !positive_id(tid))
         return fail(err, errlen, "sched: invalid pid %d or tid %d", pid, tid);
     if (path_join(path, sizeof path, root, err, errlen,
@@ -607,7 +623,7 @@ int procfs_task_migrations(const char *root, int pid, int tid, uint64_t *out,
     text = slurp(path, NULL, err, errlen);
     if (text == NULL)
         return -1;
-    rc = parse_migrations(text, path, out, err, errlen);
+    rc = parse_sched(text, path, out, err, errlen);
     free(text);
     return rc;
 }

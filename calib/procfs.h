@@ -53,13 +53,19 @@ int procfs_task_schedstat(const char *root, int pid, int tid,
                           struct task_schedstat *out, char *err,
                           size_t errlen);
 
-/* se.nr_migrations of /proc/PID/task/TID/sched: the times the thread moved
- * from one CPU to another. The file is there only on kernels built with
+/* /proc/PID/task/TID/sched: the times the thread moved from one CPU to
+ * another (se.nr_migrations) and was switched out asleep
+ * (nr_voluntary_switches) or still runnable, preempted
+ * (nr_involuntary_switches). The file is there only on kernels built with
  * CONFIG_SCHED_DEBUG (Debian's are). */
-int procfs_parse_sched_migrations(const char *text, uint64_t *out, char *err,
-                                  size_t errlen);
-int procfs_task_migrations(const char *root, int pid, int tid, uint64_t *out,
-                           char *err, size_t errlen);
+struct task_sched {
+    uint64_t migrations, voluntary, involuntary;
+};
+
+int procfs_parse_sched(const char *text, struct task_sched *out, char *err,
+                       size_t errlen);
+int procfs_task_sched(const char *root, int pid, int tid,
+                      struct task_sched *out, char *err, size_t errlen);
 
 /* Tgid: line of /proc/TID/status (the process a thread belongs to). */
 int procfs_parse_status_tgid(const char *text, int *tgid, char *err,

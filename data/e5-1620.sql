@@ -131,5 +131,7 @@ VALUES
      'QEMU''s main-loop timers: no QEMU I/O thread moves packets in the ' ||
      'paper''s calibration, so left out (0)'),
     ('e5-1620-paper', 'qemu_switch', 0, 0, 'event', 'sys',
-     'a QEMU thread switched in, beyond ctx_switch: under KVM part of ' ||
-     'ctx_switch and the VM exit costs, so 0');
+     'a QEMU thread switched in after a sleep, beyond ctx_switch: under ' ||
+     'KVM part of ctx_switch and the VM exit costs, so 0'),
+    ('e5-1620-paper', 'qemu_resume', 0, 0, 'event', 'sys',
+     'a QEMU thread switched in after a preemption: 0, as qemu_switch');

@@ -130,11 +130,15 @@ CREATE TABLE IF NOT EXISTS cost_model (
 --                                    second), in an io thread; 0 leaves
 --                                    them out
 --   qemu_switch       (event, sys)   a QEMU thread (vCPU or I/O thread)
---                                    switched in, beyond ctx_switch: its
---                                    return into its own loop and the
---                                    caches it refills (tens of
---                                    microseconds under TCG); optional,
+--                                    switched in after a sleep, beyond
+--                                    ctx_switch: its wake-up back into its
+--                                    own loop and the caches it refills
+--                                    (microseconds under TCG); optional,
 --                                    0 when a model leaves it out
+--   qemu_resume       (event, sys)   the same after a preemption (it left
+--                                    its core runnable): it goes on where
+--                                    it stopped; optional, qemu_switch's
+--                                    value when a model leaves it out
 --   wakeup            (event, sys)   try_to_wake_up, charged to the waker
 --                                    (in whatever class the waker runs;
 --                                    'sys' is the class it was measured in)
@@ -212,8 +216,11 @@ CREATE TABLE IF NOT EXISTS measured_run (
 --                 'run_ns' (schedstat time on CPU), 'slices' (schedstat
 --                 times switched in), 'ticks' (utime + stime from stat,
 --                 in USER_HZ ticks), 'migrations' (se.nr_migrations from
---                 /proc/PID/task/TID/sched: moves between CPUs; left out
---                 where the kernel lacks that file); for cores: 'user',
+--                 /proc/PID/task/TID/sched: moves between CPUs),
+--                 'voluntary' and 'involuntary' (nr_voluntary_switches and
+--                 nr_involuntary_switches there: switched out asleep, and
+--                 preempted while runnable); these three left out where
+--                 the kernel lacks that file; for cores: 'user',
 --                 'system', 'irq', 'softirq', 'guest', 'idle' (ticks); for
 --                 devices: 'rx_packets', 'tx_packets', 'rx_dropped',
 --                 'tx_dropped'

@@ -163,6 +163,7 @@ void machine_account(struct machine *m, int reset)
             m->thread[i]->busy_ns = 0;
             m->thread[i]->migrations = 0;
             m->thread[i]->slices = 0;
+            m->thread[i]->preempted = 0;
         }
 }
 
@@ -223,6 +224,7 @@ static void core_put_curr(struct core *c, struct thread *t)
     core_load_update(c, t, 1);
     c->curr = NULL;
     t->state = THREAD_RUNNABLE;
+    t->left_runnable = 1;
     t->cls->put_prev(c, t, 1);
     if (c->m->obs)
         c->m->obs->note(c->m->obs->ctx, c, t, CORE_PREEMPTED, 0);
@@ -242,6 +244,7 @@ static void core_sleep_curr(struct core *c, struct thread *t)
     if (c->m->ngroups)
         cgroup_runnable_update(t, des_now(c->m->des), 1);
     t->state = THREAD_SLEEPING;
+    t->left_runnable = 0;
     if (t->cls->rank != SCHED_IRQ)
         c->nr_threads--;
 }
@@ -254,6 +257,7 @@ static void core_schedule(struct core *c)
             core_load_update(c, t, 1);
             c->curr = NULL;
             t->state = THREAD_THROTTLED;
+            t->left_runnable = 1;
             c->nr_threads--;
             t->cls->throttle(c, t);
         } else if (t && (c->need_resched || c->evict == t)) {
@@ -278,14 +282,17 @@ static void core_schedule(struct core *c)
                  * or from idle; an interrupt (rank SCHED_IRQ) returns to
                  * the thread it preempted without one. */
                 if (c->holder != t) {
+                    int cost = t->switch_in_cost[t->left_runnable];
                     t->slices++;
-                    if (t->switch_in_cost >= 0)
-                        thread_add_overhead(t, t->switch_in_cost, 1);
+                    t->preempted += t->left_runnable;
+                    if (cost >= 0)
+                        thread_add_overhead(t, cost, 1);
                 }
                 c->holder = t;
             }
             core_load_update(c, t, 0);
             t->state = THREAD_RUNNING;
+            t->left_runnable = 0;
             c->curr = t;
             t->cls->set_curr(c, t);
         }

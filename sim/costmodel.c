@@ -32,6 +32,7 @@ static const struct {
     [COST_GUEST_TICK] = {"guest_tick", "event", "guest"},
     [COST_QEMU_TICK] = {"qemu_tick", "event", "sys"},
     [COST_QEMU_SWITCH] = {"qemu_switch", "event", "sys"},
+    [COST_QEMU_RESUME] = {"qemu_resume", "event", "sys"},
     [COST_WAKEUP] = {"wakeup", "event", "sys"},
     [COST_CTX_SWITCH] = {"ctx_switch", "event", "sys"},
     [COST_MIGRATION] = {"migration", "event", "sys"},
@@ -64,7 +65,7 @@ const char *costmodel_charged_as(enum cost_id id)
 
 int costmodel_optional(enum cost_id id)
 {
-    return id == COST_QEMU_SWITCH;
+    return id == COST_QEMU_SWITCH || id == COST_QEMU_RESUME;
 }
 
 int costmodel_lookup(const char *name)

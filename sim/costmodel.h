@@ -44,6 +44,8 @@ enum cost_id {
     COST_GUEST_TICK,       /* the guest's timer tick on a vCPU            */
     COST_QEMU_TICK,        /* QEMU's main-loop timers, per pass           */
     COST_QEMU_SWITCH,      /* a QEMU thread switched in (0 when absent)   */
+    COST_QEMU_RESUME,      /* ... after a preemption (qemu_switch's when  */
+                           /* absent)                                     */
     COST_N
 };
 

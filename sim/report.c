@@ -115,6 +115,8 @@ void report_csv_points(FILE *f, const struct scenario *s,
         fprintf(f, ",migrations:%s", threads.name[t]);
     for (int t = 0; t < threads.n; t++)
         fprintf(f, ",slices:%s", threads.name[t]);
+    for (int t = 0; t < threads.n; t++)
+        fprintf(f, ",preempted:%s", threads.name[t]);
     for (int i = 0; ndr && i < NDR_NFIELDS; i++)
         fprintf(f, ",%s", ndr_field_name[i]);
     fputc('\n', f);
@@ -158,6 +160,9 @@ void report_csv_points(FILE *f, const struct scenario *s,
                         idx[t] < 0 ? 0.0 : p->migrations_ps[idx[t]]);
             for (int t = 0; t < threads.n; t++)
                 fprintf(f, ",%.1f", idx[t] < 0 ? 0.0 : p->slices_ps[idx[t]]);
+            for (int t = 0; t < threads.n; t++)
+                fprintf(f, ",%.1f",
+                        idx[t] < 0 ? 0.0 : p->preempted_ps[idx[t]]);
             if (ndr)
                 put_ndr(f, &ndr[c]);
             fputc('\n', f);

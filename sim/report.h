@@ -7,7 +7,9 @@
  * stddev_kpps, reps, loss, lat_p50_us, lat_p99_us, lat_mean_us,
  * drops_kpps:QUEUE for every queue, migrations:THREAD (per second) and
  * slices:THREAD, the times per second a thread is switched in (from
- * another thread or from idle, as Linux's schedstat counts them).
+ * another thread or from idle, as Linux's schedstat counts them), and
+ * preempted:THREAD, how many of them per second follow a preemption or a
+ * throttle rather than a sleep (Linux's involuntary switches).
  *
  * When the NDR/PDR search ran (vsrsim run --ndr), four columns follow:
  * ndr_kpps, ndr_loss, pdr_kpps, pdr_loss, the curve's no-drop and

@@ -123,6 +123,7 @@ void stats_acc_add(struct stats_acc *a, const struct stats_layout *lay,
         a->thread_frac[t] += (double)r->thread_ns[t] / (double)r->measured_ns;
         a->migrations_ps[t] += (double)r->thread_migrations[t] / sec;
         a->slices_ps[t] += (double)r->thread_slices[t] / sec;
+        a->preempted_ps[t] += (double)r->thread_preempted[t] / sec;
     }
     for (int q = 0; q < lay->nqueues; q++)
         a->drops_kpps[q] += (double)r->drops[q] / sec / 1e3;
@@ -149,6 +150,7 @@ void stats_acc_summary(const struct stats_acc *a,
         out->thread_frac[t] = a->thread_frac[t] / n;
         out->migrations_ps[t] = a->migrations_ps[t] / n;
         out->slices_ps[t] = a->slices_ps[t] / n;
+        out->preempted_ps[t] = a->preempted_ps[t] / n;
     }
     for (int q = 0; q < lay->nqueues; q++)
         out->drops_kpps[q] = a->drops_kpps[q] / n;

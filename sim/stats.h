@@ -39,6 +39,8 @@ struct run_result {
     int64_t thread_ns[STATS_MAX_THREADS];
     int64_t thread_migrations[STATS_MAX_THREADS];
     int64_t thread_slices[STATS_MAX_THREADS]; /* times switched in   */
+    int64_t thread_preempted[STATS_MAX_THREADS]; /* ... after a       */
+                                                 /* preemption        */
     uint64_t drops[STATS_MAX_QUEUES];
     uint64_t lat_hist[STATS_LAT_BUCKETS]; /* bucket b: [2^b, 2^(b+1)) ns  */
     uint64_t lat_count;
@@ -67,6 +69,7 @@ struct point_summary {
     double lat_mean_us;
     double migrations_ps[STATS_MAX_THREADS]; /* per thread, per second  */
     double slices_ps[STATS_MAX_THREADS];     /* switches in, per second */
+    double preempted_ps[STATS_MAX_THREADS];  /* ... after a preemption  */
 };
 
 /* Running totals of a point's replications. Records are added one at a
@@ -80,6 +83,7 @@ struct stats_acc {
     double thread_frac[STATS_MAX_THREADS];
     double migrations_ps[STATS_MAX_THREADS];
     double slices_ps[STATS_MAX_THREADS];
+    double preempted_ps[STATS_MAX_THREADS];
     double drops_kpps[STATS_MAX_QUEUES];
     uint64_t lat_hist[STATS_LAT_BUCKETS];
     uint64_t lat_count;

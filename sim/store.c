@@ -793,6 +793,9 @@ static int add_scalars(struct store *s, int64_t run_id,
         if (ret == SIM_OK)
             ret = add_scalar(s, run_id, mod, "slices",
                              (double)r->thread_slices[t], err, errlen);
+        if (ret == SIM_OK)
+            ret = add_scalar(s, run_id, mod, "preempted",
+                             (double)r->thread_preempted[t], err, errlen);
     }
     for (int q = 0; ret == SIM_OK && q < lay->nqueues; q++) {
         snprintf(mod, sizeof mod, "queue.%.*s", STATS_NAME_LEN,

@@ -30,7 +30,7 @@ void thread_init(struct thread *t, struct machine *m, int id, const char *name,
     t->weight = 1024;
     t->own_weight = 1024;
     t->group = -1;
-    t->switch_in_cost = -1;
+    t->switch_in_cost[0] = t->switch_in_cost[1] = -1;
     t->state = THREAD_SLEEPING;
 }
 

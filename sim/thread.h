@@ -118,7 +118,12 @@ struct thread {
     int64_t busy_ns;
     int64_t migrations;
     int64_t slices; /* times switched in (schedstat's third field) */
-    int switch_in_cost; /* an activity owed at each switch in, or -1 */
+    int64_t preempted; /* ... of them after leaving its core runnable */
+                       /* (preempted, throttled): Linux's involuntary */
+                       /* switches; the others follow a sleep          */
+    int left_runnable; /* it last left its core runnable             */
+    int switch_in_cost[2]; /* an activity owed at a switch in after a */
+                           /* sleep [0] or a preemption [1], or -1    */
 };
 
 /* Initialise a thread record; the caller fills policy and affinity. */

@@ -154,35 +154,57 @@ static void judge(struct verdict *v, const struct measured_point *p,
              v->peak_err <= o->peak_max);
 }
 
-/* A thread's CPU time at point p, measured (schedstat), as a fraction of
- * a core, its switches in per packet forwarded and its moves between
- * cores per second; all repetitions together. NAN where the measurement
- * lacks them (`slices` and `migrations` came later). */
-static void measured_thread(const struct measured_sample *s, int ns,
-                            const struct measured_point *p, const char *name,
-                            double *busy, double *slices, double *moves)
+/* A thread at point p, measured: CPU time (schedstat) as a fraction of a
+ * core, switches in and, of those, after a preemption (sched's involuntary
+ * switches out) per packet forwarded, and moves between cores per second;
+ * all repetitions together. NAN where the measurement lacks them
+ * (`slices`, `migrations` and the switch counts came later). */
+struct thread_measured {
+    double busy, slices, preempted, moves;
+};
+
+static struct thread_measured measured_thread(const struct measured_sample *s,
+                                              int ns,
+                                              const struct measured_point *p,
+                                              const char *name)
 {
     char ent[48];
-    double run = 0, sl = 0, mv = 0, rx = 0, sec = 0;
+    double run = 0, sl = 0, inv = 0, mv = 0, rx = 0, sec = 0;
     snprintf(ent, sizeof ent, "thread:%s", name);
     for (int rep = 0; rep < p->reps; rep++) {
         double k = p->offered_kpps;
         run += caldb_sample(s, ns, k, rep, ent, "run_ns");
         sl += caldb_sample(s, ns, k, rep, ent, "slices");
+        inv += caldb_sample(s, ns, k, rep, ent, "involuntary");
         mv += caldb_sample(s, ns, k, rep, ent, "migrations");
         rx += caldb_sample(s, ns, k, rep, "net:sink", "rx_packets");
         sec += caldb_sample(s, ns, k, rep, "window", "seconds");
     }
-    *busy = sec > 0 ? run / sec / 1e9 : NAN;
-    *slices = rx > 0 ? sl / rx : NAN;
-    *moves = sec > 0 ? mv / sec : NAN;
+    return (struct thread_measured){
+        .busy = sec > 0 ? run / sec / 1e9 : NAN,
+        .slices = rx > 0 ? sl / rx : NAN,
+        .preempted = rx > 0 ? inv / rx : NAN,
+        .moves = sec > 0 ? mv / sec : NAN,
+    };
+}
+
+/* `x` in a column of `width` with `prec` decimals, or "-" where not
+ * measured (NAN). */
+static const char *cell(char *buf, size_t len, int width, int prec, double x)
+{
+    if (isnan(x))
+        snprintf(buf, len, "%*s", width, "-");
+    else
+        snprintf(buf, len, "%*.*f", width, prec, x);
+    return buf;
 }
 
 /* One row per measured thread of the curve, at the point of the measured
- * peak: its CPU time, its switches in per packet and its moves between
- * cores per second, measured and simulated. What the router's threads did
- * at its limit, how often they took turns and where, is what a prediction
- * of the peak rests on. */
+ * peak: its CPU time, its switches in per packet, how many of those
+ * followed a preemption, and its moves between cores per second, measured
+ * and simulated. What the router's threads did at its limit, how often
+ * they took turns, why and where, is what a prediction of the peak rests
+ * on. */
 static void thread_rows(struct verdict *v, const struct scenario_curve *c,
                         const struct measured_sample *s, int ns,
                         const struct measured_point *p,
@@ -195,23 +217,21 @@ static void thread_rows(struct verdict *v, const struct scenario_curve *c,
     size_t len = 0;
     v->threads[0] = '\0';
     for (int t = 0; t < lay.nthreads; t++) {
-        double busy, slices, moves;
-        measured_thread(s, ns, &p[top], lay.thread_name[t], &busy, &slices,
-                        &moves);
-        if (isnan(busy))
+        struct thread_measured m =
+            measured_thread(s, ns, &p[top], lay.thread_name[t]);
+        if (isnan(m.busy))
             continue; /* not measured: a thread of the host's kernel */
         double pps = sim[top].forwarded_kpps * 1e3;
-        char sl[16] = "        -", mv[16] = "      -"; /* not measured */
-        if (!isnan(slices))
-            snprintf(sl, sizeof sl, "%9.2f", slices);
-        if (!isnan(moves))
-            snprintf(mv, sizeof mv, "%7.0f", moves);
-        int n = snprintf(v->threads + len, sizeof v->threads - len,
-                         "%-20s %-8s %8.1f %7.1f%% %6.1f%% %s %9.2f %s %7.0f\n",
-                         curve, lay.thread_name[t], p[top].offered_kpps,
-                         100 * busy, 100 * sim[top].thread_frac[t], sl,
-                         pps > 0 ? sim[top].slices_ps[t] / pps : 0, mv,
-                         sim[top].migrations_ps[t]);
+        char sl[16], pr[16], mv[16];
+        int n = snprintf(
+            v->threads + len, sizeof v->threads - len,
+            "%-20s %-8s %8.1f %7.1f%% %6.1f%% %s %9.2f %s %9.2f %s %7.0f\n",
+            curve, lay.thread_name[t], p[top].offered_kpps, 100 * m.busy,
+            100 * sim[top].thread_frac[t], cell(sl, sizeof sl, 9, 2, m.slices),
+            pps > 0 ? sim[top].slices_ps[t] / pps : 0,
+            cell(pr, sizeof pr, 9, 2, m.preempted),
+            pps > 0 ? sim[top].preempted_ps[t] / pps : 0,
+            cell(mv, sizeof mv, 7, 0, m.moves), sim[top].migrations_ps[t]);
         if (n < 0 || (size_t)n >= sizeof v->threads - len)
             break;
         len += (size_t)n;
@@ -363,10 +383,11 @@ int validate_main(const struct validate_opts *o)
             break;
         }
     printf("\nthreads at the measured peak: CPU time (of one core), switches "
-           "in per packet and moves between cores per second, measured and "
-           "simulated\n");
-    printf("%-20s %-8s %8s %8s %7s %9s %9s %7s %7s\n", "curve", "thread",
-           "kpps", "CPU", "sim", "switches", "sim", "moves/s", "sim");
+           "in per packet, those of them after a preemption, and moves "
+           "between cores per second, measured and simulated\n");
+    printf("%-20s %-8s %8s %8s %7s %9s %9s %9s %9s %7s %7s\n", "curve",
+           "thread", "kpps", "CPU", "sim", "switches", "sim", "preempted",
+           "sim", "moves/s", "sim");
     for (int i = 0; i < nv; i++)
         fputs(v[i].threads, stdout);
     if (csv) {

@@ -24,9 +24,10 @@
  *
  * Then, for every thread the measurement has, at the point of the
  * measured peak: its CPU time (schedstat's run time over the window) and
- * its switches in per packet forwarded (schedstat's timeslices, where
- * the measurement has them), measured and simulated; these are reported,
- * never judged.
+ * its switches in per packet forwarded (schedstat's timeslices), those of
+ * them after a preemption (sched's involuntary switches out) and its moves
+ * between cores per second (sched's migrations), measured and simulated,
+ * where the measurement has them; these are reported, never judged.
  *
  * Curves the database holds no run of are left out, each with a note on
  * stderr; none measured at all is bad input, as is a database that is

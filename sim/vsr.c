@@ -1332,13 +1332,21 @@ static void setup_vms(struct vsr *v)
 }
 
 /* The scenario's threads, each in its VM, on its virtual NIC. */
-static void setup_vm_threads(struct vsr *v, uint64_t seed)
+static void setup_vm_threads(struct vsr *v, const struct costmodel *cm,
+                             uint64_t seed)
 {
     const struct vsr_config *cfg = v->cfg;
     /* QEMU's threads owe a switch in only where it costs something: the
-     * paper's model leaves the cores' switching alone. */
-    const int qemu_switch =
-        v->m.cost[COST_QEMU_SWITCH].mean_ns > 0 ? COST_QEMU_SWITCH : -1;
+     * paper's model leaves the cores' switching alone. After a sleep they
+     * owe qemu_switch; after a preemption qemu_resume, or qemu_switch
+     * where the model has no qemu_resume. */
+    const int after_sleep =
+        cm->c[COST_QEMU_SWITCH].mean_ns > 0 ? COST_QEMU_SWITCH : -1;
+    const int after_preemption =
+        !cm->c[COST_QEMU_RESUME].present          ? after_sleep
+        : cm->c[COST_QEMU_RESUME].mean_ns > 0 ? COST_QEMU_RESUME
+                                              : -1;
+    const int qemu_switch[2] = {after_sleep, after_preemption};
     for (int i = 0; i < vm_threads(cfg); i++) {
         const struct vsr_thread_cfg *tc = &cfg->thread[i];
         struct vm *m = &v->vm[tc->vm];
@@ -1354,7 +1362,7 @@ static void setup_vm_threads(struct vsr *v, uint64_t seed)
             thread_init(&c->t, &v->m, i, tc->name,
                         cfg->kick_mmio ? &vcpu_mmio_ops : &vcpu_ops, c,
                         CPU_GUEST);
-            c->t.switch_in_cost = qemu_switch;
+            memcpy(c->t.switch_in_cost, qemu_switch, sizeof qemu_switch);
             t = &c->t;
         } else {
             struct vhost *h = &v->vh[v->nvhost++];
@@ -1370,7 +1378,7 @@ static void setup_vm_threads(struct vsr *v, uint64_t seed)
                         h->user && cfg->kick_mmio ? &io_ops : &vhost_ops, h,
                         CPU_SYS);
             if (h->user)
-                h->t.switch_in_cost = qemu_switch;
+                memcpy(h->t.switch_in_cost, qemu_switch, sizeof qemu_switch);
             t = &h->t;
         }
         setup_thread(v, t, tc, i, seed);
@@ -1493,7 +1501,7 @@ void vsr_run_traced(const struct vsr_config *cfg, const struct costmodel *cm,
 
     /* Threads: the scenario's, then the NIC's interrupt context. */
     setup_vms(v);
-    setup_vm_threads(v, seed);
+    setup_vm_threads(v, cm, seed);
     thread_init(&v->nic, &v->m, vm_threads(cfg), "nic_irq", &nic_ops, v,
                 CPU_IRQ);
     /* Interrupts and kernel threads are in no control group. */
@@ -1546,6 +1554,7 @@ void vsr_run_traced(const struct vsr_config *cfg, const struct costmodel *cm,
         out->thread_ns[i] = v->m.thread[i]->busy_ns;
         out->thread_migrations[i] = v->m.thread[i]->migrations;
         out->thread_slices[i] = v->m.thread[i]->slices;
+        out->thread_preempted[i] = v->m.thread[i]->preempted;
     }
     struct pktq *qs[STATS_MAX_QUEUES];
     int nq = all_queues(v, qs);

@@ -224,6 +224,55 @@ static void test_kick_under_the_lock_switches_twice(void **state)
     scenario_clear(&ls);
 }
 
+/* Which switches in follow a preemption, and what each kind costs. On
+ * the lock scenario's mmio curve the main loop (FIFO 50) is switched in
+ * only after sleeps, and the vCPU is preempted by it at least once a
+ * packet. A QEMU thread owes qemu_switch at a switch in after a sleep and
+ * qemu_resume after a preemption; a model without qemu_resume charges
+ * qemu_switch for both, to the same bytes. Free of resumes, the vCPU
+ * saves what they cost it and the main loop nothing. */
+static void test_switch_in_priced_by_cause(void **state)
+{
+    enum { SWITCH_NS = 5000 };
+    char path[512], text[2048];
+    struct scenario ls;
+    struct costmodel base, m[3];
+    struct run_result r[3];
+    (void)state;
+    fixture_path(path, sizeof path, "lock.cfg");
+    snprintf(text, sizeof text, lock_text, costs_db);
+    assert_int_equal(fixture_write(path, text), 0);
+    assert_int_equal(fixture_load(path, NULL, 0, &ls, &base), 0);
+    base.c[COST_QEMU_SWITCH] = (struct cost){SWITCH_NS, 0, 1};
+    for (int k = 0; k < 3; k++) {
+        m[k] = base;
+        /* absent; present at qemu_switch's cost; present and free */
+        m[k].c[COST_QEMU_RESUME] =
+            (struct cost){k == 1 ? SWITCH_NS : 0, 0, k > 0};
+        vsr_run(&ls.curve[1].cfg, &m[k], ls.rates_kpps[0],
+                sweep_run_seed(&ls, 1, 0, 0), ls.warmup_ns, ls.duration_ns,
+                &r[k]);
+    }
+    assert_memory_equal(&r[0], &r[1], sizeof r[0]);
+    const struct run_result *a = &r[0], *b = &r[2];
+    double pkts = (double)a->forwarded_pkts;
+    print_message("# switches in a packet: vcpu0 %.3f (%.3f after a "
+                  "preemption), io %.3f (%.3f)\n",
+                  (double)a->thread_slices[0] / pkts,
+                  (double)a->thread_preempted[0] / pkts,
+                  (double)a->thread_slices[1] / pkts,
+                  (double)a->thread_preempted[1] / pkts);
+    assert_true(a->thread_preempted[0] >= (int64_t)a->forwarded_pkts);
+    assert_true(a->thread_preempted[0] <= a->thread_slices[0]);
+    assert_int_equal(a->thread_preempted[1], 0);
+    assert_int_equal(b->thread_slices[0], a->thread_slices[0]);
+    assert_int_equal(b->thread_preempted[0], a->thread_preempted[0]);
+    assert_rel_near((double)(a->thread_ns[0] - b->thread_ns[0]),
+                    (double)SWITCH_NS * (double)a->thread_preempted[0], 0.01);
+    assert_rel_near((double)a->thread_ns[1], (double)b->thread_ns[1], 0.001);
+    scenario_clear(&ls);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +280,7 @@ int main(void)
         cmocka_unit_test(test_refill_every_poll),
         cmocka_unit_test(test_free_work_moves_packets),
         cmocka_unit_test(test_kick_under_the_lock_switches_twice),
+        cmocka_unit_test(test_switch_in_priced_by_cause),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -340,53 +340,61 @@ static void schedstat_reader_garbled(void **state)
     assert_err_has(err, "found 'abc' as number 2");
 }
 
-/* ---- sched: se.nr_migrations ------------------------------------------ */
+/* ---- sched: moves and switches out ------------------------------------ */
 
-static void sched_migrations_recorded(void **state)
+static void sched_counts_recorded(void **state)
 {
     (void)state;
-    uint64_t n = 1;
+    struct task_sched n = {1, 1, 1};
     char err[512] = "";
-    assert_int_equal(procfs_task_migrations(root("live"), 14364, 14364, &n,
-                                            err, sizeof err),
-                     0);
-    assert_i64_equal(n, 0);
-    assert_int_equal(procfs_task_migrations(root("host-a"), 1234, 1250, &n,
-                                            err, sizeof err),
-                     0);
-    assert_i64_equal(n, 4711);
-}
-
-/* The line is found by its whole name, wherever it is. */
-static void sched_migrations_by_name(void **state)
-{
-    (void)state;
-    uint64_t n = 0;
-    char err[256] = "";
     assert_int_equal(
-        procfs_parse_sched_migrations("se.nr_migrations_cold : 5\n"
-                                      "nr_switches : 9\n"
-                                      "se.nr_migrations:7\n",
-                                      &n, err, sizeof err),
-        0);
-    assert_i64_equal(n, 7);
+        procfs_task_sched(root("live"), 14364, 14364, &n, err, sizeof err), 0);
+    assert_i64_equal(n.migrations, 0);
+    assert_i64_equal(n.voluntary, 1);
+    assert_i64_equal(n.involuntary, 2);
+    assert_int_equal(
+        procfs_task_sched(root("host-a"), 1234, 1250, &n, err, sizeof err), 0);
+    assert_i64_equal(n.migrations, 4711);
 }
 
-static void sched_migrations_refused(void **state)
+/* A line is found by its whole name, wherever it is. */
+static void sched_counts_by_name(void **state)
 {
     (void)state;
-    uint64_t n = 0;
+    struct task_sched n = {0};
+    char err[256] = "";
+    assert_int_equal(procfs_parse_sched("se.nr_migrations_cold : 5\n"
+                                        "nr_involuntary_switches: 3\n"
+                                        "nr_switches : 9\n"
+                                        "nr_voluntary_switches :6\n"
+                                        "se.nr_migrations:7\n",
+                                        &n, err, sizeof err),
+                     0);
+    assert_i64_equal(n.migrations, 7);
+    assert_i64_equal(n.voluntary, 6);
+    assert_i64_equal(n.involuntary, 3);
+}
+
+static void sched_counts_refused(void **state)
+{
+    (void)state;
+    struct task_sched n = {0};
     char err[512] = "";
-    assert_int_equal(procfs_parse_sched_migrations("nr_switches : 9\n", &n,
-                                                   err, sizeof err),
+    assert_int_equal(procfs_parse_sched("nr_switches : 9\n", &n, err,
+                                        sizeof err),
                      -1);
     assert_err_has(err, "sched: no 'se.nr_migrations' line");
-    assert_int_equal(procfs_task_migrations(root("broken"), 77, 77, &n, err,
-                                            sizeof err),
+    assert_int_equal(procfs_parse_sched("se.nr_migrations : 1\n"
+                                        "nr_voluntary_switches : 2\n",
+                                        &n, err, sizeof err),
                      -1);
+    assert_err_has(err, "sched: no 'nr_involuntary_switches' line");
+    assert_i64_equal(n.migrations, 0); /* nothing half-read */
+    assert_int_equal(
+        procfs_task_sched(root("broken"), 77, 77, &n, err, sizeof err), -1);
     assert_err_has(err, "77/sched: se.nr_migrations: expected ': N', found");
     assert_int_equal(
-        procfs_task_migrations(root("broken"), 77, 0, &n, err, sizeof err), -1);
+        procfs_task_sched(root("broken"), 77, 0, &n, err, sizeof err), -1);
     assert_err_has(err, "sched: invalid pid 77 or tid 0");
 }
 
@@ -1410,7 +1418,7 @@ static void live_own_migrations(void **state)
     (void)state;
     enum { W = 8 * sizeof(unsigned long), N = 1024 / W };
     unsigned long was[N] = {0}, one[N];
-    uint64_t before = 0, after = 0;
+    struct task_sched before = {0}, after = {0};
     int pid = getpid(), tid = gettid(), cpu[2], n = 0;
     char err[512] = "";
     long len = syscall(SYS_sched_getaffinity, 0, sizeof was, was);
@@ -1423,14 +1431,33 @@ static void live_own_migrations(void **state)
     one[cpu[0] / W] = 1UL << (cpu[0] % W);
     assert_int_equal(set_cpus(one, sizeof one), 0);
     assert_int_equal(
-        procfs_task_migrations("/", pid, tid, &before, err, sizeof err), 0);
+        procfs_task_sched("/", pid, tid, &before, err, sizeof err), 0);
     memset(one, 0, sizeof one);
     one[cpu[1] / W] = 1UL << (cpu[1] % W);
     assert_int_equal(set_cpus(one, sizeof one), 0);
-    int rc = procfs_task_migrations("/", pid, tid, &after, err, sizeof err);
+    int rc = procfs_task_sched("/", pid, tid, &after, err, sizeof err);
     assert_int_equal(set_cpus(was, sizeof was), 0);
     assert_int_equal(rc, 0);
-    assert_true(after > before);
+    assert_true(after.migrations > before.migrations);
+}
+
+/* A thread that sleeps is switched out asleep: a voluntary switch. */
+static void live_own_sleep_counted(void **state)
+{
+    (void)state;
+    struct task_sched before = {0}, after = {0};
+    int pid = getpid(), tid = gettid();
+    char err[512] = "";
+    if (access("/proc/self/sched", R_OK) != 0)
+        skip();
+    assert_int_equal(procfs_task_sched("/", pid, tid, &before, err, sizeof err),
+                     0);
+    for (int i = 0; i < 3; i++)
+        usleep(1000);
+    assert_int_equal(procfs_task_sched("/", pid, tid, &after, err, sizeof err),
+                     0);
+    assert_true(after.voluntary >= before.voluntary + 3);
+    assert_true(after.involuntary >= before.involuntary);
 }
 
 static void live_own_thread_listed(void **state)
@@ -1472,9 +1499,9 @@ int main(void)
         cmocka_unit_test(schedstat_reader),
         cmocka_unit_test(schedstat_wrong_count_refused),
         cmocka_unit_test(schedstat_reader_garbled),
-        cmocka_unit_test(sched_migrations_recorded),
-        cmocka_unit_test(sched_migrations_by_name),
-        cmocka_unit_test(sched_migrations_refused),
+        cmocka_unit_test(sched_counts_recorded),
+        cmocka_unit_test(sched_counts_by_name),
+        cmocka_unit_test(sched_counts_refused),
         cmocka_unit_test(tgid_of_thread),
         cmocka_unit_test(tgid_of_recorded_process),
         cmocka_unit_test(tgid_missing_line_refused),
@@ -1546,6 +1573,7 @@ int main(void)
         cmocka_unit_test(read_missing_file_refused),
         cmocka_unit_test(live_own_stat_and_schedstat),
         cmocka_unit_test(live_own_migrations),
+        cmocka_unit_test(live_own_sleep_counted),
         cmocka_unit_test(cgroup_of_the_cpu_controller),
         cmocka_unit_test(live_own_cgroup),
         cmocka_unit_test(live_own_thread_listed),

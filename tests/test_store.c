@@ -71,6 +71,9 @@ static void test_optional_activity_may_be_absent(void **state)
     assert_true(costmodel_optional(COST_QEMU_SWITCH));
     assert_false(cm.c[COST_QEMU_SWITCH].present);
     assert_true(cm.c[COST_QEMU_SWITCH].mean_ns == 0);
+    assert_true(costmodel_optional(COST_QEMU_RESUME));
+    assert_false(cm.c[COST_QEMU_RESUME].present);
+    assert_true(cm.c[COST_QEMU_RESUME].mean_ns == 0);
     assert_true(cm.c[COST_QEMU_TICK].mean_ns == 100.0 + 10.0 * COST_QEMU_TICK);
 }
 

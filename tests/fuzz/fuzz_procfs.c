@@ -55,10 +55,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_err("schedstat", procfs_parse_schedstat(text, &ss, err, sizeof err),
               err);
 
-    uint64_t moves;
+    struct task_sched sc;
     err[0] = '\0';
-    check_err("sched", procfs_parse_sched_migrations(text, &moves, err,
-                                                     sizeof err), err);
+    check_err("sched", procfs_parse_sched(text, &sc, err, sizeof err), err);
 
     int tgid;
     err[0] = '\0';
