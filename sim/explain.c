@@ -198,6 +198,12 @@ void explain_point(struct explain *e, const struct scenario *s,
     memcpy(e->core, p.core_frac, sizeof e->core);
     memcpy(e->thread, p.thread_frac, sizeof e->thread);
     memcpy(e->drops_kpps, p.drops_kpps, sizeof e->drops_kpps);
+    double pps = p.forwarded_kpps * 1e3;
+    for (int t = 0; t < e->lay.nthreads; t++) {
+        e->slices_pp[t] = pps > 0 ? p.slices_ps[t] / pps : 0;
+        e->preempted_pp[t] = pps > 0 ? p.preempted_ps[t] / pps : 0;
+        e->moves_ps[t] = p.migrations_ps[t];
+    }
     free(tr);
     free(runs);
     explain_decide(e);
@@ -533,4 +539,17 @@ void explain_print(const struct explain *e, FILE *f)
     for (int q = 0; q < L->nqueues; q++)
         fprintf(f, "  %-24s %8" PRIu32 " %10.1f\n", L->queue_name[q],
                 e->qcap[q], e->drops_kpps[q]);
+    fprintf(f, "\nTurns of each thread (switched in per packet forwarded, "
+               "those after a\npreemption, moves between cores per "
+               "second):\n  %-36s %11s %11s %9s\n",
+            "thread", "switched in", "preempted", "moves/s");
+    for (int t = 0; t < L->nthreads; t++) {
+        if (e->slices_pp[t] <= 0 && e->moves_ps[t] <= 0)
+            continue; /* interrupt work is not switched in */
+        char what[64];
+        snprintf(what, sizeof what, "%.24s (%s)", L->thread_name[t],
+                 e->kind[t]);
+        fprintf(f, "  %-36s %11.3f %11.3f %9.1f\n", what, e->slices_pp[t],
+                e->preempted_pp[t], e->moves_ps[t]);
+    }
 }

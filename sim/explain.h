@@ -56,6 +56,11 @@ struct explain {
     double rt_throttled[STATS_MAX_CORES];
     double dl_throttled[STATS_MAX_THREADS];
     double drops_kpps[STATS_MAX_QUEUES];
+    /* Per thread: switches in per packet forwarded, those after a
+     * preemption, and moves between cores per second. */
+    double slices_pp[STATS_MAX_THREADS];
+    double preempted_pp[STATS_MAX_THREADS];
+    double moves_ps[STATS_MAX_THREADS];
 
     /* The verdict and what it names (-1: nothing). */
     enum explain_verdict verdict;
@@ -78,8 +83,9 @@ double explain_on_core(const struct explain *e, int c, int t);
  * 99.8% of core 2: it is the bottleneck; macvtap drops 312.0 kpps". */
 void explain_sentence(const struct explain *e, char *buf, size_t len);
 
-/* The verdict, then the tables: each core's time per activity and the
- * drops per queue. */
+/* The verdict, then the tables: each core's time per activity, the drops
+ * per queue, and how often each thread took turns (switched in, after a
+ * preemption, moved). */
 void explain_print(const struct explain *e, FILE *f);
 
 /* vsrsim explain SCENARIO.cfg --curve NAME --rate KPPS [--set KEY=VALUE]...;

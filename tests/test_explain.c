@@ -111,6 +111,19 @@ static void test_fifo_order_is_told(void **state)
     assert_non_null(strstr(text, "vhost (FIFO 99) runs ahead of vcpu0 "
                                  "(FIFO 98)"));
     assert_non_null(strstr(text, "macvtap"));
+    /* packet by packet: vhost-net wakes to each one and preempts the
+     * vCPU, which runs again only once vhost-net sleeps */
+    assert_non_null(strstr(text, "Turns of each thread"));
+    for (int t = 0; t < e->lay.nthreads; t++) {
+        const char *name = e->lay.thread_name[t];
+        if (strcmp(name, "vcpu0") == 0) {
+            assert_true(e->slices_pp[t] > 0.5);
+            assert_true(e->preempted_pp[t] > 0.95 * e->slices_pp[t]);
+        } else if (strcmp(name, "vhost") == 0) {
+            assert_true(e->slices_pp[t] > 0.5);
+            assert_true(e->preempted_pp[t] < 0.05 * e->slices_pp[t]);
+        }
+    }
     free(text);
     free(e);
 }
