@@ -650,7 +650,8 @@ struct qemu_thread_rates {
 };
 
 /* Thread `name`'s rates in the n samples s at `kpps`, and the rate the
- * generator sent (kpps). */
+ * generator sent (kpps), over the repetitions that have its CPU time and
+ * switches in. */
 static struct qemu_thread_rates qemu_rates(const struct measured_sample *s,
                                            int n, double kpps,
                                            const char *name, double *sent)
@@ -661,12 +662,17 @@ static struct qemu_thread_rates qemu_rates(const struct measured_sample *s,
     char ent[48];
     snprintf(ent, sizeof ent, "thread:%s", name);
     for (int rep = 0;; rep++) {
-        double w = caldb_sample(s, n, kpps, rep, "window", "seconds");
+        double w = caldb_sample(s, n, kpps, rep, "window", "seconds"), x[4];
         if (isnan(w))
             break;
         for (int k = 0; k < 4; k++)
-            v[k] += caldb_sample(s, n, kpps, rep, ent, metric[k]);
-        g += caldb_sample(s, n, kpps, rep, "net:gen", "tx_packets");
+            x[k] = caldb_sample(s, n, kpps, rep, ent, metric[k]);
+        double tx = caldb_sample(s, n, kpps, rep, "net:gen", "tx_packets");
+        if (isnan(x[0]) || isnan(x[1]) || isnan(tx) || !(w > 0))
+            continue;
+        for (int k = 0; k < 4; k++)
+            v[k] += x[k]; /* the switches out: NAN where not counted */
+        g += tx;
         sec += w;
     }
     *sent = sec > 0 ? g / 1000 / sec : NAN;
@@ -682,7 +688,7 @@ static int is_qemu_thread(const struct vsr_thread_cfg *tc)
 }
 
 /* The two costs of a switch in, after a sleep and after a preemption, by
- * least squares (GSL's gsl_multifit_linear) over n observations of
+ * least squares (GSL's gsl_multifit_linear_tsvd) over n observations of
  * extra = c_sleep sleeps + c_preempt preempts, each a QEMU thread at a
  * rate; with their 99% half-widths. Fails when the two counts do not
  * vary apart (a singular fit). */
