@@ -244,7 +244,6 @@ static void core_sleep_curr(struct core *c, struct thread *t)
     if (c->m->ngroups)
         cgroup_runnable_update(t, des_now(c->m->des), 1);
     t->state = THREAD_SLEEPING;
-    t->left_runnable = 0;
     if (t->cls->rank != SCHED_IRQ)
         c->nr_threads--;
 }
