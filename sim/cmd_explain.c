@@ -14,7 +14,6 @@
 #include "explain.h"
 #include "trace.h"
 
-#define MAX_SET 64
 
 static void usage(FILE *f)
 {
@@ -37,9 +36,10 @@ int cmd_explain(int argc, char **argv)
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
-    const char *set[MAX_SET], *curve_name = NULL;
+    struct args_set set = {0};
+    const char *curve_name = NULL;
     double kpps = -1;
-    int nset = 0, opt;
+    int opt;
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'c':
@@ -51,9 +51,8 @@ int cmd_explain(int argc, char **argv)
                                             "most 100000");
             break;
         case 'S':
-            if (nset >= MAX_SET)
-                return args_refuse("--set", "too many overrides");
-            set[nset++] = optarg;
+            if (args_set_add(&set, optarg))
+                return 2;
             break;
         default:
             if (opt != 'h')
@@ -71,7 +70,7 @@ int cmd_explain(int argc, char **argv)
     char err[1024];
     struct scenario *s = xmalloc(sizeof *s);
     struct costmodel cm;
-    if (trace_load(s, &cm, argv[optind], set, nset, err, sizeof err)) {
+    if (trace_load(s, &cm, argv[optind], set.kv, set.n, err, sizeof err)) {
         fprintf(stderr, "vsrsim: %s\n", err);
         free(s);
         return 2;

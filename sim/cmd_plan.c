@@ -6,7 +6,6 @@
  * nothing and is refused with one line and exit status 2.
  */
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +16,6 @@
 #include "plan.h"
 #include "store.h"
 
-#define PLAN_MAX_SET 64
 
 static void plan_usage(FILE *f)
 {
@@ -43,9 +41,7 @@ struct plan_cli {
     const char *curve;
     double resolution_ms;
     int budget, cores;
-    const char *set[PLAN_MAX_SET + 2];
-    int nset;
-    char reps_set[48], seed_set[48];
+    struct args_set set;
 };
 
 static int parse(int argc, char **argv, struct plan_cli *c)
@@ -64,7 +60,6 @@ static int parse(int argc, char **argv, struct plan_cli *c)
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
-    long long v;
     double d;
     int opt;
     optind = 0; /* glibc: start afresh, whoever parsed before */
@@ -97,26 +92,20 @@ static int parse(int argc, char **argv, struct plan_cli *c)
             c->curve = optarg;
             break;
         case 'r':
-            if (args_count(optarg, 1, 100000, &v))
-                return args_refuse("--reps", "expected an integer from 1 to "
-                                          "100000");
-            snprintf(c->reps_set, sizeof c->reps_set, "sim.reps=%lld", v);
-            c->set[c->nset++] = c->reps_set;
+            if (args_set_reps(&c->set, optarg))
+                return 2;
             break;
         case 's':
-            if (args_count(optarg, 0, LLONG_MAX, &v))
-                return args_refuse("--seed", "expected a non-negative integer");
-            snprintf(c->seed_set, sizeof c->seed_set, "sim.seed=%lld", v);
-            c->set[c->nset++] = c->seed_set;
+            if (args_set_seed(&c->set, optarg))
+                return 2;
             break;
         case 'j':
             if (args_jobs(optarg, &c->o.jobs))
                 return 2;
             break;
         case 'S':
-            if (c->nset >= PLAN_MAX_SET)
-                return args_refuse("--set", "too many overrides");
-            c->set[c->nset++] = optarg;
+            if (args_set_add(&c->set, optarg))
+                return 2;
             break;
         case 'h':
             plan_usage(stdout);
@@ -195,7 +184,7 @@ int cmd_plan(int argc, char **argv)
     struct scenario *s = xmalloc(sizeof *s);
     struct costmodel cm;
     int first = 0, last = -1;
-    if (scenario_load(s, path, c->set, c->nset, err, sizeof err)) {
+    if (scenario_load(s, path, c->set.kv, c->set.n, err, sizeof err)) {
         fprintf(stderr, "vsrsim: %s\n", err);
         free(s);
         free(c);

@@ -33,7 +33,6 @@
 #include "version.h"
 #include "vsr.h"
 
-#define RUN_MAX_SET 64
 #define DEFAULT_MAX_REPS 100
 
 static void run_usage(FILE *f)
@@ -72,9 +71,7 @@ static double wall_s(void)
 
 /* Options shared by run and list: the scenario as a sweep sees it. */
 struct sweep_opts {
-    const char *set[RUN_MAX_SET + 2];
-    int nset;
-    char reps_set[48], seed_set[48];
+    struct args_set set;
     struct run_filter filter;
     int filtered;
     int max_reps; /* 0: not given */
@@ -92,28 +89,11 @@ static int sweep_option(int opt, const char *arg,
     long long v;
     switch (opt) {
     case 'R':
-        if (args_count(arg, 1, 100000, &v)) {
-            args_refuse("--reps", "expected an integer from 1 to 100000");
-            return OPT_BAD;
-        }
-        snprintf(o->reps_set, sizeof o->reps_set, "sim.reps=%lld", v);
-        o->set[o->nset++] = o->reps_set;
-        return OPT_TAKEN;
+        return args_set_reps(&o->set, arg) ? OPT_BAD : OPT_TAKEN;
     case 's':
-        if (args_count(arg, 0, LLONG_MAX, &v)) {
-            args_refuse("--seed", "expected a non-negative integer");
-            return OPT_BAD;
-        }
-        snprintf(o->seed_set, sizeof o->seed_set, "sim.seed=%lld", v);
-        o->set[o->nset++] = o->seed_set;
-        return OPT_TAKEN;
+        return args_set_seed(&o->set, arg) ? OPT_BAD : OPT_TAKEN;
     case 'S':
-        if (o->nset >= RUN_MAX_SET) {
-            args_refuse("--set", "too many overrides");
-            return OPT_BAD;
-        }
-        o->set[o->nset++] = arg;
-        return OPT_TAKEN;
+        return args_set_add(&o->set, arg) ? OPT_BAD : OPT_TAKEN;
     case 'r':
         if (runs_parse_filter(arg, &o->filter)) {
             args_refuse("--runs", "expected run numbers such as 0..9,15,20..");
@@ -154,7 +134,7 @@ static int load(const char *path, const struct sweep_opts *o,
                 struct scenario *s, struct costmodel *cm)
 {
     char err[1024];
-    if (scenario_load(s, path, o->set, o->nset, err, sizeof err)) {
+    if (scenario_load(s, path, o->set.kv, o->set.n, err, sizeof err)) {
         fprintf(stderr, "vsrsim: %s\n", err);
         return 2;
     }
@@ -171,7 +151,9 @@ static int load(const char *path, const struct sweep_opts *o,
 static int reps_cap(const struct scenario *s, const struct sweep_opts *o)
 {
     if (o->ci_width > 0)
-        return o->max_reps ? o->max_reps : DEFAULT_MAX_REPS;
+        return o->max_reps           ? o->max_reps
+               : s->reps > DEFAULT_MAX_REPS ? s->reps
+                                            : DEFAULT_MAX_REPS;
     return s->reps;
 }
 
@@ -324,7 +306,7 @@ static void report_width(const struct sweep_state *x,
                           s->rates_kpps[p % s->nrates], &ps);
         double target = o->ci_relative ? o->ci_width * ps.forwarded_kpps
                                        : o->ci_width;
-        if (ps.ci99_kpps <= target) {
+        if (ps.reps >= 2 && ps.ci99_kpps <= target) {
             reached++;
         } else {
             double rel = ps.ci99_kpps / (target > 0 ? target : 1e-9);
@@ -360,7 +342,11 @@ static int write_outputs(const struct sweep_state *x, const char *csv,
     const char *csv_for_plot = NULL;
     if (csv && strcmp(csv, "-") == 0) {
         report_csv_points(stdout, s, pts, ndr);
-        fflush(stdout);
+        if (fflush(stdout) || ferror(stdout)) {
+            fprintf(stderr, "vsrsim: --csv -: cannot write standard output: "
+                    "%s\n", strerror(errno));
+            rc = 1;
+        }
     } else if (csv) {
         if (report_csv_file_points(csv, s, pts, ndr, err, sizeof err)) {
             fprintf(stderr, "vsrsim: %s\n", err);
@@ -374,8 +360,11 @@ static int write_outputs(const struct sweep_state *x, const char *csv,
             FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
             if (f) {
                 report_csv_points(f, s, pts, ndr);
-                fclose(f);
-                csv_for_plot = tmp_csv;
+                int bad = ferror(f);
+                if (fclose(f) == 0 && !bad)
+                    csv_for_plot = tmp_csv;
+                else
+                    unlink(tmp_csv);
             }
         }
         char dir[PATH_MAX];

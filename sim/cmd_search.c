@@ -26,7 +26,6 @@
 #include "search.h"
 #include "store.h"
 
-#define MAX_SET 64
 
 static void usage(FILE *f)
 {
@@ -169,8 +168,9 @@ int cmd_search(int argc, char **argv)
     };
     struct search_opts o = {
         .rank = SEARCH_PEAK, .top = 5, .jobs = 1, .progress = isatty(2)};
-    const char *fragment = NULL, *cputune = NULL, *set[MAX_SET];
-    int nset = 0, opt, has_target = 0;
+    struct args_set set = {0};
+    const char *fragment = NULL, *cputune = NULL;
+    int opt, has_target = 0;
     long long v;
     optind = 1;
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -221,9 +221,8 @@ int cmd_search(int argc, char **argv)
             cputune = optarg;
             break;
         case 'S':
-            if (nset == MAX_SET)
-                return args_refuse("--set", "too many overrides");
-            set[nset++] = optarg;
+            if (args_set_add(&set, optarg))
+                return 2;
             break;
         case 'h':
             usage(stdout);
@@ -245,7 +244,7 @@ int cmd_search(int argc, char **argv)
     const char *path = argv[optind];
     char err[1024];
     struct scenario *s = xmalloc(sizeof *s);
-    if (scenario_load(s, path, set, nset, err, sizeof err)) {
+    if (scenario_load(s, path, set.kv, set.n, err, sizeof err)) {
         fprintf(stderr, "vsrsim: %s\n", err);
         free(s);
         return 2;

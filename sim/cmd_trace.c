@@ -27,7 +27,6 @@
 #include "plot.h"
 #include "trace.h"
 
-#define MAX_SET 64
 
 
 static void usage(FILE *f)
@@ -137,10 +136,11 @@ int cmd_trace(int argc, char **argv)
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
-    const char *set[MAX_SET], *curve_name = NULL, *out = NULL, *data = NULL;
+    struct args_set set = {0};
+    const char *curve_name = NULL, *out = NULL, *data = NULL;
     double kpps = -1;
     int64_t from = -1, to = -1;
-    int nset = 0, opt;
+    int opt;
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'c':
@@ -168,9 +168,8 @@ int cmd_trace(int argc, char **argv)
             data = optarg;
             break;
         case 'S':
-            if (nset >= MAX_SET)
-                return args_refuse("--set", "too many overrides");
-            set[nset++] = optarg;
+            if (args_set_add(&set, optarg))
+                return 2;
             break;
         default:
             if (opt != 'h')
@@ -194,7 +193,7 @@ int cmd_trace(int argc, char **argv)
     char err[1024];
     struct scenario *s = xmalloc(sizeof *s);
     struct costmodel cm;
-    if (trace_load(s, &cm, argv[optind], set, nset, err, sizeof err)) {
+    if (trace_load(s, &cm, argv[optind], set.kv, set.n, err, sizeof err)) {
         fprintf(stderr, "vsrsim: %s\n", err);
         free(s);
         return 2;

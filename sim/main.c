@@ -41,7 +41,6 @@
 #include "version.h"
 
 
-#define MAX_SET 64
 #define DEFAULT_SPEC "../shared/spec/paper-claims.md"
 
 static void usage(FILE *f)
@@ -121,9 +120,10 @@ static int cmd_validate(int argc, char **argv)
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
-    const char *set[MAX_SET], *curves[SCENARIO_MAX_CURVES];
+    const char *curves[SCENARIO_MAX_CURVES];
+    struct args_set set = {0};
     char dir[PATH_MAX];
-    struct validate_opts o = {.set = set, .curves = curves, .jobs = 1,
+    struct validate_opts o = {.set = set.kv, .curves = curves, .jobs = 1,
                               .progress = isatty(2)};
     int opt;
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -163,9 +163,9 @@ static int cmd_validate(int argc, char **argv)
                 return 2;
             break;
         case 's':
-            if (o.nset >= MAX_SET)
-                return args_refuse("--set", "too many overrides");
-            set[o.nset++] = optarg;
+            if (args_set_add(&set, optarg))
+                return 2;
+            o.nset = set.n;
             break;
         default:
             return help_or_bad(opt, "vsrsim: validate", argv);
@@ -236,9 +236,8 @@ static int cmd_paper(int argc, char **argv)
             po.commit = optarg;
             break;
         case 's':
-            if (po.nset == PAPER_MAX_SET)
-                return args_refuse("--set", "too many overrides");
-            po.set[po.nset++] = optarg;
+            if (args_set_add(&po.set, optarg))
+                return 2;
             break;
         default:
             return help_or_bad(opt, "vsrsim: paper", argv);

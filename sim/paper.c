@@ -365,9 +365,9 @@ static void md_provenance(FILE *f, const struct claims_ctx *cx,
         fprintf(f, "%s`%s` in `%s`", n++ ? " and " : "", g->s.costmodel_id, db);
     }
     fputs(n ? "" : "none (no scenario run)", f);
-    for (int i = 0; i < o->nset; i++)
+    for (int i = 0; i < o->set.n; i++)
         fprintf(f, "%s`%s`", i ? ", " : ", every scenario with --set ",
-                o->set[i]);
+                o->set.kv[i]);
     fputs(". Do not edit: `make paper` writes it again.\n", f);
 }
 
@@ -502,8 +502,8 @@ int paper_run(const struct paper_opts *o)
     }
     struct claims_ctx *cx = xmalloc(sizeof *cx);
     claims_init(cx, o->models, o->jobs, o->progress);
-    cx->set = o->set;
-    cx->nset = o->nset;
+    cx->set = o->set.kv;
+    cx->nset = o->set.n;
     int rc = 0;
     if (list_models(cx, o->models)) {
         fprintf(stderr, "vsrsim: %s: cannot read the scenarios: %s\n",

@@ -12,8 +12,9 @@
 #ifndef VSRSIM_PAPER_H
 #define VSRSIM_PAPER_H
 
+#include "args.h"
+
 #define PAPER_MAX_ONLY 64
-#define PAPER_MAX_SET 64
 
 struct paper_opts {
     const char *out;       /* root of results/paper and plots/paper   */
@@ -26,8 +27,7 @@ struct paper_opts {
     int progress; /* progress lines on stderr                */
     int nonly;    /* figures to run; 0: all                  */
     const char *only[PAPER_MAX_ONLY];
-    int nset; /* overrides applied to every scenario (--set) */
-    const char *set[PAPER_MAX_SET];
+    struct args_set set; /* overrides of every scenario (--set) */
 };
 
 /* Run it all. Returns the exit status: 0, 1 when a run or an output

@@ -128,8 +128,12 @@ int64_t runs_next_round(const struct scenario *s, const struct stats_acc *acc,
     memset(out, 0, sizeof *out);
     for (int p = 0; p < s->ncurves * s->nrates; p++) {
         int n = acc[p].n;
-        if (n < 2 || n >= cap)
+        if (n == 0 || n >= cap) /* not in this sweep, or as far as it goes */
             continue;
+        if (n == 1) { /* one replication has no interval yet */
+            add_seg(out, p, 1, 2);
+            continue;
+        }
         double hw = stats_ci99(sqrt(acc[p].m2 / (n - 1)), n);
         double target = relative ? width * fabs(acc[p].mean) : width;
         if (hw <= target)

@@ -62,7 +62,8 @@ void runs_first_round(const struct scenario *s, int reps, int cap,
  * the round of further replications for every point whose 99% interval
  * is still wider than the target: `width` kpps, or with `relative` that
  * fraction of the point's mean. A point grows towards the replications
- * its interval says it needs, at most doubling and at most to `cap`.
+ * its interval says it needs, at most doubling and at most to `cap`; one
+ * with a single replication, which has no interval yet, grows to two.
  * Returns the number of runs of the new round (0: the sweep is done). */
 int64_t runs_next_round(const struct scenario *s, const struct stats_acc *acc,
                         double width, int relative, int cap,

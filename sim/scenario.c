@@ -164,12 +164,22 @@ static const int nice_weight[40] = {
     110,   87,    70,    56,    45,    36,    29,    23,    18,    15,
 };
 
+/* A setting --set gave its value, so that an error about the value names
+ * the option rather than the file's line. */
+struct override {
+    const config_setting_t *s;
+    const char *arg; /* KEY=VALUE */
+    size_t keylen;
+};
+
 struct ctx {
     config_t cfg;
     const char *path;
     config_setting_t *curve; /* current curve group, or NULL */
     char *err;
     size_t errlen;
+    struct override *over; /* one per --set at most */
+    int nover;
 };
 
 static int fail(struct ctx *x, const config_setting_t *s, const char *fmt, ...)
@@ -179,6 +189,11 @@ static int fail(struct ctx *x, const config_setting_t *s, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    for (int i = 0; s && i < x->nover; i++)
+        if (x->over[i].s == s) {
+            snprintf(x->err, x->errlen, "--set %s: %s", x->over[i].arg, msg);
+            return SIM_EINPUT;
+        }
     const char *file = s ? config_setting_source_file(s) : NULL;
     int line = s ? (int)config_setting_source_line(s) : 0;
     if (line > 0)
@@ -223,6 +238,34 @@ static config_setting_t *add_known(struct ctx *x, const char *key)
     return g;
 }
 
+/* Make s, a member of a group, anew as a setting of `type`: libconfig
+ * cannot change a setting's type, and one the file wrote as a 32-bit
+ * integer can hold neither a larger integer nor a fraction. */
+static config_setting_t *retype(config_setting_t *s, int type)
+{
+    config_setting_t *g = config_setting_parent(s);
+    char name[256];
+    if (!g || !config_setting_name(s))
+        return NULL;
+    snprintf(name, sizeof name, "%s", config_setting_name(s));
+    if (!config_setting_remove(g, name))
+        return NULL;
+    return config_setting_add(g, name, type);
+}
+
+/* Note that `arg` gave s its value (the last --set of a key wins). */
+static void note_override(struct ctx *x, const config_setting_t *s,
+                          const char *arg, size_t keylen)
+{
+    int i = 0;
+    while (i < x->nover && !(x->over[i].keylen == keylen &&
+                             strncmp(x->over[i].arg, arg, keylen) == 0))
+        i++;
+    x->over[i] = (struct override){s, arg, keylen};
+    if (i == x->nover)
+        x->nover++;
+}
+
 static int set_one(struct ctx *x, const char *arg)
 {
     char key[256];
@@ -243,23 +286,35 @@ static int set_one(struct ctx *x, const char *arg)
                  x->path);
         return SIM_EINPUT;
     }
+    const struct key *k = find_key(key);
     char *end;
     errno = 0;
-    switch (config_setting_type(s)) {
+    int type = config_setting_type(s);
+    switch (type) {
     case CONFIG_TYPE_INT:
-    case CONFIG_TYPE_INT64: {
-        long long v = strtoll(val, &end, 10);
-        if (*val == '\0' || *end || errno)
-            goto bad;
-        config_setting_set_int64(s, v);
-        return 0;
-    }
+    case CONFIG_TYPE_INT64:
     case CONFIG_TYPE_FLOAT: {
-        double v = strtod(val, &end);
-        if (*val == '\0' || *end || errno || !isfinite(v))
-            goto bad;
-        config_setting_set_float(s, v);
-        return 0;
+        /* A whole number stays as the file wrote it; a setting of a
+         * number kind takes a fraction too. */
+        long long v = strtoll(val, &end, 10);
+        int whole = *val != '\0' && !*end && !errno;
+        if (whole && type != CONFIG_TYPE_FLOAT) {
+            if (type == CONFIG_TYPE_INT && (v < INT_MIN || v > INT_MAX))
+                s = retype(s, CONFIG_TYPE_INT64);
+            if (!s || !config_setting_set_int64(s, v))
+                goto bad;
+        } else {
+            errno = 0;
+            double d = strtod(val, &end);
+            if (*val == '\0' || *end || errno || !isfinite(d) ||
+                (k ? k->kind == K_INT : type != CONFIG_TYPE_FLOAT))
+                goto bad;
+            if (type != CONFIG_TYPE_FLOAT)
+                s = retype(s, CONFIG_TYPE_FLOAT);
+            if (!s || !config_setting_set_float(s, d))
+                goto bad;
+        }
+        break;
     }
     case CONFIG_TYPE_STRING: {
         size_t n = strlen(val); /* "text" as in the file, or bare text */
@@ -271,13 +326,12 @@ static int set_one(struct ctx *x, const char *arg)
         } else {
             config_setting_set_string(s, val);
         }
-        return 0;
+        break;
     }
     case CONFIG_TYPE_ARRAY: {
         /* [a, b, c] of the array's element type */
         if (*val != '[' || val[strlen(val) - 1] != ']')
             goto bad;
-        const struct key *k = find_key(key);
         int is_float =
             k ? k->kind == K_NUMS
               : config_setting_length(s) > 0 &&
@@ -300,7 +354,7 @@ static int set_one(struct ctx *x, const char *arg)
             while (*p == ' ' || *p == ',')
                 p++;
         }
-        return 0;
+        break;
     }
     default:
         snprintf(x->err, x->errlen,
@@ -309,11 +363,17 @@ static int set_one(struct ctx *x, const char *arg)
                  key);
         return SIM_EINPUT;
     }
-bad:
-    snprintf(x->err, x->errlen,
-             "--set %s: '%s' is not a valid value for "
-             "this setting",
-             key, val);
+    note_override(x, s, arg, (size_t)(eq - arg));
+    return 0;
+bad:;
+    static const char *const want[] = {
+        [K_INT] = "an integer", [K_NUM] = "a number", [K_STR] = "a string",
+        [K_INTS] = "integers as [a, b, ...]",
+        [K_NUMS] = "numbers as [a, b, ...]",
+    };
+    snprintf(x->err, x->errlen, "--set %s: expected %s", arg,
+             k && k->kind >= K_INT ? want[k->kind] : "a value of the "
+                                                      "setting's type");
     return SIM_EINPUT;
 }
 
@@ -1268,10 +1328,13 @@ static int read_all(struct ctx *x, struct scenario *s)
         return fail(x, NULL, "missing setting 'costmodel.id'");
     snprintf(s->costmodel_id, sizeof s->costmodel_id, "%s", str);
 
+    /* Read whole: a double holds integers exactly up to 2^53 only. */
+    const config_setting_t *seed = get(x, "sim.seed");
+    long long sd = seed ? config_setting_get_int64(seed) : 1;
+    if (sd < 0)
+        return fail(x, seed, "'sim.seed' must be at least 0 (got %lld)", sd);
+    s->seed = (uint64_t)sd;
     double v;
-    if ((rc = get_num(x, "sim.seed", 0, 1e18, 0, 1, &v)))
-        return rc;
-    s->seed = (uint64_t)v;
     if ((rc = get_int(x, "sim.reps", 1, 100000, 0, 10, &s->reps)))
         return rc;
     if ((rc = get_num(x, "sim.warmup_ms", 0, 1e7, 0, 100, &v)))
@@ -1342,6 +1405,48 @@ static char *config_text(config_t *cfg)
     return buf;
 }
 
+/* The include path on line `line` of `file`, into buf ("" if none). */
+static void include_on_line(const char *file, int line, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    FILE *f = fopen(file, "r");
+    char text[1024];
+    for (int i = 1; f && fgets(text, sizeof text, f); i++) {
+        if (i < line)
+            continue;
+        char *q = strstr(text, "@include");
+        q = q ? strchr(q, '"') : NULL;
+        char *e = q ? strchr(q + 1, '"') : NULL;
+        if (e)
+            snprintf(buf, n, "%.*s", (int)(e - q - 1), q + 1);
+        break;
+    }
+    if (f)
+        fclose(f);
+}
+
+/* libconfig's parse error as FILE:LINE: TEXT. An include it cannot open
+ * is named, with where it was looked for: libconfig 1.5 takes every
+ * @include path, an absolute one too, relative to the scenario's folder. */
+static void parse_error(const config_t *cfg, const char *path,
+                        const char *dir, char *err, size_t errlen)
+{
+    const char *file = config_error_file(cfg) ? config_error_file(cfg) : path;
+    int line = config_error_line(cfg);
+    char inc[512];
+    if (strstr(config_error_text(cfg), "include"))
+        include_on_line(file, line, inc, sizeof inc);
+    else
+        inc[0] = '\0';
+    if (inc[0])
+        snprintf(err, errlen, "%s:%d: cannot open include file '%s' (looked "
+                 "for as %s/%s: @include paths are relative to the "
+                 "scenario's folder)", file, line, inc, dir, inc);
+    else
+        snprintf(err, errlen, "%s:%d: %s", file, line,
+                 config_error_text(cfg));
+}
+
 int scenario_load(struct scenario *s, const char *path, const char *const *set,
                   int nset, char *err, size_t errlen)
 {
@@ -1364,12 +1469,11 @@ int scenario_load(struct scenario *s, const char *path, const char *const *set,
             snprintf(err, errlen, "%s: cannot read scenario: %s", path,
                      strerror(errno ? errno : ENOENT));
         else
-            snprintf(err, errlen, "%s:%d: %s",
-                     config_error_file(&x.cfg) ? config_error_file(&x.cfg)
-                                               : path,
-                     config_error_line(&x.cfg), config_error_text(&x.cfg));
+            parse_error(&x.cfg, path, config_get_include_dir(&x.cfg), err,
+                        errlen);
         goto out;
     }
+    x.over = xcalloc(nset > 0 ? (size_t)nset : 1, sizeof *x.over);
     for (int i = 0; i < nset; i++)
         if ((rc = set_one(&x, set[i])))
             goto out;
@@ -1389,6 +1493,7 @@ int scenario_load(struct scenario *s, const char *path, const char *const *set,
     free(runs_text);
     rc = 0;
 out:
+    free(x.over);
     config_destroy(&x.cfg);
     return rc;
 }

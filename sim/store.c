@@ -663,7 +663,7 @@ static int add_scalar(struct store *s, int64_t run_id, const char *module,
  * iterationvars, seedset) as a curve sweep maps onto them, then vsrsim's
  * own provenance. `runnumber` is the run's number in its sweep (as
  * `vsrsim list` prints it), the same whichever subset of the sweep wrote
- * from 0 in the order they were added. */
+ * it. */
 static int add_run_attrs(struct store *s, int64_t run_id, int64_t runnumber,
                          const struct run_meta *m, char *err, size_t errlen)
 {
@@ -1327,9 +1327,11 @@ int store_merge(const char *out, const char *const *inputs, int n,
         rc = list_runs(&m, i, &runs, &nrun, &keys, &nkeys);
     }
     if (rc == SIM_OK) {
-        qsort(runs, (size_t)nrun, sizeof *runs, merge_order);
+        if (nrun > 1)
+            qsort(runs, (size_t)nrun, sizeof *runs, merge_order);
         rc = drop_twins(&m, runs, nrun);
     }
+    int existed = access(out, F_OK) == 0;
     if (rc == SIM_OK)
         rc = store_open(&st, out, err, errlen);
     if (rc == SIM_OK) {
@@ -1352,6 +1354,8 @@ int store_merge(const char *out, const char *const *inputs, int n,
             rc = store_commit(st, err, errlen);
         else
             store_abort(st);
+        if (rc != SIM_OK && !existed) /* all or nothing */
+            remove_db_files(out);
     }
     for (int i = 0; i < nrun; i++) {
         free(runs[i].name);

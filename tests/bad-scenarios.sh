@@ -273,5 +273,18 @@ else
     echo "FAIL options on vsrsim paper: $(cat "$tmp/paper.txt") $(tail -n 3 "$tmp/err")"
     fails=$((fails + 1))
 fi
+# A CSV on standard output that cannot be written fails the run (exit 1:
+# the input was good).
+n=$((n + 1))
+"$vsrsim" run tests/bad/fixtures/ok.cfg --no-db --csv - >/dev/full \
+    2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+    grep -q '^vsrsim: --csv -: cannot write standard output' "$tmp/err"; then
+    echo "ok   --csv - on a full device: $(cat "$tmp/err")"
+else
+    echo "FAIL --csv - on a full device: exit $rc: $(cat "$tmp/err")"
+    fails=$((fails + 1))
+fi
 echo "$((n - fails - skips)) passed, $fails failed, $skips skipped"
 [ "$fails" -eq 0 ]

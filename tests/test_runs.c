@@ -21,6 +21,17 @@ static void small(struct scenario *s)
     s->reps = 4;
 }
 
+/* The totals of small()'s 6 points: n replications each, mean 100 kpps,
+ * no spread. */
+static void points(struct stats_acc *acc, int n)
+{
+    memset(acc, 0, 6 * sizeof *acc);
+    for (int p = 0; p < 6; p++) {
+        acc[p].n = n;
+        acc[p].mean = 100;
+    }
+}
+
 /* The run numbers of a round, in task order, into out; returns how many. */
 static int numbers(const struct scenario *s, const struct run_round *rd,
                    int cap, int64_t *out, int max)
@@ -119,11 +130,7 @@ static void test_next_round_grows_wide_points(void **state)
     struct run_round rd;
     (void)state;
     small(&s);
-    memset(acc, 0, sizeof acc);
-    for (int p = 0; p < 6; p++) {
-        acc[p].n = 4;
-        acc[p].mean = 100;
-    }
+    points(acc, 4);
     acc[1].m2 = 3 * 25.0;  /* stddev 5 kpps: wide */
     acc[2].m2 = 3 * 1e-6;  /* narrow */
     acc[4].m2 = 3 * 25.0;
@@ -143,6 +150,26 @@ static void test_next_round_grows_wide_points(void **state)
     runs_round_free(&rd);
 }
 
+/* A point of one replication has no interval: it grows to two, whatever
+ * the target; a point not run (a subset) does not grow. */
+static void test_next_round_completes_single_runs(void **state)
+{
+    struct scenario s;
+    struct stats_acc acc[6];
+    struct run_round rd;
+    (void)state;
+    small(&s);
+    points(acc, 1);
+    acc[3].n = 0;
+    assert_int_equal(runs_next_round(&s, acc, 50, 0, 100, &rd), 5);
+    for (int i = 0; i < rd.nseg; i++) {
+        assert_int_not_equal(rd.seg[i].point, 3);
+        assert_int_equal(rd.seg[i].k0, 1);
+        assert_int_equal(rd.seg[i].k1, 2);
+    }
+    runs_round_free(&rd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -151,6 +178,7 @@ int main(void)
         cmocka_unit_test(test_filter_selects_each_run_once),
         cmocka_unit_test(test_cap_spaces_numbers),
         cmocka_unit_test(test_next_round_grows_wide_points),
+        cmocka_unit_test(test_next_round_completes_single_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -579,6 +579,31 @@ static void test_merge_refuses_conflicting_runs(void **state)
     assert_int_equal(access(out, F_OK), -1);
 }
 
+/* An input that fails while its rows are copied (a table gone) leaves no
+ * new output behind, and an output that was there as it was. */
+static void test_merge_all_or_nothing(void **state)
+{
+    char a[512], out[512], err[256] = "";
+    const int ka[] = {0, 1};
+    const char *inputs[1] = {a};
+    int n = 0;
+
+    (void)state;
+    fixture_path(a, sizeof a, "n-a.db");
+    fixture_path(out, sizeof out, "n-out.db");
+    write_some(a, ka, 2, "key-a");
+    assert_int_equal(fixture_sql(a, "DROP TABLE histBin"), 0);
+    unlink(out);
+    assert_int_not_equal(store_merge(out, inputs, 1, &n, err, sizeof err),
+                         SIM_OK);
+    assert_non_null(strstr(err, "histBin"));
+    assert_int_equal(access(out, F_OK), -1);
+    write_some(out, ka, 1, "key-a");
+    assert_int_not_equal(store_merge(out, inputs, 1, &n, err, sizeof err),
+                         SIM_OK);
+    assert_int_equal(fixture_sql_int(out, "SELECT count(*) FROM run"), 1);
+}
+
 static void test_histogram_bins_cover_samples(void **state)
 {
     char db[512];
@@ -629,6 +654,7 @@ int main(void)
         cmocka_unit_test(test_put_scalars_replaces),
         cmocka_unit_test(test_merge_equals_whole),
         cmocka_unit_test(test_merge_refuses_conflicting_runs),
+        cmocka_unit_test(test_merge_all_or_nothing),
         cmocka_unit_test(test_histogram_bins_cover_samples),
     };
 

@@ -1,2 +1,2 @@
-# expect: vsrsim: --set host.cores: 'four' is not a valid value for this setting
+# expect: vsrsim: --set host.cores=four: expected an integer
 vsrsim run tests/bad/fixtures/ok.cfg --set host.cores=four --db @OUT@/r.db --csv @OUT@/r.csv
