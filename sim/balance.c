@@ -70,6 +70,8 @@ void balance_move(struct thread *t, struct core *dst)
     if (t->state == THREAD_RUNNING) {
         src->evict = t;
         core_preempt(src);
+        if (t->state == THREAD_THROTTLED)
+            return; /* its class places it when its budget is refilled */
         assert(t->state == THREAD_RUNNABLE && t->core == src);
         thread_migrated(t);
         core_enqueue(dst, t, 0);

@@ -19,7 +19,9 @@
  *
  * A thread may turn preemption off (a kernel thread between preemption
  * points, as vhost-net inside one handle_rx/handle_tx run on a kernel
- * without full preemption). Interrupt work still preempts it; any other
+ * without full preemption; QEMU's I/O thread does so inside one run of
+ * its virtio handler too, as the live router's switch counts bear out).
+ * Interrupt work still preempts it; any other
  * reason to reschedule is remembered in resched_pending and acted on when
  * the thread turns preemption back on at the end of a step.
  */
@@ -97,7 +99,6 @@ void machine_init(struct machine *m, struct des *des,
 {
     memset(m, 0, sizeof *m);
     m->des = des;
-    m->cm = cm;
     m->hp = *hp;
     for (int r = 0; r < SCHED_NCLASS; r++)
         m->cls[r] = sched_by_rank(r);
@@ -253,6 +254,9 @@ static void core_schedule(struct core *c)
     for (;;) {
         struct thread *t = c->curr;
         if (t && t->throttled) {
+            c->resched_pending = 0;
+            if (c->evict == t) /* out of budget first: its class places */
+                c->evict = NULL; /* it again when it is refilled        */
             core_load_update(c, t, 1);
             c->curr = NULL;
             t->state = THREAD_THROTTLED;
@@ -444,6 +448,8 @@ void core_reweight(struct core *c, struct thread *t, int weight)
 void core_dequeue(struct core *c, struct thread *t)
 {
     assert(t->state == THREAD_RUNNABLE && c->curr != t);
+    if (c->holder == t) /* back here, it is switched in anew */
+        c->holder = NULL;
     t->cls->dequeue(c, t);
     if (t->cls->rank != SCHED_IRQ)
         c->nr_threads--;
@@ -460,6 +466,7 @@ void core_check(const struct core *c)
         for (const struct thread *t = l->head; t; t = t->next) {
             assert(t->state == THREAD_RUNNABLE && t->core == c);
             assert(t != c->curr);
+            thread_check(t);
             k++;
         }
         assert(k == l->n);
@@ -468,6 +475,7 @@ void core_check(const struct core *c)
     }
     if (c->curr) {
         assert(c->curr->state == THREAD_RUNNING && c->curr->core == c);
+        thread_check(c->curr);
         if (c->curr->cls->rank != SCHED_IRQ)
             n++;
     }

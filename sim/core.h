@@ -74,7 +74,7 @@ struct core {
     struct thread *curr;         /* running thread, or NULL when idle    */
     struct thread *last;         /* last thread that ran (switch cost)   */
     struct thread *holder;       /* the thread switched to last; NULL    */
-                                 /* once the core has idled              */
+                                 /* once the core has idled or it left   */
     int64_t stint_start_ns;      /* when curr's current stint began      */
     struct event *timer;         /* next decision point                  */
     int busy;                    /* inside core_schedule()               */
@@ -102,7 +102,6 @@ struct core {
 
 struct machine {
     struct des *des;
-    const struct costmodel *cm;  /* read by machine_init() only       */
     struct rng_gamma cost[COST_N]; /* cm's costs, ready to draw         */
     struct host_params hp;
     const struct sched_class *cls[SCHED_NCLASS]; /* by rank: hp.fair's */

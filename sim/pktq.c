@@ -17,7 +17,7 @@ void pktq_init(struct pktq *q, uint32_t cap)
     q->birth = xmalloc(cap * sizeof *q->birth);
     q->cap = cap;
     q->head = q->count = q->claimed = 0;
-    q->drops = q->peak = 0;
+    q->drops = 0;
 }
 
 void pktq_clear(struct pktq *q)

@@ -23,7 +23,6 @@ struct pktq {
     uint32_t count;   /* packets held, claimed ones included    */
     uint32_t claimed; /* oldest packets reserved by a consumer  */
     uint64_t drops;   /* packets refused because full           */
-    uint64_t peak;    /* highest count seen                     */
 };
 
 void pktq_init(struct pktq *q, uint32_t cap);
@@ -56,8 +55,7 @@ static inline int pktq_push(struct pktq *q, int64_t birth_ns)
     if (i >= q->cap)
         i -= q->cap;
     q->birth[i] = birth_ns;
-    if (++q->count > q->peak)
-        q->peak = q->count;
+    q->count++;
     return 0;
 }
 
@@ -112,8 +110,6 @@ static inline void pktq_commit(struct pktq *q, uint32_t n)
 {
     assert(n <= q->cap - q->count);
     q->count += n;
-    if (q->count > q->peak)
-        q->peak = q->count;
 }
 
 /* Append src's packets i..i+k-1 (0 = oldest; they stay in src) to q, as

@@ -8,7 +8,8 @@
  * thread is preempted; then the behaviour ends the step and applies its
  * effects (moving packets, waking other threads). Overheads the scheduler
  * adds (context switches, wake-ups, cold caches) are served before the step
- * and counted as system time; those owed together are drawn as one sum.
+ * and counted as system time (as interrupt time for a softirq context);
+ * those owed together are drawn as one sum.
  *
  *             thread_wake()            core picks it
  *   SLEEPING -------------> RUNNABLE ----------------> RUNNING
@@ -132,7 +133,8 @@ void thread_init(struct thread *t, struct machine *m, int id,
                  enum cpu_class acct);
 
 /* Make a sleeping thread runnable; `waker` is the core whose activity woke
- * it (NULL for a timer). The balancer places it. Charges nothing. */
+ * it (NULL for a timer). The balancer places it. It charges the woken
+ * thread a migration when that changes its core, and the waker nothing. */
 void thread_wake(struct thread *t, struct core *waker);
 
 /* 1 when the thread is running or waiting for a core. */

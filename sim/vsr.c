@@ -61,7 +61,6 @@ struct vm;
 
 struct vnic {
     struct vm *vm;
-    int idx;
     struct pktq q[VQ_N];
     struct vhost *rx_worker, *tx_worker;
     int rx_wait_bufs; /* handle_rx waits for a refill kick     */
@@ -562,6 +561,9 @@ static int64_t nic_step_begin(struct thread *t)
         return THREAD_IDLE; /* no NAPI: the interrupt only woke the poller */
     if ((t == &v->nic) == v->deferred)
         return THREAD_IDLE; /* ksoftirqd polls (only) until NAPI completes */
+    if (v->nic_irq_on)
+        return THREAD_IDLE; /* NAPI completed: only the interrupt polls
+                               again (this step served what it owed) */
     if (v->nic_short_poll) {
         v->nic_short_poll = 0;
         return napi_complete(v);
@@ -645,8 +647,6 @@ static void nic_step_end(struct thread *t)
     else
         fed = deal(v, v->entry, v->nentry, rx, v->nic_k_rx);
     pktq_release(rx, v->nic_k_rx);
-    if (v->cfg->native)
-        nic_arm(v);
     if (v->nic_k_rx < (uint32_t)v->cfg->napi_budget &&
         v->nic_k_tx < (uint32_t)v->cfg->napi_budget)
         v->nic_short_poll = 1;
@@ -1164,8 +1164,13 @@ static int64_t vcpu_mmio_step_begin(struct thread *t)
     struct vcpu *c = t->ctx;
     if (c->mmio == MMIO_OUT)
         return c->mmio_rest_ns;
-    if (c->nkick == 0)
-        return vcpu_step_begin(t);
+    if (c->nkick == 0) {
+        int64_t cost = vcpu_step_begin(t);
+        /* A step that refilled the rx ring and owes nothing (a halt of
+         * 0 ns) would sleep on the notification it queued: send it. */
+        if (cost != THREAD_IDLE || c->nkick == 0)
+            return cost;
+    }
     if (!bql_take(c->vm, t))
         return THREAD_IDLE;
     int64_t cost = thread_cost(t, COST_GUEST_KICK, 1);
@@ -1312,7 +1317,6 @@ static void setup_vms(struct vsr *v)
         for (int k = 0; k < m->nnic; k++) {
             struct vnic *n = &m->nic[k];
             n->vm = m;
-            n->idx = k;
             n->tx_notify = 1;
             for (int j = 0; j < VQ_N; j++)
                 pktq_init(&n->q[j], qsize[j]);
