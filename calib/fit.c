@@ -531,6 +531,27 @@ static void simulate_moved(const struct ctx *x, const struct scenario_curve *c,
             }
 }
 
+/* The newest measured run of curve `name` (caldb_read_run()), refused
+ * when it has more points than a plan has rates (a database vsrcal
+ * measure did not write): the arrays by rate here hold that many. */
+static int read_run(struct ctx *x, const char *name, int64_t *run_id,
+                    struct measured_sample **s, int *ns,
+                    struct measured_point **p, int *np)
+{
+    int rc = caldb_read_run(x->o->db, name, run_id, s, ns, p, np, x->err,
+                            sizeof x->err);
+    if (rc != 0 || *np <= SCENARIO_MAX_RATES)
+        return rc;
+    snprintf(x->err, sizeof x->err, "%s: run %lld of '%s' has %d points; "
+             "expected at most %d (a plan's rates)", x->o->db,
+             (long long)*run_id, name, *np, SCENARIO_MAX_RATES);
+    free(*s);
+    free(*p);
+    *s = NULL;
+    *p = NULL;
+    return SIM_EINPUT;
+}
+
 /* Curve `name` of the plan, named by option `opt`, into *c; its newest
  * measured run's samples and points into s, p (the caller frees them). */
 static int curve_run(struct ctx *x, const char *opt, const char *name,
@@ -548,8 +569,7 @@ static int curve_run(struct ctx *x, const char *opt, const char *name,
         return SIM_EINPUT;
     }
     int64_t run_id;
-    return caldb_read_run(x->o->db, name, &run_id, s, ns, p, np, x->err,
-                          sizeof x->err);
+    return read_run(x, name, &run_id, s, ns, p, np);
 }
 
 /* The 99% half-width of a cost taken over n rates, from its spread over
@@ -1057,8 +1077,7 @@ int fit_main(const struct fit_opts *o)
         status = rc == SIM_EINPUT ? 2 : 1;
         goto out;
     }
-    rc = caldb_read_run(o->db, x->c->name, &run_id, &x->s, &x->ns, &x->p,
-                        &x->np, x->err, sizeof x->err);
+    rc = read_run(x, x->c->name, &run_id, &x->s, &x->ns, &x->p, &x->np);
     if (rc != 0) {
         status = rc == SIM_EINPUT ? 2 : 1;
         goto out;

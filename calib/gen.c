@@ -26,6 +26,8 @@ struct gen {
     int errfd;       /* its stderr, for failures */
     int gofd;        /* gen_go() writes here; -1 once it has */
     char tool[8];
+    int pg_cpu;      /* pktgen: the kpktgend thread set up; else -1 */
+    char netns[32];  /* pktgen: the namespace it is in */
 };
 
 /* Running generators, so that a signal can stop them all. */
@@ -56,15 +58,25 @@ static int have_pktgen(const struct scenario_measure *m)
     return ok;
 }
 
-const char *gen_tool(const struct scenario_measure *m, char *note,
-                     size_t notelen, char *why, size_t whylen)
+const char *gen_tool(const struct scenario_measure *m, int gen_thread,
+                     char *note, size_t notelen, char *why, size_t whylen)
 {
     char path[256];
     int pktgen = have_pktgen(m);
     if (note && notelen)
         note[0] = '\0';
+    /* pktgen's packets are sent by its kernel thread kpktgend_N, not by
+     * the process that starts it: a plan's generator thread would be
+     * bound, scheduled and measured on the wrong task. */
+    if (strcmp(m->tool, "pktgen") == 0 && gen_thread) {
+        snprintf(why, whylen, "measure.tool \"pktgen\": a curve has a "
+                 "thread of kind \"generator\", and pktgen sends from kernel "
+                 "thread kpktgend_N, which vsrcal neither binds nor measures; "
+                 "expected \"trafgen\" or \"auto\"");
+        return NULL;
+    }
     if (strcmp(m->tool, "pktgen") == 0 ||
-        (strcmp(m->tool, "auto") == 0 && pktgen)) {
+        (strcmp(m->tool, "auto") == 0 && pktgen && !gen_thread)) {
         if (pktgen)
             return "pktgen";
         snprintf(why, whylen, "pktgen: /proc/net/pktgen is absent (the "
@@ -72,8 +84,11 @@ const char *gen_tool(const struct scenario_measure *m, char *note,
         return NULL;
     }
     if (strcmp(m->tool, "auto") == 0 && note && notelen)
-        snprintf(note, notelen, "pktgen: /proc/net/pktgen is absent; "
-                 "sending with trafgen");
+        snprintf(note, notelen, "pktgen: %s; sending with trafgen",
+                 pktgen ? "not used, as a curve has a thread of kind "
+                          "\"generator\" (pktgen sends from kernel thread "
+                          "kpktgend_N)"
+                        : "/proc/net/pktgen is absent");
     if (!find_program("trafgen", path, sizeof path)) {
         snprintf(why, whylen, "trafgen: not installed (Debian package "
                  "netsniff-ng)");
@@ -106,39 +121,56 @@ static int pg_write(const char *file, const char *cmd, char *err,
     return 0;
 }
 
-/* Configure the generator's device on the kpktgend thread of its first
- * CPU: 64-byte frames on the wire (pkt_size 60 plus the FCS), no skb
- * clones (TAP and veth need fresh ones), `kpps` paced by ratep. */
-static int pg_setup(const struct scenario_measure *m, double kpps,
-                    uint64_t cpus, char *err, size_t errlen)
+/* Configure the generator's device on kernel thread kpktgend_`cpu`:
+ * 64-byte frames on the wire (pkt_size 60 plus the FCS), no skb clones
+ * (TAP and veth need fresh ones), `kpps` paced by ratep. On failure the
+ * thread is left with no device (pg_clear()), not half set up. */
+static int pg_setup(const struct scenario_measure *m, double kpps, int cpu,
+                    char *err, size_t errlen)
 {
-    char thread[32], cmd[128];
-    int cpu = cpus ? __builtin_ctzll(cpus) : 0;
+    char thread[32], cmd[128], why[256];
     snprintf(thread, sizeof thread, "kpktgend_%d", cpu);
     if (pg_write(thread, "rem_device_all", err, errlen) != 0)
         return -1;
     snprintf(cmd, sizeof cmd, "add_device %s", m->gen_dev);
     if (pg_write(thread, cmd, err, errlen) != 0)
-        return -1;
+        goto undo;
     const char *const fixed[] = {"count 0", "pkt_size 60", "clone_skb 0",
                                  "delay 0"};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         if (pg_write(m->gen_dev, fixed[i], err, errlen) != 0)
-            return -1;
+            goto undo;
     snprintf(cmd, sizeof cmd, "ratep %.0f", kpps * 1000.0);
     if (pg_write(m->gen_dev, cmd, err, errlen) != 0)
-        return -1;
+        goto undo;
     if (m->gen_dst_ip[0]) {
         snprintf(cmd, sizeof cmd, "dst %s", m->gen_dst_ip);
         if (pg_write(m->gen_dev, cmd, err, errlen) != 0)
-            return -1;
+            goto undo;
     }
     if (m->gen_dst_mac[0]) {
         snprintf(cmd, sizeof cmd, "dst_mac %s", m->gen_dst_mac);
         if (pg_write(m->gen_dev, cmd, err, errlen) != 0)
-            return -1;
+            goto undo;
     }
     return 0;
+undo:
+    pg_write(thread, "rem_device_all", why, sizeof why); /* err: the cause */
+    return -1;
+}
+
+/* Undo pg_setup() from outside the namespace `netns`: kpktgend_`cpu`
+ * without a device again, as pg_setup() made it first. */
+static int pg_clear(const char *netns, int cpu, char *err, size_t errlen)
+{
+    char thread[32];
+    int saved, rc;
+    if (netns_enter(netns, &saved, err, errlen) != 0)
+        return -1;
+    snprintf(thread, sizeof thread, "kpktgend_%d", cpu);
+    rc = pg_write(thread, "rem_device_all", err, errlen);
+    netns_leave(saved);
+    return rc;
 }
 
 /* ---- child processes -------------------------------------------------- */
@@ -172,8 +204,9 @@ static void child(const struct scenario_measure *m, uint64_t cpus,
         fprintf(stderr, "generator CPUs: %s\n", strerror(errno));
         _exit(127);
     }
-    if (sched && tune_thread_apply(0, cpus ? cpus : tune_online_cpus(), sched,
-                                   err, sizeof err) != 0) {
+    uint64_t where = cpus;
+    if (sched && ((!where && tune_online_cpus(&where, err, sizeof err) != 0) ||
+                  tune_thread_apply(0, where, sched, err, sizeof err) != 0)) {
         fprintf(stderr, "generator scheduling: %s\n", err);
         _exit(127);
     }
@@ -192,22 +225,23 @@ static void child(const struct scenario_measure *m, uint64_t cpus,
 }
 
 int gen_start(struct gen **out, const struct scenario_measure *m,
-              double kpps, int even, uint64_t cpus,
+              int gen_thread, double kpps, int even, uint64_t cpus,
               const struct thread_sched *sched, char *err, size_t errlen)
 {
     char why[256], path[256], rate[32];
-    const char *tool = gen_tool(m, NULL, 0, why, sizeof why);
+    const char *tool = gen_tool(m, gen_thread, NULL, 0, why, sizeof why);
     *out = NULL;
     if (!tool) {
         snprintf(err, errlen, "%s", why);
         return -1;
     }
     int pktgen = strcmp(tool, "pktgen") == 0;
+    int pg_cpu = cpus ? __builtin_ctzll(cpus) : 0; /* its first CPU's */
     if (pktgen) {
         int saved;
         if (netns_enter(m->gen_netns, &saved, err, errlen) != 0)
             return -1;
-        int rc = pg_setup(m, kpps, cpus, err, errlen);
+        int rc = pg_setup(m, kpps, pg_cpu, err, errlen);
         netns_leave(saved);
         if (rc != 0)
             return -1;
@@ -230,7 +264,7 @@ int gen_start(struct gen **out, const struct scenario_measure *m,
     if (errfd < 0) {
         snprintf(err, errlen, "generator: cannot make a log file: %s",
                  strerror(errno));
-        return -1;
+        goto undo;
     }
     unlink(tmpl);
     int go[2];
@@ -238,7 +272,7 @@ int gen_start(struct gen **out, const struct scenario_measure *m,
         snprintf(err, errlen, "generator: cannot make a pipe: %s",
                  strerror(errno));
         close(errfd);
-        return -1;
+        goto undo;
     }
     pid_t pid = fork();
     if (pid < 0) {
@@ -246,7 +280,7 @@ int gen_start(struct gen **out, const struct scenario_measure *m,
         close(errfd);
         close(go[0]);
         close(go[1]);
-        return -1;
+        goto undo;
     }
     if (pid == 0) {
         close(go[1]);
@@ -259,6 +293,8 @@ int gen_start(struct gen **out, const struct scenario_measure *m,
     g->errfd = errfd;
     g->gofd = go[1];
     snprintf(g->tool, sizeof g->tool, "%s", tool);
+    g->pg_cpu = pktgen ? pg_cpu : -1;
+    snprintf(g->netns, sizeof g->netns, "%s", m->gen_netns);
     for (int i = 0; i < GEN_MAX; i++)
         if (running[i] == 0) {
             running[i] = pid;
@@ -266,6 +302,10 @@ int gen_start(struct gen **out, const struct scenario_measure *m,
         }
     *out = g;
     return 0;
+undo:
+    if (pktgen) /* err keeps the cause */
+        pg_clear(m->gen_netns, pg_cpu, why, sizeof why);
+    return -1;
 }
 
 /* The last line the generator wrote on stderr. */
@@ -321,6 +361,14 @@ int gen_stop(struct gen *g, char *err, size_t errlen)
                  WIFEXITED(status) ? "exit status" : "signal",
                  WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
                  words[0] ? ": " : "", words);
+        rc = -1;
+    }
+    /* pktgen: its kernel thread keeps the device until told, and would
+     * send from it again on the next "start" of anyone's. */
+    char why[256];
+    if (g->pg_cpu >= 0 &&
+        pg_clear(g->netns, g->pg_cpu, why, sizeof why) != 0 && rc == 0) {
+        snprintf(err, errlen, "%s", why);
         rc = -1;
     }
     for (int i = 0; i < GEN_MAX; i++)

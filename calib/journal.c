@@ -55,6 +55,7 @@ void jrec_format(const struct jrec *r, char *buf, size_t len)
 int jrec_parse(const char *line, struct jrec *r, char *err, size_t errlen)
 {
     struct thread_sched *s = &r->sched;
+    const char *whole = line; /* for the message */
     char kind[16];
     int n = 0;
     memset(r, 0, sizeof *r);
@@ -100,7 +101,7 @@ int jrec_parse(const char *line, struct jrec *r, char *err, size_t errlen)
         return 0;
 bad:
     snprintf(err, errlen, "expected a thread, irq, txqlen, sysctl, proc or "
-             "cgroup record, found '%.60s'", line);
+             "cgroup record, found '%.60s'", whole);
     return -1;
 }
 
@@ -230,26 +231,44 @@ static int restore_file(const char *path, int *failed, char *err,
     char line[512];
     while (fgets(line, sizeof line, f)) {
         lineno++;
-        line[strcspn(line, "\n")] = '\0';
+        char *nl = strchr(line, '\n');
+        if (nl == NULL) {
+            /* A last line without its newline was torn by a kill while it
+             * was written: its change had not been made yet, and it is
+             * never applied, though what is left may parse (a length cut
+             * short). Anywhere else, it is longer than any record. */
+            if (fgetc(f) == EOF)
+                break;
+            snprintf(err, errlen, "%s:%d: expected a record of at most %d "
+                     "characters", path, lineno, (int)sizeof line - 2);
+            fclose(f);
+            free(rec);
+            return -1;
+        }
+        *nl = '\0';
         if (line[0] == '\0')
             continue;
         if (n == cap) {
             cap = cap ? 2 * cap : 32;
             rec = xrealloc(rec, (size_t)cap * sizeof *rec);
         }
+        /* A whole line that does not parse is not a torn one: the
+         * journal is not what vsrcal wrote, and is kept for a look. */
         char why[160];
         if (jrec_parse(line, &rec[n], why, sizeof why) != 0) {
-            /* A torn last line (killed while writing) was never acted
-             * on: its change had not been made yet. */
-            if (!feof(f) && fgetc(f) != EOF) {
-                snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
-                fclose(f);
-                free(rec);
-                return -1;
-            }
-            break;
+            snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
+            fclose(f);
+            free(rec);
+            return -1;
         }
         n++;
+    }
+    if (ferror(f)) { /* not the end: restore none rather than some */
+        snprintf(err, errlen, "%s:%d: cannot read it: %s", path, lineno,
+                 strerror(errno));
+        fclose(f);
+        free(rec);
+        return -1;
     }
     fclose(f);
     int restored = 0;

@@ -22,7 +22,10 @@
  * thread is restored only if it is still the same thread: its start time
  * (field 22 of its stat line) must match, since thread ids are reused.
  * After a SIGKILL the file stays, and the next vsrcal run (or `vsrcal
- * restore`) replays it before doing anything else.
+ * restore`) replays it before doing anything else. A last line without
+ * its newline was cut short by the kill before its change was made, and
+ * is ignored; any other line that is not a record makes the replay fail
+ * with the file kept.
  */
 #ifndef VSRCAL_JOURNAL_H
 #define VSRCAL_JOURNAL_H
@@ -80,7 +83,8 @@ int journal_close(struct journal *j);
 
 /* Replay and delete a journal left by an earlier run. Returns the number
  * of records restored (0 when there was no journal), or -1 when the file
- * cannot be read (err says why). */
+ * cannot be read or holds a line that is not a record (err says why,
+ * with path:line; nothing is restored and the file is kept). */
 int journal_replay(const char *path, char *err, size_t errlen);
 
 /* One record as a line (without the newline) and back; for the tests. */

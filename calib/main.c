@@ -26,6 +26,7 @@
 #include "fit.h"
 #include "journal.h"
 #include "measure.h"
+#include "procfs.h"
 #include "virt.h"
 
 static const char usage[] =
@@ -222,6 +223,20 @@ int main(int argc, char **argv)
         if (geteuid() != 0) {
             fprintf(stderr, "vsrcal: measure changes thread scheduling and "
                     "enters network namespaces: run it as root\n");
+            return 1;
+        }
+        /* Before anything changes: every CPU mask vsrcal keeps
+         * (affinities, the journal's) holds CPUs 0-63, and on a host that
+         * can have more a thread's affinity would be journalled, and
+         * restored, narrowed. */
+        char err[512];
+        int ncpus = procfs_possible_cpus("/", err, sizeof err);
+        if (ncpus < 0 || ncpus > 64) {
+            if (ncpus > 64)
+                snprintf(err, sizeof err, "measure: this host can have %d "
+                         "CPUs (/sys/devices/system/cpu/possible); vsrcal "
+                         "handles CPUs 0-63 only", ncpus);
+            fprintf(stderr, "vsrcal: %s\n", err);
             return 1;
         }
         if (replay(a.journal) != 0)

@@ -70,6 +70,8 @@ struct ctx {
     struct bound b[VSR_MAX_THREADS];
     int tty;
     int sched; /* the kernel has /proc/PID/task/TID/sched */
+    int unrestored; /* a journal_close() failed: the host is not as it was */
+    int gen_thread; /* a curve measured has a thread of kind generator */
     char notes[512]; /* the user's, and whether idle states were held */
     char err[512];
 };
@@ -243,6 +245,33 @@ static int add(struct ctx *x, int64_t run_id, double kpps, int rep,
     return caldb_add_sample(x->db, run_id, &s, x->err, sizeof x->err);
 }
 
+int measure_cpu_deltas(const struct cpu_times *a, int na,
+                       const struct cpu_times *b, int nb,
+                       struct cpu_times *out)
+{
+    int n = 0;
+    for (int k = 0; k < nb; k++) {
+        const struct cpu_times *q = &b[k], *p = NULL;
+        for (int i = 0; i < na && !p; i++)
+            if (a[i].cpu == q->cpu)
+                p = &a[i];
+        if (!p || q->user < p->user || q->nice < p->nice ||
+            q->system < p->system || q->idle < p->idle ||
+            q->iowait < p->iowait || q->irq < p->irq ||
+            q->softirq < p->softirq || q->steal < p->steal ||
+            q->guest < p->guest || q->guest_nice < p->guest_nice)
+            continue;
+        out[n++] = (struct cpu_times){
+            .cpu = q->cpu, .user = q->user - p->user,
+            .nice = q->nice - p->nice, .system = q->system - p->system,
+            .idle = q->idle - p->idle, .iowait = q->iowait - p->iowait,
+            .irq = q->irq - p->irq, .softirq = q->softirq - p->softirq,
+            .steal = q->steal - p->steal, .guest = q->guest - p->guest,
+            .guest_nice = q->guest_nice - p->guest_nice};
+    }
+    return n;
+}
+
 /* Store the differences b - a; returns the forwarded rate in kpps, or a
  * negative number on failure. */
 static double store_window(struct ctx *x, int64_t run_id, double kpps,
@@ -273,17 +302,21 @@ static double store_window(struct ctx *x, int64_t run_id, double kpps,
                          (double)col[c].v);
         }
     }
-    for (int k = 0; rc == 0 && k < a->ncpus && k < b->ncpus; k++) {
-        const struct cpu_times *p = &a->cpu[k], *q = &b->cpu[k];
+    /* Per CPU by its number: one that went offline or came online
+     * during the window has no core samples in this repetition. */
+    struct cpu_times cpu[PROCFS_MAX_CPUS];
+    int ncpus = measure_cpu_deltas(a->cpu, a->ncpus, b->cpu, b->ncpus, cpu);
+    for (int k = 0; rc == 0 && k < ncpus; k++) {
+        const struct cpu_times *d = &cpu[k];
         char ent[32];
-        snprintf(ent, sizeof ent, "core:%d", q->cpu);
+        snprintf(ent, sizeof ent, "core:%d", d->cpu);
         struct { const char *n; uint64_t v; } col[] = {
-            {"user", q->user - p->user},
-            {"system", q->system - p->system},
-            {"irq", q->irq - p->irq},
-            {"softirq", q->softirq - p->softirq},
-            {"guest", q->guest - p->guest},
-            {"idle", q->idle - p->idle},
+            {"user", d->user},
+            {"system", d->system},
+            {"irq", d->irq},
+            {"softirq", d->softirq},
+            {"guest", d->guest},
+            {"idle", d->idle},
         };
         for (size_t c = 0; rc == 0 && c < sizeof col / sizeof col[0]; c++)
             rc = add(x, run_id, kpps, rep, ent, col[c].n, (double)col[c].v);
@@ -389,8 +422,8 @@ static double one_rep(struct ctx *x, const struct scenario_curve *c,
             plan_sched(x->b[i].cfg, &sched);
             ps = &sched;
         }
-    if (gen_start(&g, m, kpps, c->cfg.gen_burst_ns == 0, cpus, ps, x->err,
-                  sizeof x->err) != 0)
+    if (gen_start(&g, m, x->gen_thread, kpps, c->cfg.gen_burst_ns == 0, cpus,
+                  ps, x->err, sizeof x->err) != 0)
         return -1;
     x->gen = g;
     /* After a SIGKILL of vsrcal, `vsrcal restore` stops it too. */
@@ -459,9 +492,13 @@ static double curve_rep(struct ctx *x, const struct scenario_curve *c,
         (!virt_domain_running(x->virt) || kill(x->d.pid, 0) != 0))
         snprintf(x->err, sizeof x->err, "domain '%s' is no longer running "
                  "(or libvirt went away)", x->sc.measure.domain);
-    if (journal_close(x->journal) != 0 && fwd >= 0) {
-        snprintf(x->err, sizeof x->err, "the host could not be restored "
-                 "completely (see above)");
+    /* Remembered whatever ended the repetition, a signal too, so that
+     * measure_main() never calls the host restored. */
+    if (journal_close(x->journal) != 0) {
+        x->unrestored = 1;
+        if (fwd >= 0)
+            snprintf(x->err, sizeof x->err, "after curve '%s' at %g kpps "
+                     "(repetition %d)", c->name, kpps, rep + 1);
         fwd = -1;
     }
     x->journal = NULL;
@@ -624,8 +661,29 @@ int measure_main(const struct measure_opts *o)
             goto out;
         }
     }
-    if (!gen_tool(&x->sc.measure, note, sizeof note, why, sizeof why)) {
-        snprintf(x->err, sizeof x->err, "%s", why);
+    int chosen[SCENARIO_MAX_CURVES], n = 0;
+    for (int i = 0; i < x->sc.ncurves; i++) {
+        int wanted = o->ncurves == 0;
+        for (int k = 0; k < o->ncurves; k++)
+            wanted |= strcmp(o->curves[k], x->sc.curve[i].name) == 0;
+        if (wanted)
+            chosen[n++] = i;
+    }
+    /* One tool for every curve, so that they are measured alike. */
+    for (int i = 0; i < n; i++)
+        for (int t = 0; t < x->sc.curve[chosen[i]].cfg.nthreads; t++)
+            x->gen_thread |=
+                x->sc.curve[chosen[i]].cfg.thread[t].kind == VSR_GEN;
+    if (!gen_tool(&x->sc.measure, x->gen_thread, note, sizeof note, why,
+                  sizeof why)) {
+        /* pktgen asked for a generator thread is the plan's fault; the
+         * rest (a tool missing), the host's */
+        int plan = x->gen_thread && strcmp(x->sc.measure.tool, "pktgen") == 0;
+        if (plan)
+            snprintf(x->err, sizeof x->err, "%s: %s", o->plan, why);
+        else
+            snprintf(x->err, sizeof x->err, "%s", why);
+        status = plan ? 2 : 1;
         goto out;
     }
     if (note[0])
@@ -647,25 +705,22 @@ int measure_main(const struct measure_opts *o)
                                "0 us)" : "",
              latency_fd >= 0 && o->notes ? "; " : "",
              o->notes ? o->notes : "");
-    int chosen[SCENARIO_MAX_CURVES], n = 0;
-    for (int i = 0; i < x->sc.ncurves; i++) {
-        int wanted = o->ncurves == 0;
-        for (int k = 0; k < o->ncurves; k++)
-            wanted |= strcmp(o->curves[k], x->sc.curve[i].name) == 0;
-        if (wanted)
-            chosen[n++] = i;
-    }
     if (measure_curves(x, chosen, n) != 0)
         goto out;
     status = 0;
 out:
+    /* 130 says the host is restored (vsrcal(1)); a host left changed is
+     * a failure, whatever else happened. */
     if (stop_signal) {
-        snprintf(x->err, sizeof x->err, "interrupted by signal %d; the host "
-                 "is restored and nothing was written", (int)stop_signal);
-        status = 130;
+        snprintf(x->err, sizeof x->err, "interrupted by signal %d; %s",
+                 (int)stop_signal, x->unrestored ? "nothing was written"
+                 : "the host is restored and nothing was written");
+        status = x->unrestored ? 1 : 130;
     }
     if (status != 0)
-        fprintf(stderr, "vsrcal: %s\n", x->err);
+        fprintf(stderr, "vsrcal: %s%s\n", x->err,
+                x->unrestored ? "; the host is not restored completely (see "
+                                "above): run `vsrcal restore`" : "");
     caldb_abort(x->db);
     if (latency_fd >= 0)
         close(latency_fd);

@@ -24,6 +24,7 @@
 
 struct scenario_measure;
 struct scenario_curve;
+struct cpu_times;
 
 struct measure_opts {
     const char *plan;
@@ -35,8 +36,9 @@ struct measure_opts {
     int idle_states; /* leave deep idle states allowed (see tune.h) */
 };
 
-/* Returns the exit status: 0, 1 (a failure of the host or a tool), 2 (bad
- * input) or 130 (interrupted). */
+/* Returns the exit status: 0, 1 (a failure of the host or a tool, or a
+ * host not restored completely, interrupted or not), 2 (bad input) or 130
+ * (interrupted, the host restored). */
 int measure_main(const struct measure_opts *o);
 
 /* Whether curve `c` is measured at the plan's rate number `r` (the
@@ -51,6 +53,17 @@ int measure_takes(const struct scenario_curve *c, int r);
  * measure.extend's max_kpps; else 0 (also without measure.extend). */
 double measure_next_rate(const struct scenario_measure *m, double kpps,
                          const double *fwd, int reps);
+
+/* What each CPU spent between two readings of /proc/stat's per-CPU lines,
+ * a[0..na) and then b[0..nb): out[] gets b - a for every CPU in both,
+ * matched on its number (a CPU taken offline or brought online shifts
+ * the lines). A CPU missing from either reading (offline then), or with
+ * a counter lower in b than in a (as its idle time may be after it went
+ * offline and back), is left out: no difference is ever negative.
+ * Returns the number of entries in out (at most nb). */
+int measure_cpu_deltas(const struct cpu_times *a, int na,
+                       const struct cpu_times *b, int nb,
+                       struct cpu_times *out);
 
 /* 1 once SIGINT, SIGTERM or SIGHUP has arrived (set by the handler that
  * measure_main installs). */

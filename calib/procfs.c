@@ -1171,14 +1171,19 @@ int procfs_parse_interrupts(const char *text, const char *device,
 
 /* ---- CPU lists ---------------------------------------------------------- */
 
-static int parse_cpulist(const char *text, const char *what, uint64_t *mask,
-                         char *err, size_t errlen)
+/* A CPU list into *mask; with mask NULL, of any CPU numbers, and *top
+ * (if not NULL) gets the highest, or -1 for an empty list. */
+static int walk_cpulist(const char *text, const char *what, uint64_t *mask,
+                        int64_t *top, char *err, size_t errlen)
 {
     const char *p = text;
     uint64_t m = 0;
     char tok[32];
 
-    *mask = 0;
+    if (mask)
+        *mask = 0;
+    if (top)
+        *top = -1;
     while (is_blank(*p) || *p == '\n')
         p++;
     if (*p == '\0')
@@ -1197,15 +1202,20 @@ static int parse_cpulist(const char *text, const char *what, uint64_t *mask,
                             "%s: expected a CPU number after '-', found %s",
                             what, excerpt(start, tok, sizeof tok));
         }
-        if (lo >= PROCFS_MAX_CPUS || hi >= PROCFS_MAX_CPUS)
+        if (mask && (lo >= PROCFS_MAX_CPUS || hi >= PROCFS_MAX_CPUS))
             return fail(err, errlen, "%s: CPU %llu is out of range 0-%d", what,
                         (unsigned long long)(hi > lo ? hi : lo),
                         PROCFS_MAX_CPUS - 1);
         if (hi < lo)
             return fail(err, errlen, "%s: range %llu-%llu is reversed", what,
                         (unsigned long long)lo, (unsigned long long)hi);
-        for (uint64_t c = lo; c <= hi; c++)
+        if (!mask && hi >= INT_MAX)
+            return fail(err, errlen, "%s: CPU %llu is out of range 0-%d", what,
+                        (unsigned long long)hi, INT_MAX - 1);
+        for (uint64_t c = lo; mask && c <= hi; c++)
             m |= UINT64_C(1) << c;
+        if (top && (int64_t)hi > *top)
+            *top = (int64_t)hi;
         if (*p != ',')
             break;
         p++;
@@ -1215,8 +1225,15 @@ static int parse_cpulist(const char *text, const char *what, uint64_t *mask,
     if (*p != '\0')
         return fail(err, errlen, "%s: expected ',' or the end, found %s", what,
                     excerpt(p, tok, sizeof tok));
-    *mask = m;
+    if (mask)
+        *mask = m;
     return 0;
+}
+
+static int parse_cpulist(const char *text, const char *what, uint64_t *mask,
+                         char *err, size_t errlen)
+{
+    return walk_cpulist(text, what, mask, NULL, err, errlen);
 }
 
 int procfs_parse_cpulist(const char *text, uint64_t *mask, char *err,
@@ -1270,6 +1287,54 @@ int procfs_irq_affinity(const char *root, int irq, uint64_t *mask, char *err,
     rc = parse_cpulist(text, path, mask, err, errlen);
     free(text);
     return rc;
+}
+
+/* ---- /sys/devices/system/cpu ------------------------------------------- */
+
+/* The text of /sys/devices/system/cpu/`name` below root, its path in
+ * path; NULL on failure. */
+static char *sys_cpu_file(const char *root, const char *name, char *path,
+                          size_t len, char *err, size_t errlen)
+{
+    if (path_join(path, len, root, err, errlen, "sys/devices/system/cpu/%s",
+                  name) < 0)
+        return NULL;
+    return slurp(path, NULL, err, errlen);
+}
+
+int procfs_online_cpus(const char *root, uint64_t *mask, char *err,
+                       size_t errlen)
+{
+    char path[PATH_MAX], *text;
+    int rc;
+
+    *mask = 0;
+    text = sys_cpu_file(root, "online", path, sizeof path, err, errlen);
+    if (text == NULL)
+        return -1;
+    rc = parse_cpulist(text, path, mask, err, errlen);
+    free(text);
+    if (rc == 0 && *mask == 0)
+        return fail(err, errlen, "%s: expected the online CPUs, found none",
+                    path);
+    return rc;
+}
+
+int procfs_possible_cpus(const char *root, char *err, size_t errlen)
+{
+    char path[PATH_MAX], *text;
+    int64_t top;
+    int rc;
+
+    text = sys_cpu_file(root, "possible", path, sizeof path, err, errlen);
+    if (text == NULL)
+        return -1;
+    rc = walk_cpulist(text, path, NULL, &top, err, errlen);
+    free(text);
+    if (rc == 0 && top < 0)
+        return fail(err, errlen, "%s: expected the possible CPUs, found "
+                    "none", path);
+    return rc == 0 ? (int)(top + 1) : -1;
 }
 
 /* ---- /proc/net/dev ------------------------------------------------------ */

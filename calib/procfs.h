@@ -143,6 +143,16 @@ void procfs_format_cpulist(uint64_t mask, char *buf, size_t len);
 int procfs_irq_affinity(const char *root, int irq, uint64_t *mask,
                         char *err, size_t errlen);
 
+/* /sys/devices/system/cpu/online as a mask; a list that does not parse,
+ * has a CPU above 63 or is empty is an error. */
+int procfs_online_cpus(const char *root, uint64_t *mask, char *err,
+                       size_t errlen);
+
+/* How many CPUs the kernel can ever have: the highest CPU of
+ * /sys/devices/system/cpu/possible plus one, however high (a mask holds
+ * CPUs 0..63 only). Returns it, or -1. */
+int procfs_possible_cpus(const char *root, char *err, size_t errlen);
+
 /* Counters of one device from /proc/net/dev text (the namespace of the
  * reader): the 8 receive and 8 transmit columns. */
 struct netdev_counters {

@@ -44,15 +44,23 @@ struct sched_attr {
 
 /* ---- threads ---------------------------------------------------------- */
 
+/* -1 with errno ERANGE when the affinity has a CPU above 63: a mask
+ * holds CPUs 0-63, and an affinity cut to them would be journalled, and
+ * restored, narrowed. */
 static int get_affinity(int tid, uint64_t *cpus)
 {
     cpu_set_t set;
     if (sched_getaffinity(tid, sizeof set, &set) != 0)
         return -1;
     *cpus = 0;
-    for (int c = 0; c < 64; c++)
-        if (CPU_ISSET(c, &set))
+    for (int c = 0; c < CPU_SETSIZE; c++)
+        if (CPU_ISSET(c, &set)) {
+            if (c >= 64) {
+                errno = ERANGE;
+                return -1;
+            }
             *cpus |= UINT64_C(1) << c;
+        }
     return 0;
 }
 
@@ -122,7 +130,8 @@ int tune_thread_get(int tid, uint64_t *cpus, struct thread_sched *s,
 {
     if (get_affinity(tid, cpus) != 0 || get_attr(tid, s) != 0) {
         snprintf(err, errlen, "thread %d: cannot read its scheduling: %s",
-                 tid, strerror(errno));
+                 tid, errno == ERANGE ? "its affinity has a CPU above 63, "
+                 "and vsrcal handles CPUs 0-63 only" : strerror(errno));
         return -1;
     }
     return 0;
@@ -243,7 +252,9 @@ int tune_thread_set(struct journal *j, int tid, uint64_t cpus,
     if (tune_thread_get(tid, &r.cpus, &r.sched, err, errlen) != 0)
         return -1;
     if (s->policy == SCHED_DEADLINE) {
-        uint64_t online = tune_online_cpus();
+        uint64_t online;
+        if (tune_online_cpus(&online, err, errlen) != 0)
+            return -1;
         if ((cpus & online) != online && note && notelen) {
             char want[64];
             procfs_format_cpulist(cpus, want, sizeof want);
@@ -438,17 +449,9 @@ int tune_cpu_latency_hold(char *err, size_t errlen)
     return fd;
 }
 
-uint64_t tune_online_cpus(void)
+int tune_online_cpus(uint64_t *mask, char *err, size_t errlen)
 {
-    char buf[256], err[128];
-    uint64_t mask = 0;
-    if (procfs_read("/", "sys/devices/system/cpu/online", buf, sizeof buf,
-                    err, sizeof err) < 0)
-        return 1;
-    buf[strcspn(buf, "\n")] = '\0';
-    if (procfs_parse_cpulist(buf, &mask, err, sizeof err) != 0 || mask == 0)
-        return 1;
-    return mask;
+    return procfs_online_cpus("/", mask, err, errlen);
 }
 
 int tune_sched_make(struct thread_sched *s, const char *policy,

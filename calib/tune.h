@@ -78,8 +78,9 @@ int tune_sysctl_set(struct journal *j, const char *path, const char *value,
  * sleeps. Returns -1 with `err` when the request cannot be made. */
 int tune_cpu_latency_hold(char *err, size_t errlen);
 
-/* Online CPUs as a mask. */
-uint64_t tune_online_cpus(void);
+/* Online CPUs as a mask. An online list that cannot be read or parsed
+ * (a CPU above 63) is an error, never taken for CPU 0 alone. */
+int tune_online_cpus(uint64_t *mask, char *err, size_t errlen);
 
 /* A scheduling from scenario terms: policy "cfs" (with nice), "fifo" or
  * "rr" (with priority) or "deadline" (runtime and period, deadline =

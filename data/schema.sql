@@ -202,8 +202,10 @@ CREATE TABLE IF NOT EXISTS measured_run (
 );
 
 -- The raw samples of a measured run: one row per quantity per repetition
--- at each offered rate, as the difference of two readings taken before
--- the traffic started and after it stopped and the queues drained.
+-- at each offered rate, as the difference of two readings taken while the
+-- traffic runs: the first once it has run measure.settle_s, the second
+-- measure.point_s later, before it stops (the queues then drain for
+-- measure.drain_s before the next repetition).
 --
 --   run_id        the measured_run
 --   offered_kpps  the rate asked of the traffic generator

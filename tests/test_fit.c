@@ -627,6 +627,30 @@ static void test_all_saturated_refused(void **state)
     assert_int_equal(access(fc.outdb, F_OK), -1);
 }
 
+/* A run with more points than a plan can have rates (a database made by
+ * hand) is refused before anything is fitted, naming the database and
+ * the curve. */
+static void test_too_many_points_refused(void **state)
+{
+    double rates[SCENARIO_MAX_RATES + 1];
+    struct synth y = plain;
+    struct fit_case fc;
+
+    (void)state;
+    for (int r = 0; r < SCENARIO_MAX_RATES + 1; r++)
+        rates[r] = 0.5 * (r + 1);
+    y.rates = rates;
+    y.nrates = SCENARIO_MAX_RATES + 1;
+    fit_synth(&fc, "many-points", "fit-many", &y, 0, 0.2, 2);
+    char want[600];
+    snprintf(want, sizeof want, "%s: run ", fc.db);
+    if (strstr(fc.err, want) == NULL ||
+        strstr(fc.err, "of 'shared-core' has 65 points; expected at most "
+                       "64") == NULL)
+        fail_msg("unexpected message: %s", fc.err);
+    assert_int_equal(access(fc.outdb, F_OK), -1);
+}
+
 /* A router that costs less per packet at its limit than the activities a
  * fit leaves alone (interrupts, halts, kicks) charge there: no scale
  * reaches it, and the fit says so and writes nothing. */
@@ -1218,6 +1242,7 @@ int main(void)
         cmocka_unit_test(test_two_rates_refused),
         cmocka_unit_test(test_all_saturated_refused),
         cmocka_unit_test(test_cost_outside_scaled_refused),
+        cmocka_unit_test(test_too_many_points_refused),
         cmocka_unit_test(test_fit_moves),
         cmocka_unit_test(test_fit_switches),
         cmocka_unit_test(test_fit_switches_apart),

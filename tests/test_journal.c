@@ -368,14 +368,9 @@ static void test_round_trip_proc(void **state)
     round_trip(&c, "cgroup 77 5 /sys/fs/cgroup/cpu/machine/qemu-1-vm/vcpu0");
 }
 
-/* A generator left running by a killed vsrcal is stopped by the replay,
- * and only while its process group leader is the same process. */
-static void test_replay_stops_process_group(void **state)
+/* A child that waits for a signal, leading its own process group. */
+static pid_t paused_group_leader(void)
 {
-    char path[512], line[128], err[256];
-    (void)state;
-    snprintf(path, sizeof path, "/tmp/vsrcal-test-proc-%d", (int)getpid());
-    unlink(path);
     pid_t child = fork();
     assert_true(child >= 0);
     if (child == 0) {
@@ -384,6 +379,18 @@ static void test_replay_stops_process_group(void **state)
         _exit(0);
     }
     setpgid(child, child);
+    return child;
+}
+
+/* A generator left running by a killed vsrcal is stopped by the replay,
+ * and only while its process group leader is the same process. */
+static void test_replay_stops_process_group(void **state)
+{
+    char path[512], line[128], err[256];
+    (void)state;
+    snprintf(path, sizeof path, "/tmp/vsrcal-test-proc-%d", (int)getpid());
+    unlink(path);
+    pid_t child = paused_group_leader();
     struct task_stat st;
     for (int i = 0; i < 100; i++) /* until the child has its own group */
         if (getpgid(child) == child)
@@ -501,7 +508,56 @@ static void test_parse_rejects_garbage(void **state)
         if (strstr(err, "expected a thread, irq, txqlen, sysctl, proc or cgroup record") ==
             NULL)
             fail_msg("'%s': unexpected message '%s'", bad[i], err);
+        /* the message quotes the whole line, its kind too */
+        char quoted[64];
+        snprintf(quoted, sizeof quoted, "found '%s'", bad[i]);
+        if (strstr(err, quoted) == NULL)
+            fail_msg("'%s': message '%s' does not quote it", bad[i], err);
     }
+}
+
+/* A whole last line that is not a record is no torn one: the replay
+ * fails naming path:line, and the journal is kept. */
+static void test_replay_refuses_bad_last_line(void **state)
+{
+    char path[512], err[512] = "", text[64], want[600];
+
+    (void)state;
+    fixture_path(path, sizeof path, "bad-last-line");
+    assert_int_equal(fixture_write(path, "proc 999999999 1\nbogus record\n"),
+                     0);
+    assert_int_equal(journal_replay(path, err, sizeof err), -1);
+    snprintf(want, sizeof want, "%s:2: ", path);
+    if (strstr(err, want) == NULL || strstr(err, "'bogus record'") == NULL)
+        fail_msg("unexpected message '%s'", err);
+    assert_string_equal(fixture_read_text(path, text, sizeof text),
+                        "proc 999999999 1\nbogus record\n");
+    unlink(path);
+}
+
+/* A last line without its newline was cut short by a kill before its
+ * change was made: never applied, even when what is left parses. */
+static void test_replay_ignores_torn_line(void **state)
+{
+    char path[512], line[128], err[256] = "";
+    struct task_stat st;
+
+    (void)state;
+    fixture_path(path, sizeof path, "torn");
+    pid_t child = paused_group_leader();
+    assert_int_equal(procfs_task_stat("/", child, child, &st, err,
+                                      sizeof err), 0);
+    /* a whole record but for its newline, which would stop the child */
+    snprintf(line, sizeof line, "proc %d %llu", (int)child,
+             (unsigned long long)st.starttime);
+    assert_int_equal(fixture_write(path, line), 0);
+    int n = journal_replay(path, err, sizeof err);
+    int alive = waitpid(child, NULL, WNOHANG) == 0;
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+    assert_int_equal(n, 0);
+    assert_true(alive);
+    assert_false(file_exists(path));
 }
 
 /* ---- opening and replaying -------------------------------------------- */
@@ -579,10 +635,21 @@ static void two_changes(struct journal *j, int tid, uint64_t second_cpus)
     assert_int_equal(now.nice, 5);
 }
 
+/* The online CPUs; fails the test if they cannot be read. */
+static uint64_t online_cpus(void)
+{
+    uint64_t online = 0;
+    char err[512] = "";
+
+    if (tune_online_cpus(&online, err, sizeof err) != 0)
+        fail_msg("tune_online_cpus: %s", err);
+    return online;
+}
+
 /* A mask of online CPUs other than CPU 0 alone, when there is one. */
 static uint64_t other_cpus(void)
 {
-    uint64_t online = tune_online_cpus();
+    uint64_t online = online_cpus();
     uint64_t rest = online & ~UINT64_C(1);
     return rest ? rest : online;
 }
@@ -763,7 +830,7 @@ static void test_starttime_mismatch_not_applied(void **state)
     char err[512] = "", line[512], text[600];
     int self = gettid_();
 
-    if (tune_online_cpus() == 1) {
+    if (online_cpus() == 1) {
         print_message("skipped: needs two online CPUs\n");
         skip();
     }
@@ -771,7 +838,7 @@ static void test_starttime_mismatch_not_applied(void **state)
     assert_int_equal(procfs_task_stat("/", self, self, &st, err, sizeof err),
                      0);
     /* an affinity the thread does not have */
-    wrong = before == 0x1 ? (tune_online_cpus() & ~UINT64_C(1)) : 0x1;
+    wrong = before == 0x1 ? (online_cpus() & ~UINT64_C(1)) : 0x1;
     assert_true(wrong != before);
 
     struct jrec r = {.kind = JREC_THREAD,
@@ -812,7 +879,7 @@ static void test_deadline_widens_affinity(void **state)
     struct live *l = *state;
     struct journal *j = NULL;
     struct thread_sched dl, now;
-    uint64_t cpus, online = tune_online_cpus();
+    uint64_t cpus, online = online_cpus();
     char err[512] = "", note[512] = "x";
 
     NEED_CAP(CAP_SYS_NICE);
@@ -1017,6 +1084,8 @@ int main(void)
         cmocka_unit_test(test_replay_stops_process_group),
         cmocka_unit_test(test_replay_stops_orphaned_fork),
         cmocka_unit_test(test_parse_rejects_garbage),
+        cmocka_unit_test(test_replay_refuses_bad_last_line),
+        cmocka_unit_test(test_replay_ignores_torn_line),
         cmocka_unit_test(test_open_refuses_existing_journal),
         cmocka_unit_test(test_replay_missing_file),
         cmocka_unit_test(test_close_without_records),

@@ -3,8 +3,8 @@
  *
  * The readers are run against the fake roots in tests/fixtures/proc (found
  * under $VSRSIM_SRCDIR, default "."; see the README there): live/ was
- * recorded on a real machine, host-a/ is a hand-made QEMU host and
- * broken/ holds cut and garbled files. The parsers of text are also fed
+ * recorded on a real machine, host-a/ is a hand-made QEMU host, host-b/
+ * a host of 256 CPUs and broken/ holds cut and garbled files. The parsers of text are also fed
  * inline strings for the cases a fixture cannot show well. Bad input must
  * give -1 and a message naming what was expected; one test reads this
  * test process's own files under the live /proc. Each test checks one
@@ -947,6 +947,50 @@ static void cpulist_format_round_trip(void **state)
     }
 }
 
+/* The online CPUs of host-a, whose CPU 2 is offline. */
+static void online_cpus_read(void **state)
+{
+    (void)state;
+    uint64_t m = 0;
+    char err[256] = "";
+    assert_int_equal(procfs_online_cpus(root("host-a"), &m, err, sizeof err),
+                     0);
+    assert_i64_equal(m, 0xb);
+}
+
+/* An online list that does not parse, or names a CPU a mask cannot hold,
+ * is an error naming the file, never taken for some CPUs (CPU 0). */
+static void online_cpus_refused(void **state)
+{
+    (void)state;
+    uint64_t m = 1;
+    char err[256] = "";
+    assert_int_equal(procfs_online_cpus(root("broken"), &m, err, sizeof err),
+                     -1);
+    assert_err_has(err, "broken/sys/devices/system/cpu/online: expected");
+    assert_int_equal(procfs_online_cpus(root("host-b"), &m, err, sizeof err),
+                     -1);
+    assert_err_has(err, "host-b/sys/devices/system/cpu/online: CPU 191 is "
+                        "out of range 0-63");
+    assert_int_equal(procfs_online_cpus(root("live"), &m, err, sizeof err),
+                     -1);
+    assert_err_has(err, "live/sys/devices/system/cpu/online");
+}
+
+/* The possible CPUs are counted however many there are: vsrcal measure
+ * refuses a host with more than 64. */
+static void possible_cpus_counted(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    assert_int_equal(procfs_possible_cpus(root("host-a"), err, sizeof err), 4);
+    assert_int_equal(procfs_possible_cpus(root("host-b"), err, sizeof err),
+                     256);
+    assert_int_equal(procfs_possible_cpus(root("broken"), err, sizeof err),
+                     -1);
+    assert_err_has(err, "broken/sys/devices/system/cpu/possible: expected");
+}
+
 static void cpulist_format_cut_between_items(void **state)
 {
     (void)state;
@@ -1545,6 +1589,9 @@ int main(void)
         cmocka_unit_test(cpulist_formatted),
         cmocka_unit_test(cpulist_format_round_trip),
         cmocka_unit_test(cpulist_format_cut_between_items),
+        cmocka_unit_test(online_cpus_read),
+        cmocka_unit_test(online_cpus_refused),
+        cmocka_unit_test(possible_cpus_counted),
         cmocka_unit_test(irq_affinity_read),
         cmocka_unit_test(irq_affinity_bad_file_refused),
         cmocka_unit_test(net_dev_recorded),
