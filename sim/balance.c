@@ -157,11 +157,13 @@ static void balance_core(struct core *c)
             return;
         }
     }
-    /* b holds one thread: running, or preempted by interrupt work. */
+    /* b holds one thread: running, or preempted by interrupt work. Only
+     * the fair class is balanced actively (active_load_balance_cpu_stop()
+     * takes cfs tasks); fifo and deadline threads move when queued. */
     struct thread *r = b->curr;
     if (!r || r->cls->rank == SCHED_IRQ)
         r = waiting_thread(b, b);
-    if (!r || !allowed_on(r, c) ||
+    if (!r || r->cls->rank != SCHED_CFS || !allowed_on(r, c) ||
         thread_load(r, now) < m->hp.active_balance_load) {
         c->balance_failed = 0;
         return;

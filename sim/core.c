@@ -113,6 +113,7 @@ void machine_init(struct machine *m, struct des *des,
         c->id = i;
         c->m = m;
         c->rt_period_end_ns = hp->rt_period_ns;
+        c->rt_runtime_ns = hp->rt_runtime_ns;
     }
 }
 
@@ -448,6 +449,8 @@ void core_reweight(struct core *c, struct thread *t, int weight)
 void core_dequeue(struct core *c, struct thread *t)
 {
     assert(t->state == THREAD_RUNNABLE && c->curr != t);
+    if (!c->busy && c->curr) /* update_curr() first, as dequeue_entity() */
+        core_account(c);
     if (c->holder == t) /* back here, it is switched in anew */
         c->holder = NULL;
     t->cls->dequeue(c, t);

@@ -29,6 +29,8 @@ struct host_params {
     int64_t tick_ns;             /* 1 / CONFIG_HZ (4 ms)                 */
     int64_t rt_period_ns;        /* sched_rt_period (1 s)                */
     int64_t rt_runtime_ns;       /* sched_rt_runtime (0.95 s); < 0: off  */
+    int rt_runtime_share;        /* RT_RUNTIME_SHARE: a core out of RT   */
+                                 /* runtime borrows the others' (3.x)    */
     int64_t balance_interval_ns; /* periodic load balancing (4 ms)       */
     int64_t load_halflife_ns;    /* PELT half-life (32 ms)               */
     /* The fair class of policy "cfs": sched_cfs_class or
@@ -84,6 +86,9 @@ struct core {
     int nr_threads;              /* non-irq threads queued or running    */
 
     /* fifo: RT throttling. */
+    int64_t rt_runtime_ns;       /* this core's RT runtime a period: the */
+                                 /* host's, plus what it borrowed, less  */
+                                 /* what it lent                         */
     int64_t rt_used_ns;          /* RT time used in the current period   */
     int64_t rt_period_end_ns;
     int rt_throttled;

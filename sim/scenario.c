@@ -56,6 +56,7 @@ static const struct key keys[] = {
     {"host.online", K_INTS},
     {"host.rt_runtime_us", K_INT},
     {"host.rt_period_us", K_INT},
+    {"host.rt_runtime_share", K_INT},
     {"host.cfs_latency_us", K_INT},
     {"host.cfs_min_granularity_us", K_INT},
     {"host.cfs_wakeup_granularity_us", K_INT},
@@ -611,6 +612,9 @@ static int read_host(struct ctx *x, struct vsr_config *c)
     if (h->rt_runtime_ns > h->rt_period_ns)
         return fail(x, get(x, "host.rt_runtime_us"),
                     "'host.rt_runtime_us' must not exceed rt_period_us");
+    if ((rc = get_int(x, "host.rt_runtime_share", 0, 1, 0, 0,
+                      &h->rt_runtime_share)))
+        return rc;
     /* The fair class's tunables default to the kernel's, which Linux
      * scales by 1 + log2 of the online CPUs, at most 8 (update_sysctl(),
      * SCHED_TUNABLESCALING_LOG; again whenever a CPU comes or goes,

@@ -56,6 +56,8 @@ static struct core *push_target(const struct thread *t)
     struct machine *m = t->m;
     struct core *own = t->core, *best = own;
     int64_t best_d = t->dl_deadline_ns;
+    if (!(t->allowed >> own->id & 1)) /* pinned elsewhere while throttled */
+        best_d = INT64_MIN;
     for (int k = 1; k < m->ncores; k++) {
         struct core *c = &m->core[(own->id + k) % m->ncores];
         if (!c->online || !(t->allowed >> c->id & 1))

@@ -186,7 +186,8 @@ static int check_preempt_eevdf(struct core *c, struct thread *curr,
     if (curr_eligible && curr->vprot == curr->vdeadline)
         return 0; /* run to parity: protected */
     struct thread *best = best_queued(c, s);
-    if (curr_eligible && (!best || curr->vdeadline <= best->vdeadline))
+    /* pick_eevdf(): curr only if strictly earlier (entity_before()) */
+    if (curr_eligible && (!best || curr->vdeadline < best->vdeadline))
         best = curr;
     return best == t;
 }
@@ -197,10 +198,11 @@ static int64_t timer_ns_eevdf(struct core *c, struct thread *t)
         return INT64_MAX;
     if (t->vresched)
         return t->slice_start_ns; /* due now */
-    /* When the vruntime reaches the deadline (rounded up). */
+    /* When the vruntime, as of the stint's start, reaches the deadline
+     * (rounded up). */
     int64_t dv = t->vdeadline - t->vruntime;
     int64_t dt = t->weight == 1024 ? dv : (dv * t->weight + 1023) / 1024;
-    return des_now(c->m->des) + dt;
+    return c->stint_start_ns + dt;
 }
 
 static int tick_eevdf(struct core *c, struct thread *t)

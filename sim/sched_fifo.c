@@ -8,7 +8,14 @@
  *
  * RT throttling: within each rt_period the fifo threads of a core may run
  * for rt_runtime in all; then the class gives the core up (to cfs or idle)
- * until the period ends. rt_runtime < 0 disables it.
+ * until the period ends. rt_runtime < 0 disables it. With the host's
+ * rt_runtime_share (RT_RUNTIME_SHARE, on from Linux 2.6.25 to 5.9), a core
+ * that runs out first borrows from the other cores, as do_balance_runtime()
+ * does: from each, a 1/ncores share of what it has left this period, until
+ * it has the whole period, and then it is never throttled. What a core
+ * borrowed or lent stays so (Linux gives it back only when a CPU goes
+ * offline). A core's use counts its finished stints: one running a fifo
+ * thread as another borrows lends a little too much.
  */
 #include <stdint.h>
 
@@ -77,6 +84,29 @@ static void set_curr_fifo(struct core *c, struct thread *t)
     t->slice_start_ns = des_now(c->m->des);
 }
 
+/* do_balance_runtime(): c has used its runtime; take the others' spare. */
+static void borrow_runtime(struct core *c, int64_t now)
+{
+    struct machine *m = c->m;
+    int64_t period = m->hp.rt_period_ns;
+    int n = 0;
+    for (int i = 0; i < m->ncores; i++)
+        n += m->core[i].online;
+    for (int k = 1; k < m->ncores && c->rt_runtime_ns < period; k++) {
+        struct core *o = &m->core[(c->id + k) % m->ncores];
+        if (!o->online)
+            continue;
+        rt_roll(o, now);
+        int64_t diff = (o->rt_runtime_ns - o->rt_used_ns) / n;
+        if (diff <= 0)
+            continue;
+        if (diff > period - c->rt_runtime_ns)
+            diff = period - c->rt_runtime_ns;
+        o->rt_runtime_ns -= diff;
+        c->rt_runtime_ns += diff;
+    }
+}
+
 static void update_curr_fifo(struct core *c, struct thread *t, int64_t ns)
 {
     (void)t;
@@ -85,8 +115,12 @@ static void update_curr_fifo(struct core *c, struct thread *t, int64_t ns)
         return;
     int64_t now = des_now(c->m->des);
     rt_roll(c, now - ns);
-    c->rt_used_ns += ns;
-    if (c->rt_used_ns >= hp->rt_runtime_ns && !c->rt_throttled) {
+    c->rt_used_ns += ns; /* counted even unthrottled: what it can lend */
+    if (c->rt_runtime_ns >= hp->rt_period_ns)
+        return;
+    if (c->rt_used_ns >= c->rt_runtime_ns && hp->rt_runtime_share)
+        borrow_runtime(c, now);
+    if (c->rt_used_ns >= c->rt_runtime_ns && !c->rt_throttled) {
         c->rt_throttled = 1;
         if (!c->rt_timer) {
             int64_t end = c->rt_period_end_ns > now ? c->rt_period_end_ns
@@ -117,7 +151,9 @@ static int64_t timer_ns_fifo(struct core *c, struct thread *t)
     /* Decide again when the budget is spent or the period ends, so that no
      * stint is charged to a period it does not belong to. */
     rt_roll(c, c->stint_start_ns);
-    int64_t spent = c->stint_start_ns + (hp->rt_runtime_ns - c->rt_used_ns);
+    if (c->rt_runtime_ns >= hp->rt_period_ns)
+        return c->rt_period_end_ns;
+    int64_t spent = c->stint_start_ns + (c->rt_runtime_ns - c->rt_used_ns);
     return spent < c->rt_period_end_ns ? spent : c->rt_period_end_ns;
 }
 

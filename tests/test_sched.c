@@ -432,6 +432,52 @@ static void rt_throttle_with_cfs_fifo_still_gets_950ms(void **state)
     rig_free(r);
 }
 
+/* Two cores, a FIFO hog pinned to each of the first `hogs`, 3 s; with
+ * `share`, RT_RUNTIME_SHARE. */
+static struct rig *rt_share_rig(int share, int hogs)
+{
+    struct host_params hp = test_host_params();
+    hp.rt_runtime_ns = 950 * MS;
+    hp.rt_period_ns = 1 * SEC;
+    hp.rt_runtime_share = share;
+    struct rig *r = rig_new(2, &hp);
+    for (int i = 0; i < hogs; i++) {
+        int a = rig_thread(r, "rt", &sched_fifo_class, 1u << i, FOREVER,
+                           300 * US, CPU_SYS);
+        r->t[a].prio = 50;
+        wake_at(r, 0, a, 0, -1);
+    }
+    machine_start(&r->m);
+    rig_run(r, 3 * SEC);
+    check_accounting(r, 3 * SEC);
+    return r;
+}
+
+/* Linux 3.x: a hog alone among the cores borrows the others' runtime and
+ * is never throttled; without sharing it loses 50 ms a second. */
+static void rt_share_lone_hog_runs_whole_periods(void **state)
+{
+    (void)state;
+    struct rig *r = rt_share_rig(1, 1);
+    assert_i64_near(r->t[0].busy_ns, 3 * SEC, 1 * US);
+    assert_i64_near(r->m.core[0].rt_runtime_ns, 1 * SEC, 0);
+    assert_i64_near(r->m.core[1].rt_runtime_ns, 900 * MS, 0);
+    rig_free(r);
+    r = rt_share_rig(0, 1);
+    assert_i64_near(r->t[0].busy_ns, 2850 * MS, 1 * US);
+    rig_free(r);
+}
+
+/* With every core's runtime in use there is nothing to borrow. */
+static void rt_share_busy_cores_lend_nothing(void **state)
+{
+    (void)state;
+    struct rig *r = rt_share_rig(1, 2);
+    for (int i = 0; i < 2; i++)
+        assert_i64_near(r->t[i].busy_ns, 2850 * MS, 1 * MS);
+    rig_free(r);
+}
+
 /* ---- SCHED_DEADLINE (CBS) --------------------------------------------- */
 
 static struct rig *cbs_rig(int64_t q_ns, int64_t t_ns, int64_t until_ns)
@@ -1390,6 +1436,8 @@ int main(void)
         cmocka_unit_test(rt_throttle_releases_at_period_start),
         cmocka_unit_test(rt_throttle_cfs_gets_the_remaining_50ms),
         cmocka_unit_test(rt_throttle_with_cfs_fifo_still_gets_950ms),
+        cmocka_unit_test(rt_share_lone_hog_runs_whole_periods),
+        cmocka_unit_test(rt_share_busy_cores_lend_nothing),
         cmocka_unit_test(cbs_70_of_200_gets_q_per_t),
         cmocka_unit_test(cbs_70_of_200_core_idle_when_throttled),
         cmocka_unit_test(cbs_70_of_200_runs_at_start_of_each_period),
