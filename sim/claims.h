@@ -11,7 +11,9 @@
  * Figures are held in a context that loads and runs each scenario once,
  * the way `vsrsim run` does (scenario, cost model, sweep, summaries), when
  * a claim first needs it. A claim whose scenario file does not exist is not
- * run; one whose scenario cannot be loaded or run fails.
+ * run; one whose scenario cannot be loaded or run fails, as does one that
+ * does not find a curve, rate or thread it reads: known failing or not,
+ * such a claim was not decided.
  */
 #ifndef VSRSIM_CLAIMS_H
 #define VSRSIM_CLAIMS_H
@@ -62,7 +64,8 @@ struct claims_ctx {
 /* One verdict of a check: a claim may be decided at several points. */
 struct claim_line {
     int ok;
-    int known; /* listed as known failing: reported, not held against */
+    int known; /* listed as known failing: reported, not held against;
+                  never set on a line saying the claim was not decided */
     char msg[CLAIMS_MSG_LEN];
 };
 
@@ -123,5 +126,9 @@ void claim_result_clear(struct claim_result *r);
  * entries name only the verdicts on one figure; they set claim_line.known
  * but not this.) */
 int claims_known_failing(const char *id);
+
+/* Whether known_failing[] lists claim `c` as decided in `r`: whole, or on
+ * a figure one of its verdicts was on. */
+int claims_listed_known(const struct claim *c, const struct claim_result *r);
 
 #endif
