@@ -87,11 +87,16 @@ static int64_t slice_ns(const struct core *c)
     return s > hp->cfs_min_gran_ns ? s : hp->cfs_min_gran_ns;
 }
 
+/* A slice ends at the first scheduler tick after it is spent: Linux 3.x
+ * checks it in check_preempt_tick(), from the tick (HRTICK is off by
+ * default), and every core ticks at the same instants (skew_tick=0). */
 static int64_t timer_ns_cfs(struct core *c, struct thread *t)
 {
     if (c->rq[SCHED_CFS].n == 0)
         return INT64_MAX;
-    return t->slice_start_ns + slice_ns(c);
+    int64_t end = t->slice_start_ns + slice_ns(c);
+    int64_t tick = c->m->hp.tick_ns;
+    return tick > 0 ? (end + tick - 1) / tick * tick : end;
 }
 
 static int tick_cfs(struct core *c, struct thread *t)
