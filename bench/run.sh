@@ -481,6 +481,7 @@ ns3_build() {
 ns3_tandem_rate=
 ns3_small_ns=
 ns3_large_ns=
+ns3_table_ns=
 bench_ns3() {
     if ! ns3_flags; then
         echo "ns-3: skipped (libns3-dev not installed)"
