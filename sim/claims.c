@@ -90,11 +90,6 @@ static int known(const char *id, const char *fig)
     return 0;
 }
 
-int claims_known_failing(const char *id)
-{
-    return known(id, NULL);
-}
-
 int claims_listed_known(const struct claim *c, const struct claim_result *r)
 {
     int listed = known(c->id, NULL);

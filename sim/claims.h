@@ -121,14 +121,10 @@ void claims_eval(struct claims_ctx *cx, const struct claim *c,
 
 void claim_result_clear(struct claim_result *r);
 
-/* Whether the whole claim `id` is one the model does not reproduce yet:
- * it is decided and reported, but not held against the model. (Some
- * entries name only the verdicts on one figure; they set claim_line.known
- * but not this.) */
-int claims_known_failing(const char *id);
-
-/* Whether known_failing[] lists claim `c` as decided in `r`: whole, or on
- * a figure one of its verdicts was on. */
+/* Whether known_failing[] lists claim `c` as decided in `r`: whole (one
+ * the model does not reproduce yet, reported but not held against it), or
+ * on a figure one of its verdicts was on (such entries set
+ * claim_line.known). */
 int claims_listed_known(const struct claim *c, const struct claim_result *r);
 
 #endif

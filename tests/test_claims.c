@@ -436,7 +436,8 @@ static void test_passing_listed_claim(void **state)
     struct claim_result r;
     decide("G2", &r);
     assert_int_equal(r.status, CLAIM_PASS);
-    assert_false(claims_known_failing("G2"));
+    struct claim_result none = {0}; /* not listed whole: by fig06 only */
+    assert_false(claims_listed_known(claim_by_id("G2"), &none));
     assert_true(claims_listed_known(claim_by_id("G2"), &r));
     claim_result_clear(&r);
 }
